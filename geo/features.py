@@ -1,0 +1,99 @@
+"""Load the feature records and give each its geometry."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+
+from shapely import Geometry
+from shapely.geometry import LineString, Point, shape
+
+from geo.basemap import governorates
+from geo.derive import arrow, resolve_geometry_ref
+from geo.errors import DataFileError, SchemaError
+from geo.paths import data_dir
+from geo.schema import Count, FeatureRecord, Source, parse_feature
+
+__all__ = ["PlacedFeature", "governorate_labels", "load_features", "placed_features"]
+
+
+@dataclass(frozen=True)
+class PlacedFeature:
+    """A validated record with the geometry it is drawn with."""
+
+    record: FeatureRecord
+    geometry: Geometry
+
+
+@cache
+def load_features() -> tuple[FeatureRecord, ...]:
+    """Read and validate data/features.json; ids must be unique."""
+    path = data_dir() / "features.json"
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise DataFileError(f"feature file missing: {path}") from e
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise DataFileError(f"feature file unreadable: {path}: {e}") from e
+    raw_features = payload.get("features") if isinstance(payload, dict) else None
+    if not isinstance(raw_features, list):
+        raise SchemaError(f"{path}: expected an object with a 'features' list")
+    records = tuple(parse_feature(raw, index) for index, raw in enumerate(raw_features))
+    seen: set[str] = set()
+    for record in records:
+        if record.id in seen:
+            raise SchemaError(f"{path}: feature id {record.id!r} is used twice")
+        seen.add(record.id)
+    return records
+
+
+def _geometry_of(record: FeatureRecord) -> Geometry:
+    if record.geometry_ref is not None:
+        geometry = resolve_geometry_ref(record.geometry_ref)
+    else:
+        try:
+            geometry = shape(record.geometry)
+        except (AttributeError, KeyError, TypeError, ValueError, IndexError) as e:
+            raise SchemaError(f"feature {record.id!r}: invalid GeoJSON geometry: {e}") from e
+    if record.symbol == "arrow":
+        if not isinstance(geometry, LineString) or len(geometry.coords) != 2:
+            raise SchemaError(f"feature {record.id!r}: an arrow needs a two-point LineString")
+        geometry = arrow(geometry.coords[0], geometry.coords[-1])
+    if record.symbol in ("point", "proportional", "place", "label") and not isinstance(
+            geometry, Point):
+        raise SchemaError(f"feature {record.id!r}: symbol {record.symbol!r} needs a Point")
+    if geometry.is_empty or not geometry.is_valid:
+        raise SchemaError(f"feature {record.id!r}: geometry is empty or invalid")
+    return geometry
+
+
+@cache
+def governorate_labels() -> tuple[PlacedFeature, ...]:
+    """Name labels for Iraq's and Syria's governorates, sourced to Natural Earth."""
+    labels = []
+    for row in governorates().itertuples():
+        point = (Point(row.label_lon, row.label_lat) if row.label_lon is not None
+                 else row.geometry.representative_point())
+        record = FeatureRecord(
+            id=f"governorate-{row.iso_3166_2}", layer="context", symbol="label",
+            name_en=row.name_en, name_ar=row.name_ar, kind="governorate name",
+            actor_en="Iraq" if row.iso_a2 == "IQ" else "Syria",
+            actor_ar="العراق" if row.iso_a2 == "IQ" else "سوريا",
+            summary_en=f"Governorate {row.iso_3166_2}.", summary_ar=f"محافظة {row.iso_3166_2}.",
+            count=Count(words_en="no figure given", words_ar="لم يُذكر رقم"),
+            as_of=None, reported_on=None, reported_on_inferred=False,
+            sources=(Source(who=f"Natural Earth 1:10m admin-1 ({row.iso_3166_2})", via=None,
+                            fact="basemap"),),
+            confidence="reference", geometry_approximate=False,
+            geometry_note="Natural Earth's label point for the governorate.",
+            geometry=None, geometry_ref=f"admin1:{row.iso_3166_2}",
+        )
+        labels.append(PlacedFeature(record, point))
+    return tuple(labels)
+
+
+@cache
+def placed_features() -> tuple[PlacedFeature, ...]:
+    """Every feature from the data file, with its geometry resolved."""
+    return tuple(PlacedFeature(record, _geometry_of(record)) for record in load_features())
