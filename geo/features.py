@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
+import shapely
 from shapely import Geometry
 from shapely.geometry import LineString, Point, shape
 
@@ -18,12 +19,26 @@ from geo.schema import Count, FeatureRecord, Source, parse_feature
 __all__ = ["PlacedFeature", "governorate_labels", "load_features", "placed_features"]
 
 
+# About 200 m: finer than a pixel at the zooms the map allows below 9, and it
+# keeps the page light. Measurements use the full-precision geometry.
+DISPLAY_TOLERANCE_DEG = 0.002
+DISPLAY_GRID_DEG = 1e-4
+
+
 @dataclass(frozen=True)
 class PlacedFeature:
-    """A validated record with the geometry it is drawn with."""
+    """A validated record with the geometry it is measured on."""
 
     record: FeatureRecord
     geometry: Geometry
+
+    @cached_property
+    def display_geometry(self) -> Geometry:
+        """The geometry as drawn: simplified lines and areas, rounded coordinates."""
+        if self.geometry.geom_type == "Point" or self.record.symbol == "arrow":
+            return self.geometry
+        simple = self.geometry.simplify(DISPLAY_TOLERANCE_DEG, preserve_topology=True)
+        return shapely.set_precision(simple, DISPLAY_GRID_DEG)
 
 
 @cache

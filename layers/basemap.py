@@ -1,0 +1,86 @@
+"""The base map: view, offline assets and the embedded vector basemap.
+
+It is built once per basemap choice and never changes when layers are toggled,
+so the map iframe is never remounted for a toggle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import folium
+from branca.element import MacroElement
+from jinja2 import Template
+import xyzservices.providers as xyz
+
+from layers.assets import STATIC_URL, local_css, local_js
+from layers.basemap_vector import OUTLINE_ONLY_CSS
+from layers.prerender import BundledScript
+
+__all__ = ["BASEMAPS", "DEFAULT_BASEMAP", "DEFAULT_CENTER", "DEFAULT_ZOOM", "Basemap",
+           "build_base_map"]
+
+DEFAULT_CENTER = (34.6, 40.6)  # lat, lon: the border between Nineveh and the tripoint
+DEFAULT_ZOOM = 6
+NATURAL_EARTH_ATTRIBUTION = "Basemap: Natural Earth 1:10m (public domain)"
+_MAP_CSS = (Path(__file__).with_name("map_style.css")).read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Basemap:
+    id: str
+    title: str
+    online: bool
+    tiles_url: str | None = None
+    attribution: str | None = None
+
+
+def _online(basemap_id: str, title: str, provider: xyz.TileProvider) -> Basemap:
+    return Basemap(basemap_id, title, True, provider.build_url(), provider.html_attribution)
+
+
+BASEMAPS: dict[str, Basemap] = {b.id: b for b in (
+    Basemap("vector", "Embedded vector (offline)", False),
+    _online("osm", "OpenStreetMap (online)", xyz.OpenStreetMap.Mapnik),
+    _online("esri-imagery", "Esri World Imagery (online)", xyz.Esri.WorldImagery),
+    _online("opentopomap", "OpenTopoMap (online)", xyz.OpenTopoMap),
+)}
+DEFAULT_BASEMAP = "vector"
+
+
+class _LocalIconPath(MacroElement):
+    """Point Leaflet's default marker images at the served copy.
+
+    folium creates each DivIcon marker with the default icon first; without
+    this, Leaflet guesses a wrong path and the page logs 404s.
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}L.Icon.Default.imagePath = {{ this.path|tojson }};"
+        "{% endmacro %}")
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self._name = "LocalIconPath"
+        self.path = path
+
+
+def build_base_map(bundle_url: str, basemap_id: str = DEFAULT_BASEMAP) -> folium.Map:
+    """A map with the chosen basemap and no layers; layers are added separately.
+
+    `bundle_url` is where layers/bundle.py wrote the prerendered scripts.
+    """
+    basemap = BASEMAPS[basemap_id]
+    m = folium.Map(location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None,
+                   control_scale=True, min_zoom=4, max_zoom=12)
+    m.default_js = [*local_js(), ("posture_bundle", bundle_url)]
+    m.default_css = local_css()
+    m.get_root().header.add_child(folium.Element(f"<style>{_MAP_CSS}</style>"))
+    _LocalIconPath(f"{STATIC_URL}/leaflet/images/").add_to(m)
+    if basemap.online:
+        folium.TileLayer(basemap.tiles_url, attr=basemap.attribution, name=basemap.title,
+                         control=False).add_to(m)
+        m.get_root().header.add_child(folium.Element(f"<style>{OUTLINE_ONLY_CSS}</style>"))
+    BundledScript("basemaps", "vector").add_to(m)
+    return m

@@ -1,0 +1,59 @@
+"""The embedded vector basemap: country and governorate outlines and country names."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import folium
+from shapely.geometry import mapping
+
+from geo.basemap import countries, governorates
+from layers.escape import escape_map_text as esc
+from layers.prerender import prerender_children
+
+__all__ = ["FOCUS_COUNTRIES", "OUTLINE_ONLY_CSS", "vector_basemap_script"]
+
+# Countries the dashboard is about are drawn lighter than their neighbours.
+FOCUS_COUNTRIES = {"IQ", "SY"}
+
+
+def _draw(group: folium.FeatureGroup) -> None:
+    def country_style(feature: dict) -> dict[str, object]:
+        focus = feature["properties"]["iso_a2"] in FOCUS_COUNTRIES
+        return {"color": "#8c8273", "weight": 1.2,
+                "fillColor": "#f4efe4" if focus else "#e3ddd0", "fillOpacity": 1.0}
+
+    frame = countries()
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"iso_a2": row.iso_a2},
+             "geometry": mapping(row.geometry)} for row in frame.itertuples()]},
+        style_function=country_style, interactive=False, className="basemap-country",
+    ).add_to(group)
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {}, "geometry": mapping(g)}
+            for g in governorates().geometry]},
+        style_function=lambda _f: {"color": "#b3a996", "weight": 0.7, "fill": False},
+        interactive=False, className="basemap-governorate",
+    ).add_to(group)
+    for row in frame.itertuples():
+        point = row.geometry.representative_point()
+        folium.Marker(
+            (point.y, point.x), interactive=False,
+            icon=folium.DivIcon(html=f"<span>{esc(row.name_en)}</span>", icon_size=(160, 18),
+                                icon_anchor=(80, 9), class_name="country-label"),
+        ).add_to(group)
+
+
+# Over online tiles only the outlines should show; CSS beats SVG presentation
+# attributes, so one prerendered basemap serves both cases.
+OUTLINE_ONLY_CSS = ".basemap-country { fill-opacity: 0 !important; }"
+
+
+@cache
+def vector_basemap_script() -> str:
+    """Leaflet JS drawing the basemap."""
+    group = folium.FeatureGroup(control=False)
+    _draw(group)
+    return prerender_children(group)

@@ -1,0 +1,194 @@
+"""One builder: any catalogue entry becomes a folium FeatureGroup.
+
+Each feature's `symbol` picks its drawing rule. Every element carries the CSS
+classes `posture layer-<layer id> feature-<feature id>`, so tests and styles
+can find exactly one layer's or one feature's marks in the page.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from functools import cache
+
+import folium
+from shapely.geometry import mapping
+
+from geo.features import PlacedFeature
+from layers.catalogue import LayerEntry, features_of
+from layers.escape import escape_map_text as esc
+from layers.prerender import BundledScript, prerender_children
+from layers.symbology import (APPROX_DASH, DEPLOYMENT_DASH, proportional_radius)
+from layers.tooltip import feature_card_html, reference_card_html
+
+__all__ = ["build_layer", "element_classes", "layer_script", "toggled_layer"]
+
+
+def element_classes(entry: LayerEntry, feature_id: str) -> str:
+    return f"posture layer-{entry.id} feature-{feature_id}"
+
+
+def _attach_card(element: folium.MacroElement, placed: PlacedFeature) -> None:
+    card = feature_card_html(placed.record)
+    folium.Tooltip(card, sticky=True, class_name="posture-tooltip").add_to(element)
+    folium.Popup(card, max_width=360).add_to(element)
+
+
+def _vector(placed: PlacedFeature, entry: LayerEntry, style: dict[str, object]) -> folium.GeoJson:
+    # Only the geometry goes into the GeoJSON: attributes reach the page through
+    # the escaped card, never as raw strings inside the script.
+    element = folium.GeoJson(
+        mapping(placed.display_geometry),
+        style_function=lambda _feature, style=style: style,
+        className=element_classes(entry, placed.record.id),
+    )
+    _attach_card(element, placed)
+    return element
+
+
+def _text_label(location: tuple[float, float], text: str, classes: str,
+                extra_class: str = "", dx: int = 8, dy: int = 8) -> folium.Marker:
+    return folium.Marker(
+        location,
+        icon=folium.DivIcon(html=f"<span>{text}</span>", icon_size=(240, 18),
+                            icon_anchor=(-dx, dy), class_name=f"{classes} posture-label "
+                                                              f"{extra_class}".strip()),
+        interactive=False,
+    )
+
+
+def _latlon(placed: PlacedFeature) -> tuple[float, float]:
+    point = placed.geometry.representative_point() if placed.geometry.geom_type != "Point" \
+        else placed.geometry
+    return point.y, point.x
+
+
+def _draw_line(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup) -> None:
+    _vector(p, e, {"color": e.color, "weight": 3, "opacity": 0.95}).add_to(group)
+
+
+def _draw_deployment_line(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup) -> None:
+    _vector(p, e, {"color": e.color, "weight": 8, "opacity": 0.85,
+                   "dashArray": DEPLOYMENT_DASH, "lineCap": "butt"}).add_to(group)
+    # Label the southern part of the line, clear of the crossing's labels.
+    anchor = p.display_geometry.interpolate(0.3, normalized=True)
+    _text_label((anchor.y, anchor.x), esc(p.record.label_en or p.record.name_en),
+                element_classes(e, p.record.id), "deployment", dx=14, dy=-6).add_to(group)
+
+
+def _draw_area(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup) -> None:
+    _vector(p, e, {"color": e.color, "weight": 2, "fillColor": e.color,
+                   "fillOpacity": 0.06}).add_to(group)
+
+
+def _draw_approx_area(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup) -> None:
+    _vector(p, e, {"color": e.color, "weight": 2.5, "dashArray": APPROX_DASH,
+                   "fillColor": e.color, "fillOpacity": 0.25}).add_to(group)
+    lat, lon = _latlon(p)
+    _text_label((lat, lon), esc(p.record.label_en or p.record.name_en),
+                element_classes(e, p.record.id), dx=-60).add_to(group)
+
+
+def _draw_arrow(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup) -> None:
+    _vector(p, e, {"color": e.color, "weight": 1, "fillColor": e.color,
+                   "fillOpacity": 0.9, "dashArray": APPROX_DASH}).add_to(group)
+    lat, lon = _latlon(p)
+    _text_label((lat, lon), esc(p.record.label_en or p.record.name_en),
+                element_classes(e, p.record.id), dy=-10).add_to(group)
+
+
+def _circle(p: PlacedFeature, e: LayerEntry, radius: float, style: dict[str, object]
+            ) -> folium.CircleMarker:
+    marker = folium.CircleMarker(_latlon(p), radius=radius,
+                                 className=element_classes(e, p.record.id), **style)
+    _attach_card(marker, p)
+    return marker
+
+
+def _draw_point(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup) -> None:
+    dash = APPROX_DASH if p.record.geometry_approximate else None
+    _circle(p, e, 8, {"color": "#ffffff", "weight": 2, "fill_color": e.color,
+                      "fill_opacity": 0.95, "dash_array": dash}).add_to(group)
+    _text_label(_latlon(p), esc(p.record.label_en or p.record.name_en),
+                element_classes(e, p.record.id)).add_to(group)
+
+
+def _draw_place(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup) -> None:
+    _circle(p, e, 4, {"color": e.color, "weight": 1, "fill_color": "#ffffff",
+                      "fill_opacity": 1}).add_to(group)
+    _text_label(_latlon(p), esc(p.record.name_en), element_classes(e, p.record.id),
+                "place", dx=6).add_to(group)
+
+
+def _draw_label(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup) -> None:
+    marker = folium.Marker(
+        _latlon(p),
+        icon=folium.DivIcon(html=f"<span>{esc(p.record.name_en)}</span>", icon_size=(160, 16),
+                            icon_anchor=(80, 8),
+                            class_name=f"{element_classes(e, p.record.id)} governorate-label"),
+    )
+    folium.Tooltip(reference_card_html(p.record), sticky=True,
+                   class_name="posture-tooltip").add_to(marker)
+    marker.add_to(group)
+
+
+def _draw_proportional_stack(features: list[PlacedFeature], e: LayerEntry,
+                             group: folium.FeatureGroup) -> None:
+    # Several country-level figures share one anchor: nest the circles, largest
+    # first so the small ones stay on top and hoverable, and stack the labels.
+    ordered = sorted(features, key=lambda p: p.record.count.value or 0, reverse=True)
+    largest = proportional_radius(ordered[0].record.count.value or 0)
+    for index, p in enumerate(ordered):
+        value = p.record.count.value or 0
+        style = ({"color": e.color, "weight": 1.5, "fill_color": e.color, "fill_opacity": 0.18}
+                 if value else {"color": e.color, "weight": 1.5, "fill": False,
+                                "dash_array": "2 3"})
+        _circle(p, e, proportional_radius(value), style).add_to(group)
+        _text_label(_latlon(p), esc(p.record.label_en or p.record.name_en),
+                    element_classes(e, p.record.id), "figure",
+                    dx=int(largest) + 6, dy=8 + 16 * (len(ordered) // 2 - index)).add_to(group)
+
+
+_DRAW: dict[str, Callable[[PlacedFeature, LayerEntry, folium.FeatureGroup], None]] = {
+    "line": _draw_line,
+    "deployment_line": _draw_deployment_line,
+    "area": _draw_area,
+    "approx_area": _draw_approx_area,
+    "arrow": _draw_arrow,
+    "point": _draw_point,
+    "place": _draw_place,
+    "label": _draw_label,
+}
+
+
+def _by_anchor(features: Iterable[PlacedFeature]) -> dict[tuple[float, float], list[PlacedFeature]]:
+    stacks: dict[tuple[float, float], list[PlacedFeature]] = defaultdict(list)
+    for p in features:
+        stacks[_latlon(p)].append(p)
+    return stacks
+
+
+@cache
+def layer_script(entry: LayerEntry) -> str:
+    """The layer's Leaflet JS, rendered once per process."""
+    return prerender_children(build_layer(entry))
+
+
+def toggled_layer(entry: LayerEntry) -> folium.FeatureGroup:
+    """A light FeatureGroup that calls the layer's function in the static bundle."""
+    group = folium.FeatureGroup(name=esc(entry.title_en), show=True)
+    BundledScript("layers", entry.id).add_to(group)
+    return group
+
+
+def build_layer(entry: LayerEntry) -> folium.FeatureGroup:
+    """The folium layer for one catalogue entry, named by its (escaped) title."""
+    group = folium.FeatureGroup(name=esc(entry.title_en), show=True)
+    features = features_of(entry)
+    for p in features:
+        if p.record.symbol != "proportional":
+            _DRAW[p.record.symbol](p, entry, group)
+    proportional = [p for p in features if p.record.symbol == "proportional"]
+    for stack in _by_anchor(proportional).values():
+        _draw_proportional_stack(stack, entry, group)
+    return group

@@ -1,0 +1,52 @@
+"""All layer scripts in one static JS file, loaded once by the map iframe.
+
+Streamlit sends a component's arguments again on every rerun. If each toggled
+layer travelled as its full Leaflet script, every toggle would re-send and
+re-parse ~250 KB. Instead each layer's script is written once into a file
+served from /app/static as a function; a toggle only sends the line that
+calls it. The file name carries a hash of its content, so a data change is
+never hidden by a cached copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from layers.assets import STATIC_URL, VENDOR_DIR
+from layers.basemap_vector import vector_basemap_script
+from layers.builder import layer_script
+from layers.catalogue import LayerEntry
+from layers.prerender import BUNDLE_GLOBAL
+
+__all__ = ["bundle_source", "write_bundle"]
+
+GENERATED_DIR = VENDOR_DIR / "generated"
+
+
+def bundle_source(entries: Iterable[LayerEntry]) -> str:
+    """JS defining window.postureBundle.{layers,basemaps}[id] = function (parent, map)."""
+    def functions(scripts: dict[str, str]) -> str:
+        return ",\n".join(f"{json.dumps(key)}: function (parent, map) {{\n{js}\n}}"
+                          for key, js in scripts.items())
+
+    layers = {entry.id: layer_script(entry) for entry in entries}
+    basemaps = {"vector": vector_basemap_script()}
+    return (f"window.{BUNDLE_GLOBAL} = {{\nlayers: {{\n{functions(layers)}\n}},\n"
+            f"basemaps: {{\n{functions(basemaps)}\n}}\n}};\n")
+
+
+def write_bundle(entries: Iterable[LayerEntry], target_dir: Path = GENERATED_DIR,
+                 base_url: str = f"{STATIC_URL}/generated") -> str:
+    """Write the bundle under a content-hashed name; returns the URL to load it from."""
+    source = bundle_source(entries)
+    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+    target_dir.mkdir(parents=True, exist_ok=True)
+    path = target_dir / f"posture-{digest}.js"
+    if not path.is_file():
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(source, encoding="utf-8")
+        temporary.replace(path)  # atomic: a second server never reads half a file
+    return f"{base_url}/{path.name}"

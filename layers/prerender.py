@@ -1,0 +1,71 @@
+"""Render a folium subtree to Leaflet JS once, and call it cheaply on every rerun.
+
+A layer never changes between reruns, so its script is rendered once (the
+way streamlit-folium walks an element tree) into the static bundle, and the
+map only carries a `BundledScript` line that calls it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import folium
+from branca.element import Element, MacroElement
+from folium.elements import ElementAddToElement
+from jinja2 import Template, UndefinedError
+
+__all__ = ["BUNDLE_GLOBAL", "BundledScript", "prerender_children"]
+
+
+def _walk(element: Element) -> Iterator[Element]:
+    for child in element._children.values():
+        yield child
+        yield from _walk(child)
+
+
+def _script_of(element: Element) -> str:
+    template = element._template
+    try:
+        return template.module.script(element)
+    except UndefinedError:
+        # Templates without a `script` macro (folium.Popup) render whole.
+        return template.render(this=element, kwargs={})
+    except AttributeError:
+        return ""  # plain HTML elements carry no script
+
+
+def prerender_children(parent: folium.FeatureGroup) -> str:
+    """The JS that builds `parent`'s children; it expects variables `parent` and `map`."""
+    holder = folium.Map(tiles=None)
+    parent.add_to(holder)
+    holder.get_root().render()  # lets GeoJson, Popup and others prepare their data
+    script = "\n".join(
+        _script_of(child) for child in _walk(parent)
+        # The parent's own "add me to the map" is the replaying side's job.
+        if not (isinstance(child, ElementAddToElement) and child.element_name == parent.get_name()))
+    return script.replace(parent.get_name(), "parent").replace(holder.get_name(), "map")
+
+
+BUNDLE_GLOBAL = "postureBundle"
+
+
+class BundledScript(MacroElement):
+    """Calls one prerendered function from the static bundle (see layers/bundle.py)
+    with this element's parent and the map."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}window." + BUNDLE_GLOBAL +
+        "[{{ this.section|tojson }}][{{ this.key|tojson }}]({{ this._parent.get_name() }}, "
+        "{{ this.map_name() }});{% endmacro %}")
+
+    def __init__(self, section: str, key: str) -> None:
+        super().__init__()
+        self._name = "BundledScript"
+        self.section = section
+        self.key = key
+
+    def map_name(self) -> str:
+        element = self._parent
+        while not isinstance(element, folium.Map):
+            element = element._parent
+        return element.get_name()
