@@ -12,6 +12,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.errors import PostureDataError
+from geo.paths import data_dir
 from layers.assets import ensure_vendor_assets
 from layers.basemap import BASEMAPS, DEFAULT_BASEMAP, NATURAL_EARTH_ATTRIBUTION, build_base_map
 from layers.builder import toggled_layer
@@ -30,14 +31,15 @@ def _vendor_assets() -> None:
     ensure_vendor_assets()
 
 
+# Keyed by the data folder, so a server pointed at other data never sees these.
 @st.cache_resource(show_spinner=False)
-def _layers() -> tuple[LayerEntry, ...]:
+def _layers(data_folder: str) -> tuple[LayerEntry, ...]:
     return catalogue()
 
 
 @st.cache_resource(show_spinner=False)
-def _bundle_url() -> str:
-    return write_bundle(_layers())
+def _bundle_url(data_folder: str) -> str:
+    return write_bundle(_layers(data_folder))
 
 
 def _layer_toggles(entries: tuple[LayerEntry, ...]) -> list[LayerEntry]:
@@ -57,8 +59,8 @@ def _layer_toggles(entries: tuple[LayerEntry, ...]) -> list[LayerEntry]:
 def main() -> None:
     _vendor_assets()
     try:
-        entries = _layers()
-        bundle_url = _bundle_url()
+        entries = _layers(str(data_dir()))
+        bundle_url = _bundle_url(str(data_dir()))
     except PostureDataError as e:
         st.error(f"The map data could not be loaded, so no map is shown. {e}")
         st.stop()

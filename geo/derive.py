@@ -8,10 +8,11 @@ from __future__ import annotations
 import math
 from functools import cache
 
+import shapely
+from pyproj import Transformer
 from shapely import Geometry
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon
-from shapely.ops import linemerge, substring, transform, unary_union
-from pyproj import Transformer
+from shapely.ops import linemerge, substring, unary_union
 
 from geo.basemap import admin1_full
 from geo.errors import SchemaError
@@ -44,6 +45,11 @@ _TO_LOCAL = Transformer.from_crs("EPSG:4326", "+proj=aeqd +lat_0=35 +lon_0=41 +u
                                   always_xy=True)
 _TO_WGS84 = Transformer.from_crs("+proj=aeqd +lat_0=35 +lon_0=41 +units=m", "EPSG:4326",
                                  always_xy=True)
+
+
+def _reproject(geometry: Geometry, transformer: Transformer) -> Geometry:
+    return shapely.transform(geometry, lambda x, y: transformer.transform(x, y),
+                             interleaved=False)
 
 
 @cache
@@ -93,8 +99,8 @@ def nineveh_northwest_sector() -> Polygon | MultiPolygon:
     """Approximate: the part of Nineveh within NW_NINEVEH_DEPTH_KM of the Syrian border."""
     nineveh = governorate("IQ-NI")
     border_in_nineveh = iraq_syria_border().intersection(nineveh.buffer(1e-6))
-    zone = transform(_TO_LOCAL.transform, border_in_nineveh).buffer(NW_NINEVEH_DEPTH_KM * 1000)
-    return nineveh.intersection(transform(_TO_WGS84.transform, zone))
+    zone = _reproject(border_in_nineveh, _TO_LOCAL).buffer(NW_NINEVEH_DEPTH_KM * 1000)
+    return nineveh.intersection(_reproject(zone, _TO_WGS84))
 
 
 def arrow(start: tuple[float, float], end: tuple[float, float],

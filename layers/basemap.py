@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import folium
+import xyzservices.providers as xyz
 from branca.element import MacroElement
 from jinja2 import Template
-import xyzservices.providers as xyz
 
 from layers.assets import STATIC_URL, local_css, local_js
 from layers.basemap_vector import OUTLINE_ONLY_CSS

@@ -56,4 +56,4 @@ def vector_basemap_script() -> str:
     """Leaflet JS drawing the basemap."""
     group = folium.FeatureGroup(control=False)
     _draw(group)
-    return prerender_children(group)
+    return prerender_children(group, "basemap")

@@ -18,7 +18,7 @@ from geo.features import PlacedFeature
 from layers.catalogue import LayerEntry, features_of
 from layers.escape import escape_map_text as esc
 from layers.prerender import BundledScript, prerender_children
-from layers.symbology import (APPROX_DASH, DEPLOYMENT_DASH, proportional_radius)
+from layers.symbology import APPROX_DASH, DEPLOYMENT_DASH, proportional_radius
 from layers.tooltip import feature_card_html, reference_card_html
 
 __all__ = ["build_layer", "element_classes", "layer_script", "toggled_layer"]
@@ -171,7 +171,7 @@ def _by_anchor(features: Iterable[PlacedFeature]) -> dict[tuple[float, float], l
 @cache
 def layer_script(entry: LayerEntry) -> str:
     """The layer's Leaflet JS, rendered once per process."""
-    return prerender_children(build_layer(entry))
+    return prerender_children(build_layer(entry), f"layer_{entry.id}")
 
 
 def toggled_layer(entry: LayerEntry) -> folium.FeatureGroup:

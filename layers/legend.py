@@ -10,8 +10,13 @@ from collections.abc import Iterable
 from geo.schema import CONFIDENCE_LEVELS
 from layers.catalogue import LayerEntry, features_of
 from layers.escape import escape_map_text as esc
-from layers.symbology import (APPROX_DASH, DEPLOYMENT_DASH, MIN_RADIUS_PX,
-                              PROPORTIONAL_REFERENCE, proportional_radius)
+from layers.symbology import (
+    APPROX_DASH,
+    DEPLOYMENT_DASH,
+    MIN_RADIUS_PX,
+    PROPORTIONAL_REFERENCE,
+    proportional_radius,
+)
 
 __all__ = ["legend_html", "symbol_swatch"]
 

@@ -7,6 +7,7 @@ map only carries a `BundledScript` line that calls it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import folium
@@ -34,8 +35,26 @@ def _script_of(element: Element) -> str:
         return ""  # plain HTML elements carry no script
 
 
-def prerender_children(parent: folium.FeatureGroup) -> str:
-    """The JS that builds `parent`'s children; it expects variables `parent` and `map`."""
+_FOLIUM_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def _stable_ids(script: str, namespace: str) -> str:
+    # folium names every element with a random hex id; numbering them instead
+    # makes the same data give the same script, so the bundle's hashed file
+    # name changes only when the data does.
+    numbering: dict[str, str] = {}
+
+    def number(match: re.Match[str]) -> str:
+        return numbering.setdefault(match.group(), f"{namespace}_{len(numbering)}")
+
+    return _FOLIUM_ID.sub(number, script)
+
+
+def prerender_children(parent: folium.FeatureGroup, namespace: str) -> str:
+    """The JS that builds `parent`'s children; it expects variables `parent` and `map`.
+
+    `namespace` keeps element ids unique between scripts that share a page.
+    """
     holder = folium.Map(tiles=None)
     parent.add_to(holder)
     holder.get_root().render()  # lets GeoJson, Popup and others prepare their data
@@ -43,7 +62,8 @@ def prerender_children(parent: folium.FeatureGroup) -> str:
         _script_of(child) for child in _walk(parent)
         # The parent's own "add me to the map" is the replaying side's job.
         if not (isinstance(child, ElementAddToElement) and child.element_name == parent.get_name()))
-    return script.replace(parent.get_name(), "parent").replace(holder.get_name(), "map")
+    script = script.replace(parent.get_name(), "parent").replace(holder.get_name(), "map")
+    return _stable_ids(script, re.sub(r"\W", "_", namespace))
 
 
 BUNDLE_GLOBAL = "postureBundle"

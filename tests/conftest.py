@@ -1,0 +1,155 @@
+"""Shared fixtures: the data folder, a real Streamlit server, and an offline Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+LOCAL_PREFIXES = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def find_chromium() -> str:
+    for candidate in (os.environ.get("CHROMIUM_PATH"), shutil.which("chromium"),
+                      shutil.which("chromium-browser"), shutil.which("google-chrome")):
+        if candidate:
+            return candidate
+    raise RuntimeError("No Chromium found: `make test` installs Debian's chromium; "
+                       "or set CHROMIUM_PATH")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class AppServer:
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def start_app(tmp_dir: Path, env_extra: dict[str, str] | None = None,
+              timeout_s: float = 60.0) -> AppServer:
+    """Start `streamlit run app.py` on a free port and wait for /_stcore/health."""
+    port = free_port()
+    log_path = tmp_dir / f"streamlit-{port}.log"
+    env = {**os.environ, **(env_extra or {})}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true", "--server.fileWatcherType", "none",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log_path.open("w"), stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited early:\n{log_path.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+                if response.read().decode().strip() == "ok":
+                    return AppServer(url, process, log_path)
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"streamlit did not become healthy in {timeout_s}s")
+
+
+def stop_app(server: AppServer) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory) -> Iterator[AppServer]:
+    server = start_app(tmp_path_factory.mktemp("app"))
+    yield server
+    stop_app(server)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": find_chromium(),
+            "args": CHROMIUM_ARGS}
+
+
+@dataclass
+class OfflineGuard:
+    """Every request that would leave 127.0.0.1 is aborted and remembered."""
+
+    attempted: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def offline(context) -> OfflineGuard:
+    guard = OfflineGuard()
+
+    def route(route):
+        url = route.request.url
+        if url.startswith(LOCAL_PREFIXES):
+            route.continue_()
+        else:
+            guard.attempted.append(url)
+            route.abort()
+
+    context.route("**/*", route)
+    return guard
+
+
+def copy_data_dir(target: Path) -> Path:
+    """A writable copy of data/ for tests that plant bad or hostile records."""
+    shutil.copytree(DATA_DIR, target)
+    return target
+
+
+def clear_data_caches() -> None:
+    """Forget loaded data: the app loads it once per process, tests switch data folders."""
+    from geo import basemap, derive, features
+    from layers import basemap_vector, builder, catalogue
+
+    for module in (basemap, derive, features, basemap_vector, builder, catalogue):
+        for name in dir(module):
+            cached = getattr(module, name)
+            if callable(cached) and hasattr(cached, "cache_clear"):
+                cached.cache_clear()
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch) -> Iterator[Path]:
+    """A copy of data/ that the app and geo/ read instead of the committed one."""
+    from geo.paths import DATA_DIR_ENV
+
+    target = copy_data_dir(tmp_path / "data")
+    monkeypatch.setenv(DATA_DIR_ENV, str(target))
+    clear_data_caches()
+    yield target
+    monkeypatch.delenv(DATA_DIR_ENV)
+    clear_data_caches()
+
+
+def load_json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))

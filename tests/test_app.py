@@ -1,0 +1,78 @@
+"""The page without a browser: streamlit.testing's AppTest runs app.py for real."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from layers.catalogue import catalogue
+from tests.conftest import ROOT
+
+APP = str(ROOT / "app.py")
+
+
+def map_args(at: AppTest) -> dict:
+    components = [e for e in at.main if type(e).__name__ == "UnknownElement"
+                  and getattr(e.proto, "component_name", "").endswith("st_folium")]
+    assert len(components) == 1, "the page should hold exactly one map"
+    return json.loads(components[0].proto.json_args)
+
+
+def layers_sent(args: dict) -> set[str]:
+    return set(re.findall(r'postureBundle\["layers"\]\["([^"]+)"\]', args["feature_group"]))
+
+
+@pytest.fixture
+def app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    return at
+
+
+def test_default_page_sends_every_default_layer(app):
+    assert layers_sent(map_args(app)) == {e.id for e in catalogue() if e.default_on}
+
+
+def test_map_assets_are_all_local(app):
+    args = map_args(app)
+    links = args["js_links"] + args["css_links"]
+    assert links, "the map loads Leaflet from somewhere"
+    for link in links:
+        assert not re.match(r"(?i)^(https?:)?//", link), link
+        assert link.startswith("/app/static/")
+    for text in (args["script"], args["header"], args["html"], args["feature_group"]):
+        assert not re.search(r"(?i)https?://", text)
+
+
+def test_panning_reruns_nothing(app):
+    assert map_args(app)["returned_objects"] == []
+
+
+@pytest.mark.parametrize("entry", catalogue(), ids=[e.id for e in catalogue()])
+def test_each_toggle_removes_and_restores_exactly_its_layer(app, entry):
+    before = map_args(app)
+    app.toggle(key=f"layer:{entry.id}").set_value(False).run()
+    after = map_args(app)
+    assert layers_sent(after) == layers_sent(before) - {entry.id}
+    # The base map is untouched, so the iframe keeps its key and is not remounted.
+    assert after["script"] == before["script"]
+    app.toggle(key=f"layer:{entry.id}").set_value(True).run()
+    assert layers_sent(map_args(app)) == layers_sent(before)
+
+
+def test_online_basemap_is_a_choice_not_the_default(app):
+    assert "tile.openstreetmap" not in map_args(app)["script"]
+    app.selectbox(key="basemap").set_value("osm").run()
+    assert "tile.openstreetmap.org" in map_args(app)["script"]
+    assert any("internet" in w.value for w in app.sidebar.warning)
+
+
+def test_broken_data_gives_a_message_not_a_traceback(data_copy):
+    (data_copy / "features.json").write_text('{"features": [{"id": "x"}]}')
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "missing field" in at.error[0].value and "'x'" in at.error[0].value

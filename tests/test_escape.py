@@ -1,0 +1,43 @@
+"""Data text reaching the map can neither add markup nor run as a template literal."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from geo.features import placed_features
+from layers.escape import escape_map_text
+from layers.tooltip import feature_card_html
+
+PAYLOADS = [
+    '<img src=x onerror="alert(1)">',
+    "${document.title=7*7}",
+    "`; alert(1); `",
+    "back\\slash \\u0041",
+    "</script><script>alert(1)</script>",
+    "' onmouseover='alert(1)",
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_escaped_text_has_no_live_characters(payload):
+    escaped = escape_map_text(payload)
+    for dangerous in ("<", ">", "`", "${", "\\", '"', "'"):
+        assert dangerous not in escaped
+
+
+def test_plain_text_and_arabic_pass_through():
+    assert escape_map_text("Al-Qaim → Jordan, ~2,500 (العشرات)") == \
+        "Al-Qaim → Jordan, ~2,500 (العشرات)"
+
+
+def test_card_escapes_every_field():
+    record = placed_features()[5].record
+    hostile = dataclasses.replace(
+        record, name_en=PAYLOADS[0], name_ar=PAYLOADS[1], summary_en=PAYLOADS[2],
+        geometry_note=PAYLOADS[3], kind=PAYLOADS[4], actor_en=PAYLOADS[5])
+    card = feature_card_html(hostile)
+    assert "<img" not in card and "${" not in card and "`" not in card and "\\" not in card
+    assert "<script" not in card
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in card
