@@ -111,7 +111,7 @@ def arrow(start: tuple[float, float], end: tuple[float, float],
     ux, uy = (x1 - x0) / length, (y1 - y0) / length  # along the arrow
     nx, ny = -uy, ux  # across it
     head_len = length * head_fraction
-    head_half, shaft_half = head_len * 0.6, head_len * 0.15
+    head_half, shaft_half = head_len * 0.6, head_len * 0.22
     bx, by = x1 - ux * head_len, y1 - uy * head_len
     outline = [
         (x0 + nx * shaft_half, y0 + ny * shaft_half), (bx + nx * shaft_half, by + ny * shaft_half),

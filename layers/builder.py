@@ -19,7 +19,7 @@ from layers.catalogue import LayerEntry, features_of
 from layers.escape import escape_map_text as esc
 from layers.prerender import BundledScript, prerender_children
 from layers.symbology import APPROX_DASH, DEPLOYMENT_DASH, proportional_radius
-from layers.tooltip import feature_card_html, reference_card_html
+from layers.tooltip import feature_card_html
 
 __all__ = ["build_layer", "element_classes", "layer_script", "toggled_layer"]
 
@@ -31,7 +31,7 @@ def element_classes(entry: LayerEntry, feature_id: str) -> str:
 def _attach_card(element: folium.MacroElement, placed: PlacedFeature) -> None:
     card = feature_card_html(placed.record)
     folium.Tooltip(card, sticky=True, class_name="posture-tooltip").add_to(element)
-    folium.Popup(card, max_width=360).add_to(element)
+    folium.Popup(card, min_width=320, max_width=360, lazy=True).add_to(element)
 
 
 def _vector(placed: PlacedFeature, entry: LayerEntry, style: dict[str, object]) -> folium.GeoJson:
@@ -121,15 +121,16 @@ def _draw_place(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup) -> 
 
 
 def _draw_label(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup) -> None:
-    marker = folium.Marker(
-        _latlon(p),
+    # Governorate names are reference text: they must never sit between the
+    # reader's pointer and a sourced feature (Aleppo's name covers Aleppo's
+    # point), so they take no pointer events and carry no card. Their source,
+    # Natural Earth, is in the map's attribution line.
+    folium.Marker(
+        _latlon(p), interactive=False,
         icon=folium.DivIcon(html=f"<span>{esc(p.record.name_en)}</span>", icon_size=(160, 16),
                             icon_anchor=(80, 8),
                             class_name=f"{element_classes(e, p.record.id)} governorate-label"),
-    )
-    folium.Tooltip(reference_card_html(p.record), sticky=True,
-                   class_name="posture-tooltip").add_to(marker)
-    marker.add_to(group)
+    ).add_to(group)
 
 
 def _draw_proportional_stack(features: list[PlacedFeature], e: LayerEntry,

@@ -7,24 +7,13 @@ import datetime as dt
 from geo.schema import CONFIDENCE_LEVELS, FeatureRecord
 from layers.escape import escape_map_text as esc
 
-__all__ = ["feature_card_html", "reference_card_html"]
+__all__ = ["feature_card_html"]
 
 
 def _date(value: dt.date | None, inferred: bool = False) -> str:
     if value is None:
         return "not applicable (reference geography)"
     return value.isoformat() + (" (inferred from the report's weekday)" if inferred else "")
-
-
-def reference_card_html(record: FeatureRecord) -> str:
-    """A short card for reference geography (a governorate name): no count, no dates."""
-    sources = "; ".join(esc(s.text()) for s in record.sources)
-    return (
-        f"<div class='posture-card reference' data-feature='{esc(record.id)}'>"
-        f"<b>{esc(record.name_en)}</b> · <span dir='rtl' lang='ar'>{esc(record.name_ar)}</span>"
-        f"<br>{esc(record.kind)} · {esc(record.actor_en)} · no count, no date "
-        f"(reference geography)<br>Source: {sources}</div>"
-    )
 
 
 def feature_card_html(record: FeatureRecord) -> str:

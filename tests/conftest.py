@@ -97,6 +97,13 @@ def browser_type_launch_args(browser_type_launch_args):
             "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # Tall enough that the whole map is on screen: Playwright misplaces clicks on
+    # SVG inside an iframe when it has to scroll the page first.
+    return {**browser_context_args, "viewport": {"width": 1400, "height": 1000}}
+
+
 @dataclass
 class OfflineGuard:
     """Every request that would leave 127.0.0.1 is aborted and remembered."""

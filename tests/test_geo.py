@@ -9,7 +9,6 @@ from geo.derive import (
     AL_QAIM_CROSSING,
     TRIPOINT_IQ_JO_SY,
     alqaim_jordan_sector,
-    arrow,
     country_anchor,
     country_outline,
     governorate,
@@ -102,9 +101,12 @@ def test_country_figures_are_drawn_inside_their_country():
 
 
 def test_militia_arrow_points_from_iraq_into_syria():
-    shape = arrow((41.28, 34.30), (40.80, 34.56))
-    assert shape.is_valid
-    tip = Point(40.80, 34.56)
-    assert shape.distance(tip) < 1e-6
-    assert country_outline("SY").contains(tip)
-    assert country_outline("IQ").contains(Point(41.28, 34.30))
+    placed = {p.record.id: p for p in placed_features()}["pmf-crossing-into-syria"]
+    (tail, tip) = placed.record.geometry["coordinates"]
+    assert placed.geometry.is_valid
+    assert placed.geometry.distance(Point(tip)) < 1e-6
+    assert country_outline("SY").contains(Point(tip))
+    assert country_outline("IQ").contains(Point(tail))
+    # It crosses the border near the Al-Bukamal crossing.
+    crossing = LineString([tail, tip]).intersection(iraq_syria_border())
+    assert distance_km(crossing.x, crossing.y, AL_QAIM_CROSSING.x, AL_QAIM_CROSSING.y) < 10

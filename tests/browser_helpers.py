@@ -1,0 +1,45 @@
+"""Driving the dashboard in Chromium: waiting for reruns, reading the map iframe."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Frame, Page
+
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+IDLE = "[data-testid=stApp][data-test-connection-state=CONNECTED][data-test-script-state=notRunning]"
+
+FEATURE_IDS_JS = """() => {
+  const ids = new Set();
+  for (const el of document.querySelectorAll('[class*="feature-"]')) {
+    for (const c of el.classList) if (c.startsWith('feature-')) ids.add(c.slice(8));
+  }
+  return [...ids].sort();
+}"""
+
+
+def open_dashboard(page: Page, url: str) -> Frame:
+    """Load the page, wait for the script to finish and the map to draw; returns the map frame."""
+    page.goto(url)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    page.frame_locator(MAP_IFRAME).locator("path.leaflet-interactive").first.wait_for(
+        state="attached", timeout=30_000)
+    page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+    return map_frame(page)
+
+
+def map_frame(page: Page) -> Frame:
+    frame = page.locator(MAP_IFRAME).element_handle().content_frame()
+    assert frame is not None
+    return frame
+
+
+def feature_ids(frame: Frame) -> set[str]:
+    return set(frame.evaluate(FEATURE_IDS_JS))
+
+
+def toggle(page: Page, title: str) -> None:
+    # Streamlit's toggle input is covered by its label; clicking the label is what a user does.
+    page.locator("label").filter(has=page.get_by_role("switch", name=title, exact=True)).click()
+
+
+def wait_idle(page: Page) -> None:
+    page.wait_for_selector(IDLE, timeout=30_000)

@@ -1,0 +1,106 @@
+"""The dashboard in a real headless Chromium, served by a real Streamlit server, offline."""
+
+from __future__ import annotations
+
+import pytest
+
+from layers.catalogue import catalogue, features_of
+from tests.browser_helpers import feature_ids, open_dashboard, toggle, wait_idle
+
+pytestmark = pytest.mark.browser
+
+DEFAULT_LAYERS = [e for e in catalogue() if e.default_on]
+
+
+def ids_of(entries) -> set[str]:
+    return {p.record.id for e in entries for p in features_of(e)}
+
+
+@pytest.fixture
+def page_errors(page) -> list[str]:
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    return errors
+
+
+def test_map_draws_every_default_feature_offline(page, app_server, offline, page_errors):
+    frame = open_dashboard(page, app_server.url)
+    assert feature_ids(frame) == ids_of(DEFAULT_LAYERS)
+    assert frame.locator(".basemap-country").count() >= 8  # the embedded vector basemap
+    assert frame.locator(".leaflet-tile").count() == 0  # no tile server by default
+    assert offline.attempted == []
+    assert page_errors == []
+
+
+@pytest.mark.parametrize("entry", DEFAULT_LAYERS, ids=[e.id for e in DEFAULT_LAYERS])
+def test_toggle_removes_and_restores_exactly_its_layer(page, app_server, offline, page_errors,
+                                                       entry):
+    frame = open_dashboard(page, app_server.url)
+    everything = ids_of(DEFAULT_LAYERS)
+    toggle(page, entry.title_en)
+    frame.wait_for_function(f"() => !document.querySelector('.layer-{entry.id}')")
+    wait_idle(page)
+    assert feature_ids(frame) == everything - ids_of([entry])
+    toggle(page, entry.title_en)
+    frame.wait_for_function(f"() => !!document.querySelector('.layer-{entry.id}')")
+    wait_idle(page)
+    assert feature_ids(frame) == everything
+    assert offline.attempted == []
+    assert page_errors == []
+
+
+def test_view_survives_a_toggle_without_remount(page, app_server, offline):
+    frame = open_dashboard(page, app_server.url)
+    frame.evaluate("() => { map_div.setView([36.1, 42.0], 8, {animate: false});"
+                   " window.__sameMap = true; }")
+    toggle(page, "Force levels: troop counts")
+    frame.wait_for_function("() => !document.querySelector('.layer-force-levels')")
+    wait_idle(page)
+    view = frame.evaluate("() => [map_div.getCenter().lat, map_div.getCenter().lng,"
+                          " map_div.getZoom(), window.__sameMap === true]")
+    assert view[0] == pytest.approx(36.1, abs=1e-6)
+    assert view[1] == pytest.approx(42.0, abs=1e-6)
+    assert view[2] == 8
+    assert view[3], "the map iframe was reloaded"
+    assert offline.attempted == []
+
+
+def test_tooltip_shows_count_and_source(page, app_server, offline):
+    frame = open_dashboard(page, app_server.url)
+    frame.locator("path.feature-us-troops-iraq").hover()
+    tooltip = frame.locator(".leaflet-tooltip")
+    tooltip.wait_for()
+    text = tooltip.inner_text()
+    assert "about 2,500" in text
+    assert "AFP" in text and "[F1]" in text
+    assert "2024-01-25" in text
+
+
+def test_words_not_numbers_where_the_source_has_none(page, app_server, offline):
+    frame = open_dashboard(page, app_server.url)
+    arrow = frame.locator("path.feature-pmf-crossing-into-syria")
+    box = arrow.bounding_box()
+    # The arrow points north-west: its head fills the top-left of its box.
+    arrow.hover(position={"x": box["width"] * 0.12, "y": box["height"] * 0.14})
+    tooltip = frame.locator(".leaflet-tooltip")
+    tooltip.wait_for()
+    text = tooltip.inner_text()
+    assert "dozens" in text and "العشرات" in text
+    assert "Reuters" in text and "senior Syrian army source" in text
+
+
+def test_click_opens_the_sourced_card(page, app_server, offline, page_errors):
+    frame = open_dashboard(page, app_server.url)
+    frame.locator("path.feature-aleppo-taken").click()
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert "Aleppo" in popup.inner_text() and "Reuters" in popup.inner_text()
+    assert page_errors == []
+
+
+def test_map_layer_control_lists_the_shown_layers(page, app_server, offline):
+    frame = open_dashboard(page, app_server.url)
+    names = frame.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    assert [n.strip() for n in names] == [
+        e.title_en for e in sorted(DEFAULT_LAYERS, key=lambda e: e.z_order)]
