@@ -5,7 +5,8 @@ from __future__ import annotations
 from playwright.sync_api import Frame, Page
 
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-IDLE = "[data-testid=stApp][data-test-connection-state=CONNECTED][data-test-script-state=notRunning]"
+IDLE = ("[data-testid=stApp][data-test-connection-state=CONNECTED]"
+        "[data-test-script-state=notRunning]")
 
 FEATURE_IDS_JS = """() => {
   const ids = new Set();

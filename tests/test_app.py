@@ -75,4 +75,5 @@ def test_broken_data_gives_a_message_not_a_traceback(data_copy):
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert len(at.error) == 1
-    assert "missing field" in at.error[0].value and "'x'" in at.error[0].value
+    assert "missing field" in at.error[0].value
+    assert "'x'" in at.error[0].value

@@ -73,7 +73,8 @@ def test_tooltip_shows_count_and_source(page, app_server, offline):
     tooltip.wait_for()
     text = tooltip.inner_text()
     assert "about 2,500" in text
-    assert "AFP" in text and "[F1]" in text
+    assert "AFP" in text
+    assert "[F1]" in text
     assert "2024-01-25" in text
 
 
@@ -86,8 +87,10 @@ def test_words_not_numbers_where_the_source_has_none(page, app_server, offline):
     tooltip = frame.locator(".leaflet-tooltip")
     tooltip.wait_for()
     text = tooltip.inner_text()
-    assert "dozens" in text and "العشرات" in text
-    assert "Reuters" in text and "senior Syrian army source" in text
+    assert "dozens" in text
+    assert "العشرات" in text
+    assert "Reuters" in text
+    assert "senior Syrian army source" in text
 
 
 def test_click_opens_the_sourced_card(page, app_server, offline, page_errors):
@@ -95,7 +98,8 @@ def test_click_opens_the_sourced_card(page, app_server, offline, page_errors):
     frame.locator("path.feature-aleppo-taken").click()
     popup = frame.locator(".leaflet-popup-content")
     popup.wait_for()
-    assert "Aleppo" in popup.inner_text() and "Reuters" in popup.inner_text()
+    assert "Aleppo" in popup.inner_text()
+    assert "Reuters" in popup.inner_text()
     assert page_errors == []
 
 

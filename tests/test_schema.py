@@ -70,7 +70,8 @@ def test_missing_field_is_named():
 def test_reference_geography_may_have_no_dates():
     raw = {**GOOD, "confidence": "reference", "as_of": None, "reported_on": None}
     record = parse_feature(raw, 0)
-    assert record.as_of is None and record.reported_on is None
+    assert record.as_of is None
+    assert record.reported_on is None
 
 
 def test_duplicate_ids_are_refused(data_copy):
