@@ -19,6 +19,7 @@ from layers.builder import toggled_layer
 from layers.bundle import write_bundle
 from layers.catalogue import LayerEntry, catalogue, groups
 from layers.legend import legend_html
+from layers.toggle_sync import SidebarToggleSync
 
 MAP_KEY = "posture-map"
 MAP_HEIGHT = 640
@@ -78,8 +79,10 @@ def main() -> None:
     st.caption("Who deployed what, where and when, and on whose word. Hover or click a "
                "feature for its count, dates and sources.")
     layer_groups = [toggled_layer(e) for e in sorted(enabled, key=lambda e: e.z_order)]
+    base_map = build_base_map(bundle_url, basemap_id)
+    SidebarToggleSync(entries).add_to(base_map)
     st_folium(
-        build_base_map(bundle_url, basemap_id),
+        base_map,
         key=MAP_KEY,
         height=MAP_HEIGHT,
         use_container_width=True,

@@ -73,8 +73,11 @@ class BundledScript(MacroElement):
     """Calls one prerendered function from the static bundle (see layers/bundle.py)
     with this element's parent and the map."""
 
+    # A layer's group is tagged with its id, so layers/toggle_sync.py can find it.
     _template = Template(
-        "{% macro script(this, kwargs) %}window." + BUNDLE_GLOBAL +
+        "{% macro script(this, kwargs) %}"
+        "{% if this.section == 'layers' %}{{ this._parent.get_name() }}.postureLayerId = "
+        "{{ this.key|tojson }};{% endif %}window." + BUNDLE_GLOBAL +
         "[{{ this.section|tojson }}][{{ this.key|tojson }}]({{ this._parent.get_name() }}, "
         "{{ this.map_name() }});{% endmacro %}")
 

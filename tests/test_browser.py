@@ -108,3 +108,18 @@ def test_map_layer_control_lists_the_shown_layers(page, app_server, offline):
     names = frame.locator(".leaflet-control-layers-overlays label").all_inner_texts()
     assert [n.strip() for n in names] == [
         e.title_en for e in sorted(DEFAULT_LAYERS, key=lambda e: e.z_order)]
+
+
+def test_quick_double_toggle_ends_where_the_switch_ends(page, app_server, offline, page_errors):
+    # The map applies a toggle at once and the rerun confirms it; two quick
+    # clicks must leave map and switch in step.
+    frame = open_dashboard(page, app_server.url)
+    toggle(page, "Syria front: Aleppo, Idlib, Hama (Dec 2024)")
+    toggle(page, "Syria front: Aleppo, Idlib, Hama (Dec 2024)")
+    wait_idle(page)
+    page.wait_for_timeout(300)
+    wait_idle(page)
+    switch = page.get_by_role("switch", name="Syria front: Aleppo, Idlib, Hama (Dec 2024)")
+    assert switch.is_checked()
+    assert feature_ids(frame) == ids_of(DEFAULT_LAYERS)
+    assert page_errors == []

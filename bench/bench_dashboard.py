@@ -1,0 +1,131 @@
+"""Dashboard benchmark in a real headless Chromium on this machine.
+
+Prints, for app.py and for a naive baseline (bench/naive_app.py) in the same run:
+cold start (server launch to map drawn), toggle latency (median and p95 over
+N toggles, from the click event to the map's DOM changing), and the map payload.
+
+    make bench            # or: .venv/bin/python bench/bench_dashboard.py --toggles 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.conftest import CHROMIUM_ARGS, find_chromium, start_app, stop_app  # noqa: E402
+
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+TOGGLED = "Force levels: troop counts"
+LAYER_CLASS = "layer-force-levels"
+
+# Evaluated in the main page, so it survives the iframe being replaced (baseline).
+DONE_JS = """(shown) => {
+  const frame = document.querySelector('%s');
+  const doc = frame && frame.contentDocument;
+  if (!doc) return false;
+  const present = doc.querySelectorAll('.%s').length > 0;
+  if (present === shown) { window.__doneAt = performance.now(); return true; }
+  return false;
+}""" % (MAP_IFRAME, LAYER_CLASS)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def measure(script: str, toggles: int, browser) -> dict[str, object]:
+    with tempfile.TemporaryDirectory() as tmp:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        offline: list[str] = []
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(
+            ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:"))
+            else (offline.append(r.request.url), r.abort()))
+        received: list[int] = []
+        page.on("response", lambda r: received.append(len(r.body()))
+                if "/app/static/" in r.url else None)
+        frames: list[int] = []
+        page.on("websocket", lambda ws: ws.on(
+            "framereceived", lambda f: frames.append(len(f))))
+
+        started = time.perf_counter()
+        server = start_app(Path(tmp), app_script=script)
+        healthy = time.perf_counter() - started
+        try:
+            page.goto(server.url)
+            page.frame_locator(MAP_IFRAME).locator(f".{LAYER_CLASS}").first.wait_for(
+                state="attached", timeout=60_000)
+            cold_start = time.perf_counter() - started
+            page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
+            page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+            first_load_bytes = sum(frames)
+            static_bytes = sum(received)
+            page.evaluate("() => document.addEventListener('click',"
+                          " () => { window.__clickAt = performance.now(); }, true)")
+            toggle = page.locator("label").filter(
+                has=page.get_by_role("switch", name=TOGGLED, exact=True))
+            latencies = []
+            for index in range(toggles):
+                shown = index % 2 == 1
+                toggle.click()
+                page.wait_for_function(DONE_JS, arg=shown, polling="raf", timeout=30_000)
+                latencies.append(page.evaluate("() => window.__doneAt - window.__clickAt") / 1000)
+                page.wait_for_selector(
+                    "[data-testid=stApp][data-test-script-state=notRunning]")
+                page.frame_locator(MAP_IFRAME).locator("path.leaflet-interactive").first.wait_for(
+                    state="attached")
+        finally:
+            stop_app(server)
+            page.close()
+    return {
+        "cold_start_s": round(cold_start, 3),
+        "server_healthy_s": round(healthy, 3),
+        "toggle_median_s": round(statistics.median(latencies), 3),
+        "toggle_p95_s": round(percentile(latencies, 0.95), 3),
+        "first_load_websocket_bytes": first_load_bytes,
+        "static_asset_bytes": static_bytes,
+        "requests_leaving_machine": len(offline),
+    }
+
+
+def serve_static_beside(script: str) -> None:
+    # Streamlit serves ./static next to the main script; the baseline lives in
+    # bench/, so it gets a link to the same folder.
+    link = (ROOT / script).parent / "static"
+    if not link.exists():
+        link.symlink_to(ROOT / "static", target_is_directory=True)
+
+
+def main() -> None:
+    serve_static_beside("bench/naive_app.py")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--toggles", type=int, default=20)
+    args = parser.parse_args()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=find_chromium(),
+                                             args=CHROMIUM_ARGS)
+        results = {
+            "app.py": measure("app.py", args.toggles, browser),
+            "naive baseline": measure("bench/naive_app.py", args.toggles, browser),
+        }
+        browser.close()
+    print(json.dumps(results, indent=2))
+    app, naive = results["app.py"], results["naive baseline"]
+    speedup = naive["toggle_median_s"] / app["toggle_median_s"]
+    print(f"toggle median: {app['toggle_median_s']:.3f} s vs baseline "
+          f"{naive['toggle_median_s']:.3f} s ({speedup:.1f}x faster); goal <= 0.1 s and >= 3x")
+    print(f"cold start: {app['cold_start_s']:.2f} s; goal <= 3 s")
+
+
+if __name__ == "__main__":
+    main()

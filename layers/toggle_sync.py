@@ -1,0 +1,68 @@
+"""Sidebar toggles take effect in the map at once, before Streamlit's rerun confirms them.
+
+A toggle's round trip (browser → server rerun → component update) costs about
+120 ms here even for a minimal page. The map iframe is same-origin with the
+page, so it watches the sidebar switches and shows or hides the layer from
+the bundle immediately. The rerun that follows sends the
+authoritative set of layers, and streamlit-folium replaces whatever the
+optimistic step did, so the two can never stay out of step.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from branca.element import MacroElement
+from jinja2 import Template
+
+from layers.catalogue import LayerEntry
+from layers.prerender import BUNDLE_GLOBAL
+
+__all__ = ["SidebarToggleSync"]
+
+
+class SidebarToggleSync(MacroElement):
+    _template = Template("""{% macro script(this, kwargs) %}
+(function (map) {
+  var layerByTitle = {{ this.titles_json }};
+  var page;
+  try { page = window.parent.document; } catch (e) { return; }
+  function apply(input) {
+    try {
+      var id = layerByTitle[input.getAttribute('aria-label')];
+      if (!id || !window.""" + BUNDLE_GLOBAL + """) return;
+      var groups = window.feature_group = window.feature_group || [];
+      var shown = groups.filter(function (g) { return g.postureLayerId === id && map.hasLayer(g); });
+      if (input.checked && shown.length === 0) {
+        var group = L.featureGroup();
+        group.postureLayerId = id;
+        window.""" + BUNDLE_GLOBAL + """.layers[id](group, map);
+        group.addTo(map);
+        groups.push(group);
+      } else if (!input.checked) {
+        shown.forEach(function (g) { map.removeLayer(g); });
+      }
+    } catch (e) { /* the rerun still applies the change */ }
+  }
+  // Streamlit's switch (react-aria) fires no native change event: watch the
+  // click or key on its label, then read the state React has just set.
+  function onInput(event) {
+    var label = event.target && event.target.closest && event.target.closest('label');
+    var input = label && label.querySelector('input[role="switch"]');
+    if (input) setTimeout(function () { apply(input); }, 0);
+  }
+  page.addEventListener('click', onInput, true);
+  page.addEventListener('keyup', onInput, true);
+  window.addEventListener('pagehide', function () {
+    page.removeEventListener('click', onInput, true);
+    page.removeEventListener('keyup', onInput, true);
+  });
+})({{ this._parent.get_name() }});
+{% endmacro %}""")
+
+    def __init__(self, entries: Iterable[LayerEntry]) -> None:
+        super().__init__()
+        self._name = "SidebarToggleSync"
+        # Inside a <script>: JSON is valid JS, and "<" must not close the tag.
+        self.titles_json = json.dumps({e.title_en: e.id for e in entries}).replace("<", "\\u003c")
