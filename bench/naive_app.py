@@ -15,11 +15,11 @@ from streamlit_folium import st_folium
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from layers.assets import ensure_vendor_assets  # noqa: E402
-from layers.basemap import build_base_map  # noqa: E402
-from layers.builder import build_layer  # noqa: E402
-from layers.bundle import write_bundle  # noqa: E402
-from layers.catalogue import catalogue  # noqa: E402
+from layers.assets import ensure_vendor_assets
+from layers.basemap import build_base_map
+from layers.builder import build_layer
+from layers.bundle import write_bundle
+from layers.catalogue import catalogue
 
 ensure_vendor_assets()
 entries = catalogue()

@@ -33,7 +33,9 @@ class SidebarToggleSync(MacroElement):
       var id = layerByTitle[input.getAttribute('aria-label')];
       if (!id || !window.""" + BUNDLE_GLOBAL + """) return;
       var groups = window.feature_group = window.feature_group || [];
-      var shown = groups.filter(function (g) { return g.postureLayerId === id && map.hasLayer(g); });
+      var shown = groups.filter(function (g) {
+        return g.postureLayerId === id && map.hasLayer(g);
+      });
       if (input.checked && shown.length === 0) {
         var group = L.featureGroup();
         group.postureLayerId = id;
