@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from layers.prerender import BUNDLE_GLOBAL
 __all__ = ["bundle_source", "write_bundle"]
 
 GENERATED_DIR = VENDOR_DIR / "generated"
+STALE_AFTER_S = 24 * 3600
 
 
 def bundle_source(entries: Iterable[LayerEntry]) -> str:
@@ -46,7 +49,17 @@ def write_bundle(entries: Iterable[LayerEntry], target_dir: Path = GENERATED_DIR
     target_dir.mkdir(parents=True, exist_ok=True)
     path = target_dir / f"posture-{digest}.js"
     if not path.is_file():
-        temporary = path.with_suffix(".tmp")
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(source, encoding="utf-8")
         temporary.replace(path)  # atomic: a second server never reads half a file
+    _prune(target_dir, keep=path)
     return f"{base_url}/{path.name}"
+
+
+def _prune(target_dir: Path, keep: Path) -> None:
+    # Bundles of older data are dead weight; a day's grace leaves any server
+    # still running on them (another data folder, say) its file.
+    cutoff = time.time() - STALE_AFTER_S
+    for old in target_dir.glob("posture-*.js"):
+        if old != keep and old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)

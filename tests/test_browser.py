@@ -123,3 +123,24 @@ def test_quick_double_toggle_ends_where_the_switch_ends(page, app_server, offlin
     assert switch.is_checked()
     assert feature_ids(frame) == ids_of(DEFAULT_LAYERS)
     assert page_errors == []
+
+
+def test_panning_and_zooming_rerun_nothing(page, app_server, offline):
+    frame = open_dashboard(page, app_server.url)
+    page.evaluate("""() => {
+      window.__runs = 0;
+      const app = document.querySelector('[data-testid=stApp]');
+      new MutationObserver(() => {
+        if (app.getAttribute('data-test-script-state') === 'running') window.__runs += 1;
+      }).observe(app, {attributes: true});
+    }""")
+    box = page.locator("iframe[title='streamlit_folium.st_folium']").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 150, y + 80, steps=8)
+    page.mouse.up()
+    page.mouse.wheel(0, -300)
+    page.wait_for_timeout(1500)
+    assert frame.evaluate("() => map_div.getCenter().lng") < 40.0  # the drag moved the map
+    assert page.evaluate("() => window.__runs") == 0
