@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from playwright.sync_api import Frame, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from tests.conftest import AppServer
 
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 IDLE = ("[data-testid=stApp][data-test-connection-state=CONNECTED]"
@@ -17,12 +20,21 @@ FEATURE_IDS_JS = """() => {
 }"""
 
 
-def open_dashboard(page: Page, url: str) -> Frame:
+def open_dashboard(page: Page, server: AppServer) -> Frame:
     """Load the page, wait for the script to finish and the map to draw; returns the map frame."""
-    page.goto(url)
-    page.wait_for_selector(IDLE, timeout=60_000)
-    page.frame_locator(MAP_IFRAME).locator("path.leaflet-interactive").first.wait_for(
-        state="attached", timeout=30_000)
+    page.goto(server.url)
+    try:
+        page.wait_for_selector(IDLE, timeout=60_000)
+        page.frame_locator(MAP_IFRAME).locator("path.leaflet-interactive").first.wait_for(
+            state="attached", timeout=30_000)
+    except PlaywrightTimeoutError as error:
+        state = page.evaluate(
+            "() => { const a = document.querySelector('[data-testid=stApp]');"
+            " return a ? [a.getAttribute('data-test-connection-state'),"
+            " a.getAttribute('data-test-script-state')] : null; }")
+        raise AssertionError(
+            f"dashboard did not draw: stApp state {state}; page text:\n"
+            f"{page.inner_text('body')[:2000]}\nserver log:\n{server.log()[-4000:]}") from error
     page.locator(MAP_IFRAME).scroll_into_view_if_needed()
     return map_frame(page)
 

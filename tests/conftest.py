@@ -66,12 +66,16 @@ def start_app(tmp_dir: Path, env_extra: dict[str, str] | None = None,
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"streamlit exited early:\n{log_path.read_text()}")
+        # The port was free a moment ago; make sure it is this process that
+        # answers, not another test run's server that took the port meanwhile.
+        ours = f"127.0.0.1:{port}" in log_path.read_text(errors="replace")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
-                if response.read().decode().strip() == "ok":
+                if ours and response.read().decode().strip() == "ok" and process.poll() is None:
                     return AppServer(url, process, log_path)
         except OSError:
-            time.sleep(0.1)
+            pass
+        time.sleep(0.1)
     process.kill()
     raise RuntimeError(f"streamlit did not become healthy in {timeout_s}s")
 

@@ -25,7 +25,7 @@ def page_errors(page) -> list[str]:
 
 
 def test_map_draws_every_default_feature_offline(page, app_server, offline, page_errors):
-    frame = open_dashboard(page, app_server.url)
+    frame = open_dashboard(page, app_server)
     assert feature_ids(frame) == ids_of(DEFAULT_LAYERS)
     assert frame.locator(".basemap-country").count() >= 8  # the embedded vector basemap
     assert frame.locator(".leaflet-tile").count() == 0  # no tile server by default
@@ -36,7 +36,7 @@ def test_map_draws_every_default_feature_offline(page, app_server, offline, page
 @pytest.mark.parametrize("entry", DEFAULT_LAYERS, ids=[e.id for e in DEFAULT_LAYERS])
 def test_toggle_removes_and_restores_exactly_its_layer(page, app_server, offline, page_errors,
                                                        entry):
-    frame = open_dashboard(page, app_server.url)
+    frame = open_dashboard(page, app_server)
     everything = ids_of(DEFAULT_LAYERS)
     toggle(page, entry.title_en)
     frame.wait_for_function(f"() => !document.querySelector('.layer-{entry.id}')")
@@ -51,7 +51,7 @@ def test_toggle_removes_and_restores_exactly_its_layer(page, app_server, offline
 
 
 def test_view_survives_a_toggle_without_remount(page, app_server, offline):
-    frame = open_dashboard(page, app_server.url)
+    frame = open_dashboard(page, app_server)
     frame.evaluate("() => { map_div.setView([36.1, 42.0], 8, {animate: false});"
                    " window.__sameMap = true; }")
     toggle(page, "Force levels: troop counts")
@@ -67,7 +67,7 @@ def test_view_survives_a_toggle_without_remount(page, app_server, offline):
 
 
 def test_tooltip_shows_count_and_source(page, app_server, offline):
-    frame = open_dashboard(page, app_server.url)
+    frame = open_dashboard(page, app_server)
     frame.locator("path.feature-us-troops-iraq").hover()
     tooltip = frame.locator(".leaflet-tooltip")
     tooltip.wait_for()
@@ -79,7 +79,7 @@ def test_tooltip_shows_count_and_source(page, app_server, offline):
 
 
 def test_words_not_numbers_where_the_source_has_none(page, app_server, offline):
-    frame = open_dashboard(page, app_server.url)
+    frame = open_dashboard(page, app_server)
     arrow = frame.locator("path.feature-pmf-crossing-into-syria")
     box = arrow.bounding_box()
     # The arrow points north-west: its head fills the top-left of its box.
@@ -94,7 +94,7 @@ def test_words_not_numbers_where_the_source_has_none(page, app_server, offline):
 
 
 def test_click_opens_the_sourced_card(page, app_server, offline, page_errors):
-    frame = open_dashboard(page, app_server.url)
+    frame = open_dashboard(page, app_server)
     frame.locator("path.feature-aleppo-taken").click()
     popup = frame.locator(".leaflet-popup-content")
     popup.wait_for()
@@ -104,7 +104,7 @@ def test_click_opens_the_sourced_card(page, app_server, offline, page_errors):
 
 
 def test_map_layer_control_lists_the_shown_layers(page, app_server, offline):
-    frame = open_dashboard(page, app_server.url)
+    frame = open_dashboard(page, app_server)
     names = frame.locator(".leaflet-control-layers-overlays label").all_inner_texts()
     assert [n.strip() for n in names] == [
         e.title_en for e in sorted(DEFAULT_LAYERS, key=lambda e: e.z_order)]
@@ -113,7 +113,7 @@ def test_map_layer_control_lists_the_shown_layers(page, app_server, offline):
 def test_quick_double_toggle_ends_where_the_switch_ends(page, app_server, offline, page_errors):
     # The map applies a toggle at once and the rerun confirms it; two quick
     # clicks must leave map and switch in step.
-    frame = open_dashboard(page, app_server.url)
+    frame = open_dashboard(page, app_server)
     toggle(page, "Syria front: Aleppo, Idlib, Hama (Dec 2024)")
     toggle(page, "Syria front: Aleppo, Idlib, Hama (Dec 2024)")
     wait_idle(page)
@@ -126,7 +126,7 @@ def test_quick_double_toggle_ends_where_the_switch_ends(page, app_server, offlin
 
 
 def test_panning_and_zooming_rerun_nothing(page, app_server, offline):
-    frame = open_dashboard(page, app_server.url)
+    frame = open_dashboard(page, app_server)
     page.evaluate("""() => {
       window.__runs = 0;
       const app = document.querySelector('[data-testid=stApp]');

@@ -44,7 +44,7 @@ def hostile_server(tmp_path_factory):
 def test_hostile_text_renders_as_text_and_no_script_runs(page, hostile_server, offline):
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    frame = open_dashboard(page, hostile_server.url)
+    frame = open_dashboard(page, hostile_server)
 
     label = frame.locator(".feature-aleppo-taken.posture-label")
     assert label.inner_text() == NAME
