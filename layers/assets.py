@@ -1,6 +1,6 @@
-"""Leaflet and jQuery served by the app itself, so the map never touches a CDN.
+"""Leaflet served by the app itself, so the map never touches a CDN.
 
-The files come from the XStatic pip packages and are copied at start-up into
+The files come from the XStatic pip package and are copied at start-up into
 the git-ignored static/vendor/, which Streamlit serves at /app/static/.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import xstatic.pkg.jquery as xjquery
 import xstatic.pkg.leaflet as xleaflet
 
 __all__ = ["STATIC_URL", "VENDOR_DIR", "ensure_vendor_assets", "local_css", "local_js"]
@@ -19,9 +18,8 @@ STATIC_URL = "/app/static/vendor"
 
 _COPIES = {
     "leaflet": (Path(xleaflet.BASE_DIR), ("leaflet.js", "leaflet.css", "images")),
-    "jquery": (Path(xjquery.BASE_DIR), ("jquery.min.js",)),
 }
-_VERSIONS = f"leaflet {xleaflet.VERSION}, jquery {xjquery.VERSION}"
+_VERSIONS = f"leaflet {xleaflet.VERSION}"
 
 
 def ensure_vendor_assets(vendor_dir: Path = VENDOR_DIR) -> Path:
@@ -43,9 +41,8 @@ def ensure_vendor_assets(vendor_dir: Path = VENDOR_DIR) -> Path:
 
 
 def local_js(base_url: str = STATIC_URL) -> list[tuple[str, str]]:
-    """folium `default_js` pointing at the served copies (jQuery: folium.Popup needs it)."""
-    return [("leaflet", f"{base_url}/leaflet/leaflet.js"),
-            ("jquery", f"{base_url}/jquery/jquery.min.js")]
+    """folium `default_js` pointing at the served copy (no jQuery: no folium.Popup is used)."""
+    return [("leaflet", f"{base_url}/leaflet/leaflet.js")]
 
 
 def local_css(base_url: str = STATIC_URL) -> list[tuple[str, str]]:

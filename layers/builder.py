@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable
 from functools import cache
 
 import folium
+from branca.element import MacroElement
+from jinja2 import Template
 from shapely.geometry import mapping
 
 from geo.features import PlacedFeature
@@ -28,10 +30,31 @@ def element_classes(entry: LayerEntry, feature_id: str) -> str:
     return f"posture layer-{entry.id} feature-{feature_id}"
 
 
+class FeatureCard(MacroElement):
+    """The feature's card as a hover tooltip and a click popup, from one copy of its HTML.
+
+    folium's Tooltip and Popup would each carry the HTML, and Popup parses it
+    with jQuery; Leaflet's own bindTooltip/bindPopup need neither.
+    """
+
+    _template = Template("""{% macro script(this, kwargs) %}
+(function (layer) {
+  var card = `{{ this.html }}`;
+  layer.bindTooltip(card, {sticky: true, className: "posture-tooltip"});
+  layer.bindPopup(card, {minWidth: 320, maxWidth: 360});
+})({{ this._parent.get_name() }});
+{% endmacro %}""")
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self._name = "FeatureCard"
+        # The HTML sits in a template literal: every data value in it went
+        # through escape_map_text, which leaves no backtick, "${" or backslash.
+        self.html = html
+
+
 def _attach_card(element: folium.MacroElement, placed: PlacedFeature) -> None:
-    card = feature_card_html(placed.record)
-    folium.Tooltip(card, sticky=True, class_name="posture-tooltip").add_to(element)
-    folium.Popup(card, min_width=320, max_width=360, lazy=True).add_to(element)
+    FeatureCard(feature_card_html(placed.record)).add_to(element)
 
 
 def _vector(placed: PlacedFeature, entry: LayerEntry, style: dict[str, object]) -> folium.GeoJson:
