@@ -39,9 +39,8 @@ chromium:
 	fi
 
 run: install
-	$(PY) -c "from layers.assets import ensure_vendor_assets; ensure_vendor_assets()"
 	@echo "Starting the dashboard at http://$(HOST):$(PORT)"
-	$(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
+	$(PY) scripts/serve.py app.py --server.address $(HOST) --server.port $(PORT)
 
 lint: install-test
 	$(VENV)/bin/ruff check .

@@ -50,12 +50,12 @@ class AppServer:
 
 def start_app(tmp_dir: Path, env_extra: dict[str, str] | None = None,
               timeout_s: float = 60.0, app_script: str = "app.py") -> AppServer:
-    """Start `streamlit run app.py` on a free port and wait for /_stcore/health."""
+    """Start the app as `make run` does, on a free port; wait for /_stcore/health."""
     port = free_port()
     log_path = tmp_dir / f"streamlit-{port}.log"
     env = {**os.environ, **(env_extra or {})}
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / app_script),
+        [sys.executable, str(ROOT / "scripts" / "serve.py"), str(ROOT / app_script),
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true", "--server.fileWatcherType", "none",
          "--browser.gatherUsageStats", "false"],
