@@ -60,7 +60,25 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def measure(script: str, toggles: int, browser, optimistic: bool) -> dict[str, object]:
+def cold_start(script: str, browser) -> float:
+    """Seconds from launching the server to the map's layers drawn in a fresh page."""
+    with tempfile.TemporaryDirectory() as tmp:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        started = time.perf_counter()
+        server = start_app(Path(tmp), app_script=script)
+        try:
+            page.goto(server.url)
+            page.frame_locator(MAP_IFRAME).locator(f".{LAYER_CLASS}").first.wait_for(
+                state="attached", timeout=60_000)
+            return time.perf_counter() - started
+        finally:
+            stop_app(server)
+            page.close()
+
+
+def measure(script: str, toggles: int, browser, optimistic: bool,
+            cold_starts: int) -> dict[str, object]:
+    extra_cold_starts = [cold_start(script, browser) for _ in range(cold_starts - 1)]
     with tempfile.TemporaryDirectory() as tmp:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         offline: list[str] = []
@@ -81,7 +99,7 @@ def measure(script: str, toggles: int, browser, optimistic: bool) -> dict[str, o
             page.goto(server.url)
             page.frame_locator(MAP_IFRAME).locator(f".{LAYER_CLASS}").first.wait_for(
                 state="attached", timeout=60_000)
-            cold_start = time.perf_counter() - started
+            first_cold_start = time.perf_counter() - started
             page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
             page.locator(MAP_IFRAME).scroll_into_view_if_needed()
             first_load_bytes = sum(frames)
@@ -113,7 +131,9 @@ def measure(script: str, toggles: int, browser, optimistic: bool) -> dict[str, o
             stop_app(server)
             page.close()
     return {
-        "cold_start_s": round(cold_start, 3),
+        "cold_start_median_s": round(statistics.median([first_cold_start,
+                                                         *extra_cold_starts]), 3),
+        "cold_start_runs_s": [round(t, 3) for t in (first_cold_start, *extra_cold_starts)],
         "server_healthy_s": round(healthy, 3),
         "toggle_median_s": round(statistics.median(latencies), 3),
         "toggle_p95_s": round(percentile(latencies, 0.95), 3),
@@ -139,14 +159,17 @@ def main() -> None:
     serve_static_beside("bench/naive_app.py")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--toggles", type=int, default=20)
+    parser.add_argument("--cold-starts", type=int, default=5,
+                        help="server launches per app; the median is reported")
     args = parser.parse_args()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=find_chromium(),
                                              args=CHROMIUM_ARGS)
         results = {
-            "app.py": measure("app.py", args.toggles, browser, optimistic=True),
+            "app.py": measure("app.py", args.toggles, browser, optimistic=True,
+                              cold_starts=args.cold_starts),
             "naive baseline": measure("bench/naive_app.py", args.toggles, browser,
-                                      optimistic=False),
+                                      optimistic=False, cold_starts=args.cold_starts),
         }
         browser.close()
     print(json.dumps(results, indent=2))
@@ -154,7 +177,8 @@ def main() -> None:
     speedup = naive["toggle_median_s"] / app["toggle_median_s"]
     print(f"toggle median: {app['toggle_median_s']:.3f} s vs baseline "
           f"{naive['toggle_median_s']:.3f} s ({speedup:.1f}x faster); goal <= 0.1 s and >= 3x")
-    print(f"cold start: {app['cold_start_s']:.2f} s; goal <= 3 s")
+    print(f"cold start median: {app['cold_start_median_s']:.2f} s (baseline "
+          f"{naive['cold_start_median_s']:.2f} s); goal <= 3 s")
     print(f"map payload: {app['map_payload_bytes']:,} bytes (websocket + layer bundle), plus "
           f"{app['leaflet_bytes']:,} bytes of Leaflet; goal <= 300 KB")
 
