@@ -1,0 +1,60 @@
+"""The features in view as GeoJSON, GeoPackage, KML or CSV, with every attribute."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import geopandas as gpd
+
+from geo.features import PlacedFeature
+from geo.schema import CONFIDENCE_LEVELS
+
+__all__ = ["DATA_FORMATS", "features_frame", "write_data"]
+
+# format -> (pyogrio driver, file extension); CSV is written by pandas.
+DATA_FORMATS = {
+    "geojson": ("GeoJSON", "geojson"),
+    "gpkg": ("GPKG", "gpkg"),
+    "kml": ("LIBKML", "kml"),
+    "csv": (None, "csv"),
+}
+
+
+def _row(feature: PlacedFeature) -> dict[str, object]:
+    r, c = feature.record, feature.record.count
+    return {
+        "id": r.id, "layer": r.layer, "name_en": r.name_en, "name_ar": r.name_ar,
+        "kind": r.kind, "actor_en": r.actor_en, "actor_ar": r.actor_ar,
+        "summary_en": r.summary_en, "summary_ar": r.summary_ar,
+        "count_text": c.text_en(), "count_value": c.value, "count_low": c.low,
+        "count_high": c.high, "count_approximate": c.approximate,
+        "count_words_en": c.words_en, "count_words_ar": c.words_ar,
+        "as_of": r.as_of.isoformat() if r.as_of else None,
+        "reported_on": r.reported_on.isoformat() if r.reported_on else None,
+        "reported_on_inferred": r.reported_on_inferred,
+        "sources": "; ".join(f"{s.text()} [{s.fact}]" for s in r.sources),
+        "confidence": r.confidence, "confidence_text": CONFIDENCE_LEVELS[r.confidence],
+        "geometry_approximate": r.geometry_approximate, "geometry_note": r.geometry_note,
+    }
+
+
+def features_frame(features: Iterable[PlacedFeature]) -> gpd.GeoDataFrame:
+    features = list(features)
+    frame = gpd.GeoDataFrame([_row(f) for f in features],
+                             geometry=[f.geometry for f in features], crs="EPSG:4326")
+    # Nullable integers keep "no number" apart from zero in every format.
+    for column in ("count_value", "count_low", "count_high"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def write_data(features: Iterable[PlacedFeature], fmt: str, path: Path) -> None:
+    """Write to `path` (the caller makes the write atomic)."""
+    frame = features_frame(features)
+    driver, _ = DATA_FORMATS[fmt]
+    if driver is None:
+        table = frame.drop(columns="geometry").assign(wkt=frame.geometry.to_wkt())
+        table.to_csv(path, index=False, encoding="utf-8")
+    else:
+        frame.to_file(path, driver=driver, engine="pyogrio", layer="features")

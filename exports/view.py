@@ -1,0 +1,43 @@
+"""What a snapshot shows: bounds, layers, as-of date, language and title."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from shapely.geometry import box
+
+from geo.features import PlacedFeature
+from layers.catalogue import LayerEntry, catalogue, features_of
+
+__all__ = ["DEFAULT_BBOX", "View", "features_in_view"]
+
+# The app's default view (layers/basemap.py: centre 34.6 N 40.6 E, zoom 6),
+# as bounds: the whole border, Aleppo to Baghdad.
+DEFAULT_BBOX = (35.5, 31.5, 46.0, 38.0)
+
+
+@dataclass(frozen=True)
+class View:
+    bbox: tuple[float, float, float, float] = DEFAULT_BBOX  # west, south, east, north
+    layer_ids: tuple[str, ...] = ()
+    as_of: dt.date | None = None
+    lang: str = "en"
+    title: str = "Force posture on the Iraq–Syria border"
+
+    def layers(self) -> tuple[LayerEntry, ...]:
+        wanted = self.layer_ids or tuple(e.id for e in catalogue() if e.default_on)
+        return tuple(e for e in catalogue() if e.id in wanted)
+
+
+def _current(feature: PlacedFeature, as_of: dt.date | None) -> bool:
+    # Until features carry validity intervals, "as of" leaves out what had not
+    # yet happened: anything dated after it. Reference geography has no date.
+    return as_of is None or feature.record.as_of is None or feature.record.as_of <= as_of
+
+
+def features_in_view(view: View) -> list[PlacedFeature]:
+    """The features of the view's layers that touch its bounds and exist at its date."""
+    bounds = box(*view.bbox)
+    return [p for entry in view.layers() for p in features_of(entry)
+            if p.geometry.intersects(bounds) and _current(p, view.as_of)]
