@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import NoReturn
 
 from exports.data import DATA_FORMATS, write_data
+from exports.paper import PAPERS
+from exports.static_map import STATIC_FORMATS, write_static
 from exports.view import DEFAULT_BBOX, View, features_in_view
 from geo.errors import PostureDataError
 from layers.catalogue import catalogue
@@ -25,8 +27,7 @@ from layers.catalogue import catalogue
 __all__ = ["main"]
 
 PROG = "posture-export"
-FORMATS = tuple(DATA_FORMATS)
-PAPERS = ("a4-landscape", "a4-portrait", "letter-landscape", "letter-portrait", "1080p")
+FORMATS = (*STATIC_FORMATS, *DATA_FORMATS)
 DPI_RANGE = (96, 600)
 
 
@@ -80,7 +81,7 @@ def _parser() -> _Parser:
                         help="W,S,E,N in degrees (default: the app's default view)")
     parser.add_argument("--as-of", type=_date, help="YYYY-MM-DD: leave out later reports")
     parser.add_argument("--dpi", type=_dpi, default=150, help="96 to 600 (static maps)")
-    parser.add_argument("--paper", choices=PAPERS, default="a4-landscape")
+    parser.add_argument("--paper", choices=tuple(PAPERS), default="a4-landscape")
     parser.add_argument("--lang", choices=("en", "ar"), default="en")
     parser.add_argument("--title", default=View.title)
     return parser
@@ -104,6 +105,9 @@ def _check_writable(parser: _Parser, out: Path) -> None:
     directory = out.parent if str(out.parent) else Path(".")
     if out.is_dir():
         parser.error(f"argument --out: {out} is a directory")
+    # Renaming over a device or pipe (say /dev/null, as root) would replace it.
+    if out.exists() and not out.is_file():
+        parser.error(f"argument --out: {out} exists and is not a regular file")
     if not directory.is_dir():
         parser.error(f"argument --out: folder {directory} does not exist")
     try:
@@ -144,7 +148,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     lang=args.lang, title=args.title)
         _check_writable(parser, args.out)
         features = features_in_view(view)
-        write_atomically(args.out, lambda path: write_data(features, args.format, path))
+        if args.format in STATIC_FORMATS:
+            write_atomically(args.out, lambda path: write_static(
+                view, args.format, path, paper=args.paper, dpi=args.dpi))
+        else:
+            write_atomically(args.out, lambda path: write_data(features, args.format, path))
     except PostureDataError as e:
         print(f"{PROG}: error: the map data could not be loaded: {e}", file=sys.stderr)
         return 1

@@ -98,10 +98,9 @@ def governorate_labels() -> tuple[PlacedFeature, ...]:
             summary_en=f"Governorate {row.iso_3166_2}.", summary_ar=f"محافظة {row.iso_3166_2}.",
             count=Count(words_en="no figure given", words_ar="لم يُذكر رقم"),
             as_of=None, reported_on=None, reported_on_inferred=False,
-            sources=(Source(who=f"Natural Earth 1:10m admin-1 ({row.iso_3166_2})", via=None,
-                            fact="basemap"),),
+            sources=(Source(who="Natural Earth 1:10m admin-1", via=None, fact="basemap"),),
             confidence="reference", geometry_approximate=False,
-            geometry_note="Natural Earth's label point for the governorate.",
+            geometry_note=f"Natural Earth's label point for governorate {row.iso_3166_2}.",
             geometry=None, geometry_ref=f"admin1:{row.iso_3166_2}",
         )
         labels.append(PlacedFeature(record, point))

@@ -119,6 +119,13 @@ def test_unwritable_path_exits_2_and_leaves_nothing(tmp_path, target):
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
+def test_special_files_are_never_replaced():
+    result = run_cli("--format", "csv", "--out", "/dev/null")
+    assert result.returncode == 2
+    assert "not a regular file" in result.stderr
+    assert not __import__("pathlib").Path("/dev/null").is_file()
+
+
 def test_a_failed_render_leaves_no_partial_file(tmp_path, monkeypatch):
     import exports.cli as cli
 

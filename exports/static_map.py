@@ -1,0 +1,191 @@
+"""Static snapshots (PNG, PDF, SVG) drawn with matplotlib from the layer catalogue.
+
+Colours, dash patterns and proportional-circle sizes come from the same
+catalogue and symbology as the live map, so a briefing slide matches the screen.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: snapshots render on the server
+
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from shapely.geometry import box
+from shapely.geometry.base import BaseGeometry
+
+from exports.furniture import add_furniture
+from exports.paper import pixel_size
+from exports.view import View, features_in_view
+from geo.basemap import countries, governorates
+from geo.features import PlacedFeature
+from layers.basemap_vector import FOCUS_COUNTRIES
+from layers.catalogue import LayerEntry, layer
+from layers.symbology import proportional_radius
+
+__all__ = ["STATIC_FORMATS", "StaticMap", "draw_static", "write_static"]
+
+STATIC_FORMATS = ("png", "pdf", "svg")
+SEA = "#c9dbe6"
+PX_TO_PT = 0.75  # CSS pixels (the live map's unit) to points
+# Map axes inside the figure (left, bottom, width, height), leaving room for furniture.
+MAP_AXES = (0.03, 0.16, 0.70, 0.74)
+
+
+@dataclass
+class StaticMap:
+    figure: Figure
+    ax: Axes
+    view: View
+    features: list[PlacedFeature]
+
+    def pixel_of(self, lon: float, lat: float) -> tuple[int, int]:
+        """Where (lon, lat) lands in the saved PNG, as (column, row) from the top left."""
+        self.ax.apply_aspect()
+        x, y = self.ax.transData.transform((lon, lat))
+        return round(x), round(self.figure.bbox.height - y)
+
+
+def _dashes(pattern: str) -> tuple[float, tuple[float, ...]]:
+    return 0.0, tuple(float(v) * PX_TO_PT for v in pattern.split())
+
+
+def _plot_geometry(ax: Axes, geometry: BaseGeometry, **style: object) -> None:
+    if geometry.geom_type.startswith("Multi") or geometry.geom_type == "GeometryCollection":
+        for part in geometry.geoms:
+            _plot_geometry(ax, part, **style)
+        return
+    if geometry.geom_type == "Polygon":
+        x, y = geometry.exterior.xy
+        ax.fill(x, y, **style)
+    elif geometry.geom_type == "LineString":
+        x, y = geometry.xy
+        ax.plot(x, y, **style)
+
+
+def _draw_basemap(ax: Axes, view_bbox: tuple[float, float, float, float], lang: str) -> None:
+    name = "name_ar" if lang == "ar" else "name_en"
+    view = box(*view_bbox)
+    for row in countries().itertuples():
+        fill = "#f4efe4" if row.iso_a2 in FOCUS_COUNTRIES else "#e3ddd0"
+        _plot_geometry(ax, row.geometry, facecolor=fill, edgecolor="#8c8273", linewidth=0.8,
+                       zorder=1)
+        point = row.geometry.intersection(view).representative_point() \
+            if row.geometry.intersects(view) else None
+        if point is not None and not point.is_empty:
+            ax.text(point.x, point.y, getattr(row, name).upper() if lang == "en" else
+                    getattr(row, name), fontsize=8, color="#6b6258", ha="center",
+                    va="center", zorder=2, clip_on=True)
+    for geometry in governorates().geometry:
+        _plot_geometry(ax, geometry.boundary, color="#b3a996", linewidth=0.4, zorder=2)
+
+
+def _label(ax: Axes, p: PlacedFeature, lang: str, dx: float = 6, dy: float = 0,
+           **style: object) -> None:
+    r = p.record
+    text = (r.label_ar or r.name_ar) if lang == "ar" else (r.label_en or r.name_en)
+    point = p.geometry if p.geometry.geom_type == "Point" else p.geometry.representative_point()
+    ax.annotate(text, (point.x, point.y), xytext=(dx, dy), textcoords="offset points",
+                fontsize=style.pop("fontsize", 7), zorder=9, clip_on=True,
+                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.6},
+                **style)
+
+
+def _draw_feature(ax: Axes, p: PlacedFeature, entry: LayerEntry, lang: str) -> None:
+    symbol, color, z = p.record.symbol, entry.color, 3 + entry.z_order / 10
+    geometry = p.display_geometry
+    if symbol == "line":
+        _plot_geometry(ax, geometry, color=color, linewidth=3 * PX_TO_PT, zorder=z)
+    elif symbol == "deployment_line":
+        _plot_geometry(ax, geometry, color=color, linewidth=8 * PX_TO_PT, alpha=0.85,
+                       linestyle=_dashes("14 8"), solid_capstyle="butt", zorder=z)
+        anchor = geometry.interpolate(0.3, normalized=True)
+        ax.annotate((p.record.label_ar if lang == "ar" else p.record.label_en) or "",
+                    (anchor.x, anchor.y), xytext=(10, -4), textcoords="offset points",
+                    fontsize=7, fontweight="bold", zorder=9)
+    elif symbol in ("area", "approx_area"):
+        approx = symbol == "approx_area"
+        _plot_geometry(ax, geometry, facecolor=color, alpha=0.25 if approx else 0.08, zorder=z)
+        _plot_geometry(ax, geometry.boundary, color=color, linewidth=2 * PX_TO_PT, zorder=z,
+                       linestyle=_dashes("6 6") if approx else "-")
+        if approx:
+            _plot_geometry(ax, geometry, facecolor="none", edgecolor=color, hatch="///",
+                           linewidth=0, zorder=z)
+            _label(ax, p, lang, dx=-40, fontweight="bold")
+    elif symbol == "arrow":
+        _plot_geometry(ax, geometry, facecolor=color, edgecolor=color, alpha=0.9, zorder=z)
+        _label(ax, p, lang, dy=8, fontweight="bold")
+    elif symbol == "point":
+        ax.scatter([p.geometry.x], [p.geometry.y], s=(8 * PX_TO_PT * 2) ** 2, color=color,
+                   edgecolors="white", linewidths=1.5, zorder=z + 1)
+        _label(ax, p, lang, fontweight="bold")
+    elif symbol == "place":
+        ax.scatter([p.geometry.x], [p.geometry.y], s=(4 * PX_TO_PT * 2) ** 2, color="white",
+                   edgecolors=color, linewidths=1, zorder=z + 1)
+        _label(ax, p, lang, dx=5)
+    elif symbol == "label":
+        ax.annotate(p.record.name_ar if lang == "ar" else p.record.name_en,
+                    (p.geometry.x, p.geometry.y), fontsize=6, style="italic", color="#6f6f6f",
+                    ha="center", va="center", zorder=2.5, clip_on=True)
+
+
+def _draw_proportional(ax: Axes, features: list[PlacedFeature], lang: str) -> None:
+    stacks: dict[tuple[float, float], list[PlacedFeature]] = {}
+    for p in features:
+        stacks.setdefault((p.geometry.x, p.geometry.y), []).append(p)
+    for (x, y), stack in stacks.items():
+        stack.sort(key=lambda p: p.record.count.value or 0, reverse=True)
+        color = layer(stack[0].record.layer).color
+        largest = proportional_radius(stack[0].record.count.value or 0) * PX_TO_PT
+        for index, p in enumerate(stack):
+            value = p.record.count.value or 0
+            size = (proportional_radius(value) * PX_TO_PT * 2) ** 2
+            ax.scatter([x], [y], s=size, zorder=8 + index * 0.01, linewidths=1,
+                       facecolors=(color if value else "none"), edgecolors=color,
+                       alpha=0.35 if value else 1.0, linestyle="-" if value else ":")
+            text = (p.record.label_ar or p.record.name_ar) if lang == "ar" else \
+                (p.record.label_en or p.record.name_en)
+            ax.annotate(text, (x, y), xytext=(largest + 4, 8 - 9 * index),
+                        textcoords="offset points", fontsize=6.5, fontweight="bold", zorder=9)
+
+
+def draw_static(view: View, paper: str, dpi: int) -> StaticMap:
+    width, height = pixel_size(paper, dpi)
+    figure = plt.figure(figsize=(width / dpi, height / dpi), dpi=dpi)
+    ax = figure.add_axes(MAP_AXES)
+    west, south, east, north = view.bbox
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    # Equirectangular with the aspect of the view's middle latitude: true shapes there.
+    # The axes box shrinks to keep that aspect, so the bounds stay exactly the view's.
+    ax.set_aspect(1 / math.cos(math.radians((south + north) / 2)), adjustable="box")
+    ax.set_anchor("NW")
+    ax.set_facecolor(SEA)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    _draw_basemap(ax, view.bbox, view.lang)
+    features = features_in_view(view)
+    for p in features:
+        if p.record.symbol != "proportional":
+            _draw_feature(ax, p, layer(p.record.layer), view.lang)
+    _draw_proportional(ax, [p for p in features if p.record.symbol == "proportional"],
+                       view.lang)
+    add_furniture(figure, ax, view, features)
+    return StaticMap(figure, ax, view, features)
+
+
+def write_static(view: View, fmt: str, path: Path, paper: str = "a4-landscape",
+                 dpi: int = 150) -> StaticMap:
+    # Text stays text: selectable and searchable in the PDF, editable in the SVG.
+    with matplotlib.rc_context({"pdf.fonttype": 42, "svg.fonttype": "none"}):
+        static = draw_static(view, paper, dpi)
+        static.figure.savefig(path, format=fmt, dpi=dpi, facecolor="white",
+                              metadata={"Title": view.title} if fmt in ("pdf", "svg") else None)
+    plt.close(static.figure)
+    return static

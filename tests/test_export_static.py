@@ -1,0 +1,119 @@
+"""Static snapshots: exact sizes, the border where it should be, and the furniture."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+from shapely.geometry import LineString
+
+from exports.furniture import sources_in_view
+from exports.paper import pixel_size
+from exports.static_map import write_static
+from exports.view import View, features_in_view
+from geo.derive import iraq_syria_border
+from layers.catalogue import catalogue, layer
+
+BORDER_RGB = tuple(int(layer("border").color[i:i + 2], 16) for i in (1, 3, 5))
+ALL_DEFAULT = tuple(e.id for e in catalogue() if e.default_on)
+
+
+def border_point_at(lat: float) -> tuple[float, float]:
+    # North of the Al-Qaim sector, where only the border line is drawn.
+    crossing = iraq_syria_border().intersection(LineString([(35, lat), (45, lat)]))
+    return crossing.x, crossing.y
+
+
+def colour_near(image: Image.Image, xy: tuple[int, int], rgb: tuple[int, ...],
+                radius: int = 4, tolerance: float = 40) -> bool:
+    x0, y0 = xy
+    for x in range(x0 - radius, x0 + radius + 1):
+        for y in range(y0 - radius, y0 + radius + 1):
+            pixel = image.getpixel((x, y))[:3]
+            if sum((a - b) ** 2 for a, b in zip(pixel, rgb, strict=True)) ** 0.5 < tolerance:
+                return True
+    return False
+
+
+@pytest.mark.parametrize(("paper", "dpi"), [("a4-landscape", 96), ("a4-portrait", 150),
+                                            ("letter-landscape", 300), ("letter-portrait", 120),
+                                            ("1080p", 96), ("1080p", 200),
+                                            ("a4-landscape", 600)])
+def test_png_has_the_exact_pixel_size(tmp_path, paper, dpi):
+    out = tmp_path / "map.png"
+    write_static(View(), "png", out, paper=paper, dpi=dpi)
+    with Image.open(out) as image:
+        assert image.size == pixel_size(paper, dpi)
+
+
+def test_a4_sizes_are_the_paper_at_that_dpi():
+    assert pixel_size("a4-landscape", 300) == (3508, 2480)
+    assert pixel_size("letter-portrait", 100) == (850, 1100)
+    assert pixel_size("1080p", 300) == (1920, 1080)
+
+
+def test_png_shows_the_border_and_hiding_it_removes_its_colour(tmp_path):
+    lonlat = border_point_at(36.0)
+    shown = write_static(View(layer_ids=ALL_DEFAULT), "png", tmp_path / "shown.png", dpi=120)
+    without = tuple(i for i in ALL_DEFAULT if i != "border")
+    write_static(View(layer_ids=without), "png", tmp_path / "hidden.png", dpi=120)
+    xy = shown.pixel_of(*lonlat)
+    with Image.open(tmp_path / "shown.png") as on, Image.open(tmp_path / "hidden.png") as off:
+        on, off = on.convert("RGB"), off.convert("RGB")
+        assert len(on.getcolors(maxcolors=1 << 24)) > 50, "the image is blank"
+        assert colour_near(on, xy, BORDER_RGB)
+        assert not colour_near(off, xy, BORDER_RGB)
+
+
+def test_pdf_holds_title_date_and_every_source_in_view(tmp_path):
+    view = View(title="Briefing: Iraq–Syria border", as_of=dt.date(2024, 12, 2))
+    out = tmp_path / "map.pdf"
+    write_static(view, "pdf", out)
+    text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+    flat = re.sub(r"\s+", " ", text)
+    assert "Briefing: Iraq–Syria border" in flat
+    assert "2024-12-02" in flat
+    for source in sources_in_view(features_in_view(view)):
+        assert re.sub(r"\s+", " ", source) in flat, source
+
+
+def test_svg_parses_and_holds_the_legend(tmp_path):
+    out = tmp_path / "map.svg"
+    write_static(View(layer_ids=("border", "albukamal")), "svg", out)
+    root = ET.parse(out).getroot()
+    text = " ".join(t for t in root.itertext())
+    flat = re.sub(r"\s+", " ", text)
+    assert layer("border").title_en in flat
+    assert "Al-Bukamal crossing: PMF fighters" in flat
+    assert layer("force-levels").title_en not in flat  # only the layers shown
+
+
+def test_caveat_appears_only_with_approximate_geometry(tmp_path):
+    exact = tmp_path / "exact.svg"
+    write_static(View(layer_ids=("border",)), "svg", exact)
+    approx = tmp_path / "approx.svg"
+    write_static(View(layer_ids=("albukamal",)), "svg", approx)
+    assert "Caveat" not in exact.read_text()
+    assert "Caveat" in approx.read_text()
+
+
+def test_arabic_snapshot_uses_the_arabic_names(tmp_path):
+    out = tmp_path / "map.svg"
+    write_static(View(layer_ids=("albukamal", "border"), lang="ar"), "svg", out)
+    text = out.read_text(encoding="utf-8")
+    assert "العشرات من مقاتلي الحشد" in text
+    assert layer("border").title_ar in text
+
+
+def test_command_line_writes_a_png(tmp_path):
+    from exports.cli import main
+
+    out = tmp_path / "map.png"
+    assert main(["--format", "png", "--out", str(out), "--paper", "1080p", "--dpi", "96"]) == 0
+    with Image.open(out) as image:
+        assert image.size == (1920, 1080)
+    assert [p.name for p in tmp_path.iterdir()] == ["map.png"]
