@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from exports.data import DATA_FORMATS, write_data
+from exports.html import write_html
 from exports.paper import PAPERS
 from exports.static_map import STATIC_FORMATS, write_static
 from exports.view import DEFAULT_BBOX, View, features_in_view
@@ -27,7 +28,7 @@ from layers.catalogue import catalogue
 __all__ = ["main"]
 
 PROG = "posture-export"
-FORMATS = (*STATIC_FORMATS, *DATA_FORMATS)
+FORMATS = (*STATIC_FORMATS, "html", *DATA_FORMATS)
 DPI_RANGE = (96, 600)
 
 
@@ -151,6 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.format in STATIC_FORMATS:
             write_atomically(args.out, lambda path: write_static(
                 view, args.format, path, paper=args.paper, dpi=args.dpi))
+        elif args.format == "html":
+            write_atomically(args.out, lambda path: write_html(view, path))
         else:
             write_atomically(args.out, lambda path: write_data(features, args.format, path))
     except PostureDataError as e:

@@ -18,13 +18,13 @@ from layers.assets import STATIC_URL, local_css, local_js
 from layers.basemap_vector import OUTLINE_ONLY_CSS
 from layers.prerender import BundledScript
 
-__all__ = ["BASEMAPS", "DEFAULT_BASEMAP", "DEFAULT_CENTER", "DEFAULT_ZOOM", "Basemap",
+__all__ = ["BASEMAPS", "DEFAULT_BASEMAP", "DEFAULT_CENTER", "DEFAULT_ZOOM", "MAP_CSS", "Basemap",
            "build_base_map"]
 
 DEFAULT_CENTER = (34.6, 40.6)  # lat, lon: the border between Nineveh and the tripoint
 DEFAULT_ZOOM = 6
 NATURAL_EARTH_ATTRIBUTION = "Basemap: Natural Earth 1:10m (public domain)"
-_MAP_CSS = (Path(__file__).with_name("map_style.css")).read_text(encoding="utf-8")
+MAP_CSS = (Path(__file__).with_name("map_style.css")).read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def build_base_map(bundle_url: str, basemap_id: str = DEFAULT_BASEMAP) -> folium
                    control_scale=True, min_zoom=4, max_zoom=12)
     m.default_js = [*local_js(), ("posture_bundle", bundle_url)]
     m.default_css = local_css()
-    m.get_root().header.add_child(folium.Element(f"<style>{_MAP_CSS}</style>"))
+    m.get_root().header.add_child(folium.Element(f"<style>{MAP_CSS}</style>"))
     _LocalIconPath(f"{STATIC_URL}/leaflet/images/").add_to(m)
     if basemap.online:
         folium.TileLayer(basemap.tiles_url, attr=basemap.attribution, name=basemap.title,

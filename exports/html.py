@@ -1,0 +1,80 @@
+"""A single standalone HTML file of the current view that works offline.
+
+Leaflet, the styles and the prerendered layer bundle are inlined, so the file
+opens from disk with no server and no network. Layer toggles (the map's layer
+control), hover cards, popups, the legend and the source list keep working.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import folium
+import xstatic.pkg.leaflet as xleaflet
+
+from exports.furniture import NATURAL_EARTH, sources_in_view
+from exports.view import View, features_in_view
+from layers.basemap import MAP_CSS
+from layers.bundle import bundle_source
+from layers.catalogue import catalogue
+from layers.escape import escape_map_text as esc
+from layers.legend import legend_html
+from layers.prerender import BundledScript
+
+__all__ = ["build_html", "write_html"]
+
+_PANEL_CSS = """
+.posture-panel { position: absolute; z-index: 1000; right: 10px; bottom: 24px; width: 300px;
+  max-height: 45%; overflow: auto; background: rgba(255,255,255,0.94); padding: 8px 10px;
+  font: 11px "DejaVu Sans", Arial, sans-serif; border-radius: 4px;
+  box-shadow: 0 1px 4px rgba(0,0,0,0.3); }
+.posture-panel h2 { font-size: 13px; margin: 0 0 4px 0; }
+.posture-panel ul { margin: 2px 0 6px 0; padding-left: 16px; }
+"""
+# folium creates DivIcon markers with Leaflet's default image icon first; a
+# div icon as the default means no image is ever requested from disk.
+_NO_IMAGE_ICONS = "<script>L.Marker.prototype.options.icon = L.divIcon({className: ''});</script>"
+
+
+def _inline_script(source: str) -> str:
+    # Inside <script>, only "</" can end the element early; "<\\/" means the same in JS.
+    return "<script>" + source.replace("</", "<\\/") + "</script>"
+
+
+def build_html(view: View) -> str:
+    entries = catalogue()
+    shown = {e.id for e in view.layers()}
+    west, south, east, north = view.bbox
+    m = folium.Map(location=((south + north) / 2, (west + east) / 2), zoom_start=6, tiles=None,
+                   control_scale=True)
+    m.default_js, m.default_css = [], []
+    leaflet = Path(xleaflet.BASE_DIR)
+    header = m.get_root().header
+    header.add_child(folium.Element(
+        f"<style>{(leaflet / 'leaflet.css').read_text(encoding='utf-8')}</style>"))
+    header.add_child(folium.Element(f"<style>{MAP_CSS}{_PANEL_CSS}</style>"))
+    header.add_child(folium.Element(_inline_script(
+        (leaflet / "leaflet.js").read_text(encoding="utf-8"))))
+    header.add_child(folium.Element(_NO_IMAGE_ICONS))
+    header.add_child(folium.Element(_inline_script(bundle_source(entries))))
+    header.add_child(folium.Element(f"<title>{esc(view.title)}</title>"))
+    BundledScript("basemaps", "vector").add_to(m)
+    for entry in sorted(entries, key=lambda e: e.z_order):
+        group = folium.FeatureGroup(name=esc(entry.title_en), show=entry.id in shown)
+        BundledScript("layers", entry.id).add_to(group)
+        group.add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    m.fit_bounds([[south, west], [north, east]])
+    features = features_in_view(view)
+    sources = "".join(f"<li>{esc(s)}</li>" for s in sources_in_view(features))
+    as_of = view.as_of.isoformat() if view.as_of else "latest report"
+    m.get_root().html.add_child(folium.Element(
+        f"<div class='posture-panel'><h2>{esc(view.title)}</h2>"
+        f"<div>As of {esc(as_of)}</div>{legend_html([e for e in entries if e.id in shown])}"
+        f"<b>Sources</b><ul class='sources'>{sources}</ul>"
+        f"<div>{esc(NATURAL_EARTH)}</div></div>"))
+    return m.get_root().render()
+
+
+def write_html(view: View, path: Path) -> None:
+    path.write_text(build_html(view), encoding="utf-8")

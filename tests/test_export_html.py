@@ -1,0 +1,53 @@
+"""The standalone HTML export opens offline from disk and works like the live map."""
+
+from __future__ import annotations
+
+import pytest
+
+from exports.cli import main as export
+from layers.catalogue import catalogue, features_of
+from tests.browser_helpers import feature_ids, open_dashboard
+
+pytestmark = pytest.mark.browser
+
+DEFAULT_IDS = {p.record.id for e in catalogue() if e.default_on for p in features_of(e)}
+COUNT_MARKS = "() => document.querySelectorAll('.posture').length"
+
+
+@pytest.fixture
+def html_file(tmp_path):
+    out = tmp_path / "view.html"
+    assert export(["--format", "html", "--out", str(out), "--title", "Briefing <b>map</b>"]) == 0
+    return out
+
+
+def test_html_draws_the_same_features_as_the_live_app(page, html_file, app_server, offline):
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    frame = open_dashboard(page, app_server)
+    live_marks = frame.evaluate(COUNT_MARKS)
+    page.goto(html_file.as_uri())
+    page.locator("path.leaflet-interactive").first.wait_for(state="attached")
+    assert page.evaluate(COUNT_MARKS) == live_marks
+    assert feature_ids(page.main_frame) == DEFAULT_IDS
+    assert offline.attempted == []
+    assert errors == []
+
+
+def test_html_keeps_toggles_tooltips_and_sources(page, html_file, offline):
+    page.goto(html_file.as_uri())
+    page.locator("path.leaflet-interactive").first.wait_for(state="attached")
+    assert "Briefing <b>map</b>" in page.locator(".posture-panel h2").inner_text()
+    assert "Reuters" in page.locator(".posture-panel .sources").inner_text()
+
+    page.locator("path.feature-us-troops-iraq").hover()
+    tooltip = page.locator(".leaflet-tooltip")
+    tooltip.wait_for()
+    assert "about 2,500" in tooltip.inner_text()
+    assert "AFP" in tooltip.inner_text()
+
+    page.locator(".leaflet-control-layers-overlays label",
+                 has_text="Force levels: troop counts").locator("input").uncheck()
+    assert page.locator(".layer-force-levels").count() == 0
+    assert page.locator(".layer-border").count() > 0
+    assert offline.attempted == []
