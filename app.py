@@ -7,10 +7,16 @@ remounted; toggled layers travel as `feature_group_to_add`.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
+from exports.paper import PAPERS
+from exports.render import EXPORT_FORMATS, MIME_TYPES, export_bytes, export_file_name, preview_png
+from exports.static_map import STATIC_FORMATS
+from exports.view import DEFAULT_BBOX, View
 from geo.errors import PostureDataError
 from geo.paths import data_dir
 from layers.assets import ensure_vendor_assets
@@ -57,6 +63,65 @@ def _layer_toggles(entries: tuple[LayerEntry, ...]) -> list[LayerEntry]:
     return enabled
 
 
+def _bbox_of(result: dict | None) -> tuple[float, float, float, float]:
+    bounds = (result or {}).get("bounds") or {}
+    try:
+        south_west, north_east = bounds["_southWest"], bounds["_northEast"]
+        bbox = (south_west["lng"], south_west["lat"], north_east["lng"], north_east["lat"])
+    except (KeyError, TypeError):
+        return DEFAULT_BBOX
+    if None in bbox or bbox[0] >= bbox[2] or bbox[1] >= bbox[3]:
+        return DEFAULT_BBOX
+    return tuple(round(float(v), 4) for v in bbox)  # type: ignore[return-value]
+
+
+@st.fragment
+def _map_and_export(enabled_ids: tuple[str, ...], basemap_id: str, bundle_url: str) -> None:
+    # A fragment: panning sends the map's bounds back (the export panel needs
+    # them) and reruns only this, never the whole page.
+    entries = _layers(str(data_dir()))
+    enabled = [e for e in entries if e.id in enabled_ids]
+    base_map = build_base_map(bundle_url, basemap_id)
+    SidebarToggleSync(entries).add_to(base_map)
+    result = st_folium(
+        base_map,
+        key=MAP_KEY,
+        height=MAP_HEIGHT,
+        use_container_width=True,
+        feature_group_to_add=[toggled_layer(e) for e in sorted(enabled, key=lambda e: e.z_order)],
+        layer_control=folium.LayerControl(collapsed=True),
+        returned_objects=["bounds"],
+    )
+    _export_panel(View(bbox=_bbox_of(result), layer_ids=enabled_ids or ("none",)))
+
+
+def _export_panel(view: View) -> None:
+    with st.expander("Export this view", expanded=False):
+        fmt = st.selectbox("Format", EXPORT_FORMATS, key="export:format",
+                           format_func=str.upper)
+        title = st.text_input("Title", value=view.title, key="export:title", max_chars=120)
+        paper, dpi = "a4-landscape", 150
+        if fmt in STATIC_FORMATS:
+            paper = st.selectbox("Paper", list(PAPERS), key="export:paper")
+            dpi = st.select_slider("Resolution (dpi)", options=[96, 150, 200, 300, 600],
+                                   value=150, key="export:dpi")
+        view = replace(view, title=title.strip() or view.title)
+        st.caption("View: " + ", ".join(f"{v:.2f}" for v in view.bbox) + " (W, S, E, N)")
+        if st.button("Prepare export", key="export:prepare"):
+            with st.spinner(f"Rendering {fmt.upper()}…"):
+                st.session_state["export:file"] = (
+                    export_file_name(view, fmt), export_bytes(view, fmt, paper, dpi),
+                    MIME_TYPES[fmt],
+                    preview_png(view, paper) if fmt in STATIC_FORMATS else None)
+        prepared = st.session_state.get("export:file")
+        if prepared:
+            name, data, mime, preview = prepared
+            if preview:
+                st.image(preview, caption=f"Preview of {name}")
+            st.download_button(f"Download {name} ({len(data):,} bytes)", data, file_name=name,
+                               mime=mime, key="export:download", on_click="ignore")
+
+
 def main() -> None:
     _vendor_assets()
     try:
@@ -78,18 +143,10 @@ def main() -> None:
     st.title("Force posture on the Iraq–Syria border")
     st.caption("Who deployed what, where and when, and on whose word. Hover or click a "
                "feature for its count, dates and sources.")
-    layer_groups = [toggled_layer(e) for e in sorted(enabled, key=lambda e: e.z_order)]
-    base_map = build_base_map(bundle_url, basemap_id)
-    SidebarToggleSync(entries).add_to(base_map)
-    st_folium(
-        base_map,
-        key=MAP_KEY,
-        height=MAP_HEIGHT,
-        use_container_width=True,
-        feature_group_to_add=layer_groups,
-        layer_control=folium.LayerControl(collapsed=True),
-        returned_objects=[],
-    )
+    # Lets browser tests tell a full rerun from the map fragment's own.
+    st.session_state["full_runs"] = st.session_state.get("full_runs", 0) + 1
+    st.html(f"<span id='full-runs' hidden>{st.session_state['full_runs']}</span>")
+    _map_and_export(tuple(e.id for e in enabled), basemap_id, bundle_url)
     attribution = NATURAL_EARTH_ATTRIBUTION
     if BASEMAPS[basemap_id].online:
         attribution += f"; tiles: {BASEMAPS[basemap_id].title}"

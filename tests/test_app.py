@@ -47,8 +47,9 @@ def test_map_assets_are_all_local(app):
         assert not re.search(r"(?i)https?://", text)
 
 
-def test_panning_reruns_nothing(app):
-    assert map_args(app)["returned_objects"] == []
+def test_the_map_returns_only_its_bounds(app):
+    # Only what the export panel needs, so hovering or clicking reruns nothing.
+    assert map_args(app)["returned_objects"] == ["bounds"]
 
 
 @pytest.mark.parametrize("entry", catalogue(), ids=[e.id for e in catalogue()])
@@ -77,3 +78,42 @@ def test_broken_data_gives_a_message_not_a_traceback(data_copy):
     assert len(at.error) == 1
     assert "missing field" in at.error[0].value
     assert "'x'" in at.error[0].value
+
+
+def images(at: AppTest) -> list:
+    return [e for e in at.main if type(e).__name__ == "Image"]
+
+
+def download_label(at: AppTest) -> str:
+    buttons = at.get("download_button")
+    assert len(buttons) == 1
+    return buttons[0].proto.label
+
+
+def test_export_panel_previews_and_serves_a_png(app):
+    app.selectbox(key="export:format").set_value("png").run()
+    app.text_input(key="export:title").input("Briefing map").run()
+    app.button(key="export:prepare").click().run()
+    assert not app.exception
+    assert len(images(app)) == 1  # the preview, before download
+    label = download_label(app)
+    assert re.search(r"posture_7-layers_35\.5-31\.5-46\.0-38\.0_latest\.png", label)
+
+
+def test_export_panel_serves_data_without_preview(app):
+    app.selectbox(key="export:format").set_value("geojson").run()
+    app.button(key="export:prepare").click().run()
+    assert not app.exception
+    assert images(app) == []
+    assert download_label(app).startswith("Download posture_")
+    assert ".geojson" in download_label(app)
+
+
+def test_export_follows_the_layer_switches(app):
+    for entry in catalogue():
+        if entry.id not in ("border", "albukamal"):
+            app.toggle(key=f"layer:{entry.id}").set_value(False)
+    app.run()
+    app.selectbox(key="export:format").set_value("csv").run()
+    app.button(key="export:prepare").click().run()
+    assert "posture_border+albukamal_" in download_label(app)
