@@ -131,7 +131,9 @@ def _draw_feature(ax: Axes, p: PlacedFeature, entry: LayerEntry, lang: str) -> N
         _label(ax, p, lang, dx=5)
     elif symbol == "label":
         ax.annotate(p.record.name_ar if lang == "ar" else p.record.name_en,
-                    (p.geometry.x, p.geometry.y), fontsize=6, style="italic", color="#6f6f6f",
+                    (p.geometry.x, p.geometry.y), fontsize=6, color="#6f6f6f",
+                    # DejaVu's oblique faces have no Arabic glyphs; Arabic is not slanted.
+                    style="normal" if lang == "ar" else "italic",
                     ha="center", va="center", zorder=2.5, clip_on=True)
 
 
