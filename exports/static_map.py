@@ -11,10 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
-
-matplotlib.use("Agg")  # no display: snapshots render on the server
-
-import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from shapely.geometry import box
@@ -159,7 +155,8 @@ def _draw_proportional(ax: Axes, features: list[PlacedFeature], lang: str) -> No
 
 def draw_static(view: View, paper: str, dpi: int) -> StaticMap:
     width, height = pixel_size(paper, dpi)
-    figure = plt.figure(figsize=(width / dpi, height / dpi), dpi=dpi)
+    # A bare Figure, not pyplot: no global state, nothing to close, no display needed.
+    figure = Figure(figsize=(width / dpi, height / dpi), dpi=dpi)
     ax = figure.add_axes(MAP_AXES)
     west, south, east, north = view.bbox
     ax.set_xlim(west, east)
@@ -189,5 +186,4 @@ def write_static(view: View, fmt: str, path: Path, paper: str = "a4-landscape",
         static = draw_static(view, paper, dpi)
         static.figure.savefig(path, format=fmt, dpi=dpi, facecolor="white",
                               metadata={"Title": view.title} if fmt in ("pdf", "svg") else None)
-    plt.close(static.figure)
     return static

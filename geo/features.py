@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache, cached_property
 
@@ -12,8 +11,8 @@ from shapely.geometry import LineString, Point, shape
 
 from geo.basemap import governorates
 from geo.derive import arrow, resolve_geometry_ref
-from geo.errors import DataFileError, SchemaError
-from geo.paths import data_dir
+from geo.errors import SchemaError
+from geo.paths import read_data_json
 from geo.schema import Count, FeatureRecord, Source, parse_feature
 
 __all__ = ["PlacedFeature", "governorate_labels", "load_features", "placed_features"]
@@ -44,13 +43,7 @@ class PlacedFeature:
 @cache
 def load_features() -> tuple[FeatureRecord, ...]:
     """Read and validate data/features.json; ids must be unique."""
-    path = data_dir() / "features.json"
-    try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise DataFileError(f"feature file missing: {path}") from e
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise DataFileError(f"feature file unreadable: {path}: {e}") from e
+    path, payload = read_data_json("features.json", "feature file")
     raw_features = payload.get("features") if isinstance(payload, dict) else None
     if not isinstance(raw_features, list):
         raise SchemaError(f"{path}: expected an object with a 'features' list")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
 
-from geo.errors import DataFileError, SchemaError
+from geo.errors import SchemaError
 from geo.features import PlacedFeature, governorate_labels, placed_features
-from geo.paths import data_dir
+from geo.paths import read_data_json
 
 __all__ = ["LayerEntry", "LayerGroup", "catalogue", "features_of", "groups", "layer"]
 
@@ -41,13 +40,7 @@ class LayerEntry:
 
 
 def _load() -> dict[str, object]:
-    path = data_dir() / "layers.json"
-    try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise DataFileError(f"layer catalogue missing: {path}") from e
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise DataFileError(f"layer catalogue unreadable: {path}: {e}") from e
+    path, payload = read_data_json("layers.json", "layer catalogue")
     if not isinstance(payload, dict) or not isinstance(payload.get("layers"), list) \
             or not isinstance(payload.get("groups"), list):
         raise SchemaError(f"{path}: expected an object with 'groups' and 'layers' lists")

@@ -49,6 +49,14 @@ def feature_ids(frame: Frame) -> set[str]:
     return set(frame.evaluate(FEATURE_IDS_JS))
 
 
+def hover_card(frame: Frame, selector: str, position: dict[str, float] | None = None) -> str:
+    """Hover a feature and return the text of the card Leaflet shows for it."""
+    frame.locator(selector).hover(position=position)
+    tooltip = frame.locator(".leaflet-tooltip")
+    tooltip.wait_for()
+    return tooltip.inner_text()
+
+
 def toggle(page: Page, title: str) -> None:
     # Streamlit's toggle input is covered by its label; clicking the label is what a user does.
     page.locator("label").filter(has=page.get_by_role("switch", name=title, exact=True)).click()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from layers.catalogue import catalogue, features_of
-from tests.browser_helpers import feature_ids, open_dashboard, toggle, wait_idle
+from tests.browser_helpers import feature_ids, hover_card, open_dashboard, toggle, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -68,10 +68,7 @@ def test_view_survives_a_toggle_without_remount(page, app_server, offline):
 
 def test_tooltip_shows_count_and_source(page, app_server, offline):
     frame = open_dashboard(page, app_server)
-    frame.locator("path.feature-us-troops-iraq").hover()
-    tooltip = frame.locator(".leaflet-tooltip")
-    tooltip.wait_for()
-    text = tooltip.inner_text()
+    text = hover_card(frame, "path.feature-us-troops-iraq")
     assert "about 2,500" in text
     assert "AFP" in text
     assert "[F1]" in text
@@ -80,13 +77,10 @@ def test_tooltip_shows_count_and_source(page, app_server, offline):
 
 def test_words_not_numbers_where_the_source_has_none(page, app_server, offline):
     frame = open_dashboard(page, app_server)
-    arrow = frame.locator("path.feature-pmf-crossing-into-syria")
-    box = arrow.bounding_box()
+    box = frame.locator("path.feature-pmf-crossing-into-syria").bounding_box()
     # The arrow points north-west: its head fills the top-left of its box.
-    arrow.hover(position={"x": box["width"] * 0.12, "y": box["height"] * 0.14})
-    tooltip = frame.locator(".leaflet-tooltip")
-    tooltip.wait_for()
-    text = tooltip.inner_text()
+    text = hover_card(frame, "path.feature-pmf-crossing-into-syria",
+                      {"x": box["width"] * 0.12, "y": box["height"] * 0.14})
     assert "dozens" in text
     assert "العشرات" in text
     assert "Reuters" in text

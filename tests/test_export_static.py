@@ -14,7 +14,7 @@ from shapely.geometry import LineString
 
 from exports.furniture import sources_in_view
 from exports.paper import pixel_size
-from exports.static_map import write_static
+from exports.static_map import draw_static, write_static
 from exports.view import View, features_in_view
 from geo.derive import iraq_syria_border
 from layers.catalogue import catalogue, layer
@@ -124,3 +124,16 @@ def test_command_line_writes_a_png(tmp_path):
     with Image.open(out) as image:
         assert image.size == (1920, 1080)
     assert [p.name for p in tmp_path.iterdir()] == ["map.png"]
+
+
+@pytest.mark.parametrize("bbox", [(35.5, 31.5, 46.0, 38.0), (40.0, 34.0, 42.0, 35.0)])
+def test_scale_bar_is_true_at_the_map_latitude(bbox):
+    from geo.measure import distance_km
+
+    static = draw_static(View(bbox=bbox), "a4-landscape", 96)
+    bars = [line for line in static.ax.get_lines() if line.get_linewidth() == 3
+            and len(line.get_xdata()) == 2 and line.get_ydata()[0] == line.get_ydata()[1]]
+    assert len(bars) == 1
+    (x0, x1), (lat, _) = bars[0].get_xdata(), bars[0].get_ydata()
+    label = next(t.get_text() for t in static.ax.texts if t.get_text().endswith(" km"))
+    assert distance_km(x0, lat, x1, lat) == pytest.approx(float(label.split()[0]), rel=0.01)
