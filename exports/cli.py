@@ -80,7 +80,7 @@ def _parser() -> _Parser:
     parser.add_argument("--layers", help="comma-separated layer ids (default: those on by default)")
     parser.add_argument("--bbox", type=_bbox, default=DEFAULT_BBOX,
                         help="W,S,E,N in degrees (default: the app's default view)")
-    parser.add_argument("--as-of", type=_date, help="YYYY-MM-DD: leave out later reports")
+    parser.add_argument("--as-of", type=_date, help="YYYY-MM-DD: the posture as of that date")
     parser.add_argument("--dpi", type=_dpi, default=150, help="96 to 600 (static maps)")
     parser.add_argument("--paper", choices=tuple(PAPERS), default="a4-landscape")
     parser.add_argument("--lang", choices=("en", "ar"), default="en")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from shapely.geometry import box
 
 from geo.features import PlacedFeature
+from geo.timeline import features_at
 from layers.catalogue import LayerEntry, catalogue, features_of
 
 __all__ = ["DEFAULT_BBOX", "View", "features_in_view"]
@@ -30,14 +31,8 @@ class View:
         return tuple(e for e in catalogue() if e.id in wanted)
 
 
-def _current(feature: PlacedFeature, as_of: dt.date | None) -> bool:
-    # Until features carry validity intervals, "as of" leaves out what had not
-    # yet happened: anything dated after it. Reference geography has no date.
-    return as_of is None or feature.record.as_of is None or feature.record.as_of <= as_of
-
-
 def features_in_view(view: View) -> list[PlacedFeature]:
-    """The features of the view's layers that touch its bounds and exist at its date."""
+    """The features of the view's layers that touch its bounds and are shown at its date."""
     bounds = box(*view.bbox)
-    return [p for entry in view.layers() for p in features_of(entry)
-            if p.geometry.intersects(bounds) and _current(p, view.as_of)]
+    in_layers = [p for entry in view.layers() for p in features_of(entry)]
+    return [p for p in features_at(in_layers, view.as_of) if p.geometry.intersects(bounds)]

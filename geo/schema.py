@@ -87,6 +87,14 @@ class FeatureRecord:
     geometry_ref: str | None
     label_en: str | None = None
     label_ar: str | None = None
+    # When the map shows the feature: None means open (always, or still).
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    validity_note: str | None = None
+    # Features that are the same quantity at different dates (a force level
+    # over time) share a series, so a change in count can be told apart from
+    # one feature ending and another appearing.
+    series: str | None = None
 
 
 def _require(record: dict[str, Any], where: str, key: str, kind: type | tuple[type, ...]) -> Any:
@@ -189,4 +197,18 @@ def parse_feature(raw: Any, index: int) -> FeatureRecord:
         geometry_ref=geometry_ref,
         label_en=raw.get("label_en"),
         label_ar=raw.get("label_ar"),
+        **_validity(raw, where),
     )
+
+
+def _validity(raw: dict[str, Any], where: str) -> dict[str, Any]:
+    valid_from = _date(raw["valid_from"], where, "valid_from") if raw.get("valid_from") else None
+    valid_to = _date(raw["valid_to"], where, "valid_to") if raw.get("valid_to") else None
+    if valid_from and valid_to and valid_from > valid_to:
+        raise SchemaError(f"{where}: valid_from {valid_from} is after valid_to {valid_to}")
+    series, note = raw.get("series"), raw.get("validity_note")
+    for key, value in (("series", series), ("validity_note", note)):
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise SchemaError(f"{where}: field {key!r} must be non-empty text, got {value!r}")
+    return {"valid_from": valid_from, "valid_to": valid_to, "validity_note": note,
+            "series": series}

@@ -16,6 +16,15 @@ def _date(value: dt.date | None, inferred: bool = False) -> str:
     return value.isoformat() + (" (inferred from the report's weekday)" if inferred else "")
 
 
+def _validity(record: FeatureRecord) -> str:
+    if record.valid_from is None and record.valid_to is None:
+        return "at every date"
+    start = record.valid_from.isoformat() if record.valid_from else "the start"
+    end = record.valid_to.isoformat() if record.valid_to else "no end given"
+    note = f". {record.validity_note}" if record.validity_note else ""
+    return f"from {start} to {end}{note}"
+
+
 def feature_card_html(record: FeatureRecord) -> str:
     """HTML for a feature's tooltip and popup; every value from the data is escaped."""
     sources = "".join(
@@ -30,6 +39,7 @@ def feature_card_html(record: FeatureRecord) -> str:
                      if record.count.words_ar else "")),
         ("As of", esc(_date(record.as_of))),
         ("Reported on", esc(_date(record.reported_on, record.reported_on_inferred))),
+        ("Shown", esc(_validity(record))),
         ("Confidence", esc(CONFIDENCE_LEVELS[record.confidence])),
         ("Geometry", esc(record.geometry_note) + approx),
     ]
