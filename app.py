@@ -18,6 +18,7 @@ from exports.render import EXPORT_FORMATS, MIME_TYPES, export_bytes, export_file
 from exports.static_map import STATIC_FORMATS
 from exports.view import DEFAULT_BBOX, View
 from geo.errors import PostureDataError
+from geo.gazetteer import search
 from geo.paths import data_dir
 from layers.assets import ensure_vendor_assets
 from layers.basemap import BASEMAPS, DEFAULT_BASEMAP, NATURAL_EARTH_ATTRIBUTION, build_base_map
@@ -75,8 +76,26 @@ def _bbox_of(result: dict | None) -> tuple[float, float, float, float]:
     return tuple(round(float(v), 4) for v in bbox)  # type: ignore[return-value]
 
 
+def _place_search() -> tuple[float, float, int] | None:
+    """A search box; returns (lat, lon, zoom) of the chosen place, or None."""
+    query = st.sidebar.text_input("Find a place", key="search",
+                                  placeholder="Abu Kamal, البوكمال, Sinjar…", max_chars=80)
+    if not query.strip():
+        return None
+    matches = search(query)
+    if not matches:
+        st.sidebar.info(f"No place matching “{query.strip()}” in the gazetteer.")
+        return None
+    place = matches[0] if len(matches) == 1 else st.sidebar.selectbox(
+        "Matches", matches, key="search:choice",
+        format_func=lambda p: f"{p.name_en} · {p.name_ar}")
+    st.sidebar.caption(f"Centred on {place.name_en} ({place.lat:.2f} N, {place.lon:.2f} E)")
+    return place.lat, place.lon, place.zoom
+
+
 @st.fragment
-def _map_and_export(enabled_ids: tuple[str, ...], basemap_id: str, bundle_url: str) -> None:
+def _map_and_export(enabled_ids: tuple[str, ...], basemap_id: str, bundle_url: str,
+                    focus: tuple[float, float, int] | None = None) -> None:
     # A fragment: panning sends the map's bounds back (the export panel needs
     # them) and reruns only this, never the whole page.
     entries = _layers(str(data_dir()))
@@ -91,6 +110,8 @@ def _map_and_export(enabled_ids: tuple[str, ...], basemap_id: str, bundle_url: s
         feature_group_to_add=[toggled_layer(e) for e in sorted(enabled, key=lambda e: e.z_order)],
         layer_control=folium.LayerControl(collapsed=True),
         returned_objects=["bounds"],
+        center=focus[:2] if focus else None,
+        zoom=focus[2] if focus else None,
     )
     _export_panel(View(bbox=_bbox_of(result), layer_ids=enabled_ids or ("none",)))
 
@@ -131,6 +152,7 @@ def main() -> None:
         st.error(f"The map data could not be loaded, so no map is shown. {e}")
         st.stop()
 
+    focus = _place_search()
     st.sidebar.header("Basemap")
     basemap_id = st.sidebar.selectbox(
         "Basemap", list(BASEMAPS), index=list(BASEMAPS).index(DEFAULT_BASEMAP),
@@ -146,7 +168,7 @@ def main() -> None:
     # Lets browser tests tell a full rerun from the map fragment's own.
     st.session_state["full_runs"] = st.session_state.get("full_runs", 0) + 1
     st.html(f"<span id='full-runs' hidden>{st.session_state['full_runs']}</span>")
-    _map_and_export(tuple(e.id for e in enabled), basemap_id, bundle_url)
+    _map_and_export(tuple(e.id for e in enabled), basemap_id, bundle_url, focus)
     attribution = NATURAL_EARTH_ATTRIBUTION
     if BASEMAPS[basemap_id].online:
         attribution += f"; tiles: {BASEMAPS[basemap_id].title}"

@@ -135,3 +135,19 @@ def test_panning_and_zooming_never_rerun_the_whole_page(page, app_server, offlin
     wait_idle(page)
     assert frame.evaluate("() => map_div.getCenter().lng") < 40.0  # the drag moved the map
     assert page.locator("#full-runs").inner_text() == full_runs
+
+
+@pytest.mark.parametrize("query", ["Abu Kamal", "البوكمال"])
+def test_search_centres_the_map_on_abu_kamal(page, app_server, offline, query):
+    frame = open_dashboard(page, app_server)
+    frame.evaluate("() => { window.__sameMap = true; }")
+    box = page.get_by_label("Find a place")
+    box.fill(query)
+    box.press("Enter")
+    frame.wait_for_function("() => map_div.getZoom() === 10")
+    lat, lng = frame.evaluate("() => [map_div.getCenter().lat, map_div.getCenter().lng]")
+    assert lat == pytest.approx(34.453, abs=0.01)
+    assert lng == pytest.approx(40.918, abs=0.01)
+    assert frame.evaluate("() => window.__sameMap === true"), "the map was reloaded"
+    assert "Centred on Al-Bukamal" in page.locator("[data-testid=stSidebar]").inner_text()
+    assert offline.attempted == []
