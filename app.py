@@ -7,6 +7,7 @@ remounted; toggled layers travel as `feature_group_to_add`.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 import folium
@@ -20,13 +21,14 @@ from exports.view import DEFAULT_BBOX, View
 from geo.errors import PostureDataError
 from geo.gazetteer import search
 from geo.paths import data_dir
+from geo.timeline import features_at
 from layers.assets import ensure_vendor_assets
 from layers.basemap import BASEMAPS, DEFAULT_BASEMAP, NATURAL_EARTH_ATTRIBUTION, build_base_map
 from layers.builder import toggled_layer
 from layers.bundle import write_bundle
-from layers.catalogue import LayerEntry, catalogue, groups
+from layers.catalogue import LayerEntry, catalogue, features_of, groups
 from layers.legend import legend_html
-from layers.toggle_sync import SidebarToggleSync
+from layers.toggle_sync import ShownAtDate, SidebarToggleSync
 
 MAP_KEY = "posture-map"
 MAP_HEIGHT = 640
@@ -93,27 +95,71 @@ def _place_search() -> tuple[float, float, int] | None:
     return place.lat, place.lon, place.zoom
 
 
+QUICK_DATES = {"Part 1 report (2024-01-25)": dt.date(2024, 1, 25),
+               "Part 2 report (2024-12-02)": dt.date(2024, 12, 2)}
+FIRST_DATE = dt.date(2009, 1, 1)
+
+
+def _as_of_picker() -> dt.date:
+    """The as-of date: a slider from 2009 to today, with the seed's two reporting dates."""
+    today = dt.date.today()
+    if "as_of" not in st.session_state:  # first run: a shared link may carry the date
+        st.session_state["as_of"] = _date_from_url("as_of", today)
+    st.sidebar.header("As of")
+    columns = st.sidebar.columns(len(QUICK_DATES))
+    for column, (label, date) in zip(columns, QUICK_DATES.items(), strict=True):
+        column.button(label, key=f"as_of:{date}", use_container_width=True,
+                      on_click=st.session_state.__setitem__, args=("as_of", date))
+    as_of = st.sidebar.slider("As of", min_value=FIRST_DATE, max_value=today, key="as_of",
+                              format="YYYY-MM-DD", label_visibility="collapsed")
+    st.query_params["as_of"] = as_of.isoformat()  # copying the URL reproduces the view
+    return as_of
+
+
+def _date_from_url(name: str, default: dt.date) -> dt.date:
+    raw = st.query_params.get(name)
+    if raw is None:
+        return default
+    try:
+        value = dt.date.fromisoformat(raw)
+    except ValueError:
+        value = None
+    if value is None or not FIRST_DATE <= value <= dt.date.today():
+        st.toast(f"Ignored {name}={raw[:40]!r} from the link: not a date between "
+                 f"{FIRST_DATE} and today. Showing {default}.")
+        return default
+    return value
+
+
+def _shown_at(entries: tuple[LayerEntry, ...], as_of: dt.date) -> dict[str, list[str]]:
+    return {e.id: [p.record.id for p in features_at(features_of(e), as_of)] for e in entries}
+
+
 @st.fragment
 def _map_and_export(enabled_ids: tuple[str, ...], basemap_id: str, bundle_url: str,
-                    focus: tuple[float, float, int] | None = None) -> None:
+                    as_of: dt.date, focus: tuple[float, float, int] | None = None) -> None:
     # A fragment: panning sends the map's bounds back (the export panel needs
     # them) and reruns only this, never the whole page.
     entries = _layers(str(data_dir()))
     enabled = [e for e in entries if e.id in enabled_ids]
+    shown = _shown_at(entries, as_of)
     base_map = build_base_map(bundle_url, basemap_id)
     SidebarToggleSync(entries).add_to(base_map)
+    state = folium.FeatureGroup(control=False)
+    ShownAtDate(shown).add_to(state)
     result = st_folium(
         base_map,
         key=MAP_KEY,
         height=MAP_HEIGHT,
         use_container_width=True,
-        feature_group_to_add=[toggled_layer(e) for e in sorted(enabled, key=lambda e: e.z_order)],
+        feature_group_to_add=[state, *(toggled_layer(e, shown[e.id])
+                                       for e in sorted(enabled, key=lambda e: e.z_order))],
         layer_control=folium.LayerControl(collapsed=True),
         returned_objects=["bounds"],
         center=focus[:2] if focus else None,
         zoom=focus[2] if focus else None,
     )
-    _export_panel(View(bbox=_bbox_of(result), layer_ids=enabled_ids or ("none",)))
+    _export_panel(View(bbox=_bbox_of(result), layer_ids=enabled_ids or ("none",), as_of=as_of))
 
 
 def _export_panel(view: View) -> None:
@@ -153,6 +199,7 @@ def main() -> None:
         st.stop()
 
     focus = _place_search()
+    as_of = _as_of_picker()
     st.sidebar.header("Basemap")
     basemap_id = st.sidebar.selectbox(
         "Basemap", list(BASEMAPS), index=list(BASEMAPS).index(DEFAULT_BASEMAP),
@@ -168,7 +215,7 @@ def main() -> None:
     # Lets browser tests tell a full rerun from the map fragment's own.
     st.session_state["full_runs"] = st.session_state.get("full_runs", 0) + 1
     st.html(f"<span id='full-runs' hidden>{st.session_state['full_runs']}</span>")
-    _map_and_export(tuple(e.id for e in enabled), basemap_id, bundle_url, focus)
+    _map_and_export(tuple(e.id for e in enabled), basemap_id, bundle_url, as_of, focus)
     attribution = NATURAL_EARTH_ATTRIBUTION
     if BASEMAPS[basemap_id].online:
         attribution += f"; tiles: {BASEMAPS[basemap_id].title}"

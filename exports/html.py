@@ -14,9 +14,10 @@ import xstatic.pkg.leaflet as xleaflet
 
 from exports.furniture import NATURAL_EARTH, sources_in_view
 from exports.view import View, features_in_view
+from geo.timeline import features_at
 from layers.basemap import MAP_CSS
 from layers.bundle import bundle_source
-from layers.catalogue import catalogue
+from layers.catalogue import catalogue, features_of
 from layers.escape import escape_map_text as esc
 from layers.legend import legend_html
 from layers.prerender import BundledScript
@@ -61,7 +62,8 @@ def build_html(view: View) -> str:
     BundledScript("basemaps", "vector").add_to(m)
     for entry in sorted(entries, key=lambda e: e.z_order):
         group = folium.FeatureGroup(name=esc(entry.title_en), show=entry.id in shown)
-        BundledScript("layers", entry.id).add_to(group)
+        shown_ids = [p.record.id for p in features_at(features_of(entry), view.as_of)]
+        BundledScript("layers", entry.id, shown_ids).add_to(group)
         group.add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     m.fit_bounds([[south, west], [north, east]])

@@ -7,8 +7,9 @@ can find exactly one layer's or one feature's marks in the page.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from functools import cache
 
 import folium
@@ -157,12 +158,14 @@ def _draw_label(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup) -> 
 
 
 def _draw_proportional_stack(features: list[PlacedFeature], e: LayerEntry,
-                             group: folium.FeatureGroup) -> None:
+                             groups: dict[str, folium.FeatureGroup]) -> None:
     # Several country-level figures share one anchor: nest the circles, largest
     # first so the small ones stay on top and hoverable, and stack the labels.
+    # Each figure keeps its slot whatever date hides its neighbours.
     ordered = sorted(features, key=lambda p: p.record.count.value or 0, reverse=True)
     largest = proportional_radius(ordered[0].record.count.value or 0)
     for index, p in enumerate(ordered):
+        group = groups.setdefault(p.record.id, folium.FeatureGroup())
         value = p.record.count.value or 0
         style = ({"color": e.color, "weight": 1.5, "fill_color": e.color, "fill_opacity": 0.18}
                  if value else {"color": e.color, "weight": 1.5, "fill": False,
@@ -192,27 +195,46 @@ def _by_anchor(features: Iterable[PlacedFeature]) -> dict[tuple[float, float], l
     return stacks
 
 
-@cache
-def layer_script(entry: LayerEntry) -> str:
-    """The layer's Leaflet JS, rendered once per process."""
-    return prerender_children(build_layer(entry), f"layer_{entry.id}")
-
-
-def toggled_layer(entry: LayerEntry) -> folium.FeatureGroup:
-    """A light FeatureGroup that calls the layer's function in the static bundle."""
-    group = folium.FeatureGroup(name=esc(entry.title_en), show=True)
-    BundledScript("layers", entry.id).add_to(group)
-    return group
-
-
-def build_layer(entry: LayerEntry) -> folium.FeatureGroup:
-    """The folium layer for one catalogue entry, named by its (escaped) title."""
-    group = folium.FeatureGroup(name=esc(entry.title_en), show=True)
+def feature_groups(entry: LayerEntry) -> dict[str, folium.FeatureGroup]:
+    """Each feature's marks in a group of their own, in drawing order."""
+    groups: dict[str, folium.FeatureGroup] = {}
     features = features_of(entry)
     for p in features:
         if p.record.symbol != "proportional":
-            _DRAW[p.record.symbol](p, entry, group)
+            _DRAW[p.record.symbol](p, entry, groups.setdefault(p.record.id,
+                                                               folium.FeatureGroup()))
     proportional = [p for p in features if p.record.symbol == "proportional"]
     for stack in _by_anchor(proportional).values():
-        _draw_proportional_stack(stack, entry, group)
+        _draw_proportional_stack(stack, entry, groups)
+    return groups
+
+
+@cache
+def layer_script(entry: LayerEntry) -> str:
+    """The layer's Leaflet JS, rendered once per process: a block per feature, each drawn
+    only if its id is in `shown` (the features shown at the chosen date; null: all)."""
+    blocks = [
+        f"if (on({json.dumps(feature_id)})) {{\n"
+        f"{prerender_children(group, f'layer_{entry.id}_{index}')}\n}}"
+        for index, (feature_id, group) in enumerate(feature_groups(entry).items())]
+    return ("var on = function (id) { return !shown || shown.indexOf(id) >= 0; };\n"
+            + "\n".join(blocks))
+
+
+def toggled_layer(entry: LayerEntry, shown: Collection[str] | None = None
+                  ) -> folium.FeatureGroup:
+    """A light FeatureGroup that calls the layer's function in the static bundle,
+    drawing only the features in `shown` (None: all)."""
+    group = folium.FeatureGroup(name=esc(entry.title_en), show=True)
+    BundledScript("layers", entry.id, shown).add_to(group)
+    return group
+
+
+def build_layer(entry: LayerEntry, shown: Collection[str] | None = None
+                ) -> folium.FeatureGroup:
+    """The folium layer for one catalogue entry, named by its (escaped) title."""
+    group = folium.FeatureGroup(name=esc(entry.title_en), show=True)
+    for feature_id, feature_group in feature_groups(entry).items():
+        if shown is None or feature_id in shown:
+            feature_group.add_to(group)
     return group

@@ -30,9 +30,9 @@ STALE_AFTER_S = 24 * 3600
 
 
 def bundle_source(entries: Iterable[LayerEntry]) -> str:
-    """JS defining window.postureBundle.{layers,basemaps}[id] = function (parent, map)."""
+    """JS defining window.postureBundle.{layers,basemaps}[id] = function (parent, map, shown)."""
     def functions(scripts: dict[str, str]) -> str:
-        return ",\n".join(f"{json.dumps(key)}: function (parent, map) {{\n{js}\n}}"
+        return ",\n".join(f"{json.dumps(key)}: function (parent, map, shown) {{\n{js}\n}}"
                           for key, js in scripts.items())
 
     layers = {entry.id: layer_script(entry) for entry in entries}

@@ -8,7 +8,7 @@ map only carries a `BundledScript` line that calls it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 import folium
 from branca.element import Element, MacroElement
@@ -79,13 +79,16 @@ class BundledScript(MacroElement):
         "{% if this.section == 'layers' %}{{ this._parent.get_name() }}.postureLayerId = "
         "{{ this.key|tojson }};{% endif %}window." + BUNDLE_GLOBAL +
         "[{{ this.section|tojson }}][{{ this.key|tojson }}]({{ this._parent.get_name() }}, "
-        "{{ this.map_name() }});{% endmacro %}")
+        "{{ this.map_name() }}{% if this.shown is not none %}, {{ this.shown|tojson }}"
+        "{% endif %});{% endmacro %}")
 
-    def __init__(self, section: str, key: str) -> None:
+    def __init__(self, section: str, key: str, shown: Collection[str] | None = None) -> None:
         super().__init__()
         self._name = "BundledScript"
         self.section = section
         self.key = key
+        # jinja's tojson escapes "<", ">" and "&", so ids cannot end the script.
+        self.shown = sorted(shown) if shown is not None else None
 
     def map_name(self) -> str:
         element = self._parent

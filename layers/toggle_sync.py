@@ -19,7 +19,7 @@ from jinja2 import Template
 from layers.catalogue import LayerEntry
 from layers.prerender import BUNDLE_GLOBAL
 
-__all__ = ["SidebarToggleSync"]
+__all__ = ["ShownAtDate", "SidebarToggleSync"]
 
 
 class SidebarToggleSync(MacroElement):
@@ -39,7 +39,8 @@ class SidebarToggleSync(MacroElement):
       if (input.checked && shown.length === 0) {
         var group = L.featureGroup();
         group.postureLayerId = id;
-        window.""" + BUNDLE_GLOBAL + """.layers[id](group, map);
+        var shownNow = (window.postureShown || {})[id] || null;
+        window.""" + BUNDLE_GLOBAL + """.layers[id](group, map, shownNow);
         group.addTo(map);
         groups.push(group);
       } else if (!input.checked) {
@@ -68,3 +69,16 @@ class SidebarToggleSync(MacroElement):
         self._name = "SidebarToggleSync"
         # Inside a <script>: JSON is valid JS, and "<" must not close the tag.
         self.titles_json = json.dumps({e.title_en: e.id for e in entries}).replace("<", "\\u003c")
+
+
+class ShownAtDate(MacroElement):
+    """Tells the page which features each layer shows at the chosen date, so a
+    switch turned on in the sidebar draws the right ones before the rerun."""
+
+    _template = Template("{% macro script(this, kwargs) %}"
+                         "window.postureShown = {{ this.shown|tojson }};{% endmacro %}")
+
+    def __init__(self, shown: dict[str, list[str]]) -> None:
+        super().__init__()
+        self._name = "ShownAtDate"
+        self.shown = shown

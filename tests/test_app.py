@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
@@ -97,7 +98,9 @@ def test_export_panel_previews_and_serves_a_png(app):
     assert not app.exception
     assert len(images(app)) == 1  # the preview, before download
     label = download_label(app)
-    assert re.search(r"posture_7-layers_35\.5-31\.5-46\.0-38\.0_latest\.png", label)
+    # The snapshot carries the as-of date, today by default.
+    today = dt.date.today().isoformat()
+    assert f"posture_7-layers_35.5-31.5-46.0-38.0_{today}.png" in label
 
 
 def test_export_panel_serves_data_without_preview(app):
@@ -117,3 +120,50 @@ def test_export_follows_the_layer_switches(app):
     app.selectbox(key="export:format").set_value("csv").run()
     app.button(key="export:prepare").click().run()
     assert "posture_border+albukamal_" in download_label(app)
+
+
+def shown_ids(args: dict, layer_id: str) -> list[str]:
+    call = re.search(rf'postureBundle\["layers"\]\["{layer_id}"\]\([^,]+, map_div, (\[.*?\])\)',
+                     args["feature_group"])
+    assert call, f"layer {layer_id} not sent"
+    return json.loads(call.group(1))
+
+
+def test_quick_dates_set_the_posture(app):
+    app.button(key="as_of:2024-01-25").click().run()
+    assert app.slider(key="as_of").value == dt.date(2024, 1, 25)
+    args = map_args(app)
+    assert shown_ids(args, "albukamal") == ["albukamal-crossing"]
+    assert shown_ids(args, "alqaim-jordan-sector") == []
+    assert "us-troops-iraq" in shown_ids(args, "force-levels")
+    app.button(key="as_of:2024-12-02").click().run()
+    args = map_args(app)
+    assert shown_ids(args, "albukamal") == ["albukamal-crossing", "pmf-crossing-into-syria"]
+    assert shown_ids(args, "alqaim-jordan-sector") == ["alqaim-jordan-armour"]
+
+
+def test_the_slider_reaches_back_to_the_coalition_years(app):
+    app.slider(key="as_of").set_value(dt.date(2010, 6, 1)).run()
+    assert shown_ids(map_args(app), "force-levels") == ["coalition-iraq-2009"]
+    app.slider(key="as_of").set_value(dt.date(2012, 6, 1)).run()
+    assert shown_ids(map_args(app), "force-levels") == ["coalition-iraq-2011"]
+
+
+def test_a_link_sets_the_date_and_a_bad_one_falls_back_with_a_notice():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["as_of"] = "2024-01-25"
+    at.run()
+    assert at.slider(key="as_of").value == dt.date(2024, 1, 25)
+    assert shown_ids(map_args(at), "albukamal") == ["albukamal-crossing"]
+    for bad in ("2024-13-45", "<script>alert(1)</script>", "1900-01-01"):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params["as_of"] = bad
+        at.run()
+        assert not at.exception
+        assert at.slider(key="as_of").value == dt.date.today()
+        assert any("Ignored as_of=" in t.value for t in at.toast), bad
+
+
+def test_the_url_follows_the_date(app):
+    app.button(key="as_of:2024-12-02").click().run()
+    assert app.query_params["as_of"] == "2024-12-02"

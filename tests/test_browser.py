@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+
 import pytest
 
+from geo.timeline import features_at
 from layers.catalogue import catalogue, features_of
 from tests.browser_helpers import feature_ids, hover_card, open_dashboard, toggle, wait_idle
 
@@ -13,7 +17,9 @@ DEFAULT_LAYERS = [e for e in catalogue() if e.default_on]
 
 
 def ids_of(entries) -> set[str]:
-    return {p.record.id for e in entries for p in features_of(e)}
+    """The features the app draws for these layers as of today, its default date."""
+    return {p.record.id for e in entries
+            for p in features_at(features_of(e), datetime.date.today())}
 
 
 @pytest.fixture
@@ -151,3 +157,34 @@ def test_search_centres_the_map_on_abu_kamal(page, app_server, offline, query):
     assert frame.evaluate("() => window.__sameMap === true"), "the map was reloaded"
     assert "Centred on Al-Bukamal" in page.locator("[data-testid=stSidebar]").inner_text()
     assert offline.attempted == []
+
+
+def test_links_with_a_date_draw_that_dates_posture(page, app_server, offline):
+    frame = open_dashboard(page, _with_query(app_server, "as_of=2024-01-25"))
+    january = feature_ids(frame)
+    assert "pmf-crossing-into-syria" not in january
+    assert "alqaim-jordan-armour" not in january
+    assert "us-troops-iraq" in january
+    frame = open_dashboard(page, _with_query(app_server, "as_of=2024-12-02"))
+    december = feature_ids(frame)
+    assert {"pmf-crossing-into-syria", "alqaim-jordan-armour"} <= december
+    assert offline.attempted == []
+
+
+def test_a_switch_turned_on_draws_only_that_dates_features(page, app_server, offline):
+    frame = open_dashboard(page, _with_query(app_server, "as_of=2024-01-25"))
+    title = "Al-Bukamal crossing: PMF fighters into Syria"
+    toggle(page, title)
+    frame.wait_for_function("() => !document.querySelector('.layer-albukamal')")
+    wait_idle(page)
+    toggle(page, title)
+    # The map draws the layer at once, before the rerun: already for this date.
+    frame.wait_for_function("() => !!document.querySelector('.layer-albukamal')")
+    assert "pmf-crossing-into-syria" not in feature_ids(frame)
+    wait_idle(page)
+    assert "pmf-crossing-into-syria" not in feature_ids(frame)
+    assert "albukamal-crossing" in feature_ids(frame)
+
+
+def _with_query(server, query: str):
+    return dataclasses.replace(server, url=f"{server.url}/?{query}")

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from exports.cli import main as export
+from geo.timeline import features_at
 from layers.catalogue import catalogue, features_of
 from tests.browser_helpers import feature_ids, open_dashboard
 
 pytestmark = pytest.mark.browser
 
-DEFAULT_IDS = {p.record.id for e in catalogue() if e.default_on for p in features_of(e)}
+TODAY = datetime.date.today()
+DEFAULT_IDS = {p.record.id for e in catalogue() if e.default_on
+               for p in features_at(features_of(e), TODAY)}
 COUNT_MARKS = "() => document.querySelectorAll('.posture').length"
 
 
 @pytest.fixture
 def html_file(tmp_path):
     out = tmp_path / "view.html"
-    assert export(["--format", "html", "--out", str(out), "--title", "Briefing <b>map</b>"]) == 0
+    # The same view as the live app opens with: default layers and bounds, as of today.
+    assert export(["--format", "html", "--out", str(out), "--title", "Briefing <b>map</b>",
+                   "--as-of", TODAY.isoformat()]) == 0
     return out
 
 
