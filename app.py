@@ -14,9 +14,8 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
+from exports.formats import EXPORT_FORMATS, MIME_TYPES, STATIC_FORMATS
 from exports.paper import PAPERS
-from exports.render import EXPORT_FORMATS, MIME_TYPES, export_bytes, export_file_name, preview_png
-from exports.static_map import STATIC_FORMATS
 from exports.view import DEFAULT_BBOX, View
 from geo.errors import PostureDataError
 from geo.gazetteer import search
@@ -175,6 +174,9 @@ def _export_panel(view: View) -> None:
         view = replace(view, title=title.strip() or view.title)
         st.caption("View: " + ", ".join(f"{v:.2f}" for v in view.bbox) + " (W, S, E, N)")
         if st.button("Prepare export", key="export:prepare"):
+            # Imported here: matplotlib and the writers would slow every page's first load.
+            from exports.render import export_bytes, export_file_name, preview_png
+
             with st.spinner(f"Rendering {fmt.upper()}…"):
                 st.session_state["export:file"] = (
                     export_file_name(view, fmt), export_bytes(view, fmt, paper, dpi),

@@ -17,10 +17,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from exports.data import DATA_FORMATS, write_data
+from exports.data import write_data
+from exports.formats import EXPORT_FORMATS, STATIC_FORMATS
 from exports.html import write_html
 from exports.paper import PAPERS
-from exports.static_map import STATIC_FORMATS, write_static
+from exports.static_map import write_static
 from exports.view import DEFAULT_BBOX, View, features_in_view
 from geo.errors import PostureDataError
 from layers.catalogue import catalogue
@@ -28,7 +29,7 @@ from layers.catalogue import catalogue
 __all__ = ["main"]
 
 PROG = "posture-export"
-FORMATS = (*STATIC_FORMATS, "html", *DATA_FORMATS)
+FORMATS = EXPORT_FORMATS
 DPI_RANGE = (96, 600)
 
 

@@ -7,18 +7,12 @@ from pathlib import Path
 
 import geopandas as gpd
 
+from exports.formats import DATA_FORMATS
 from geo.features import PlacedFeature
 from geo.schema import CONFIDENCE_LEVELS
 
-__all__ = ["DATA_FORMATS", "features_frame", "write_data"]
+__all__ = ["features_frame", "write_data"]
 
-# format -> (pyogrio driver, file extension); CSV is written by pandas.
-DATA_FORMATS = {
-    "geojson": ("GeoJSON", "geojson"),
-    "gpkg": ("GPKG", "gpkg"),
-    "kml": ("LIBKML", "kml"),
-    "csv": (None, "csv"),
-}
 
 
 def _row(feature: PlacedFeature) -> dict[str, object]:

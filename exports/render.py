@@ -6,21 +6,13 @@ import re
 import tempfile
 from pathlib import Path
 
-from exports.data import DATA_FORMATS, write_data
+from exports.data import write_data
+from exports.formats import STATIC_FORMATS
 from exports.html import write_html
-from exports.static_map import STATIC_FORMATS, write_static
+from exports.static_map import write_static
 from exports.view import View, features_in_view
 
-__all__ = ["EXPORT_FORMATS", "MIME_TYPES", "export_bytes", "export_file_name", "preview_png"]
-
-EXPORT_FORMATS = (*STATIC_FORMATS, "html", *DATA_FORMATS)
-MIME_TYPES = {
-    "png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml",
-    "html": "text/html", "geojson": "application/geo+json",
-    "gpkg": "application/geopackage+sqlite3", "kml": "application/vnd.google-earth.kml+xml",
-    "csv": "text/csv",
-}
-
+__all__ = ["export_bytes", "export_file_name", "preview_png"]
 
 def export_file_name(view: View, fmt: str) -> str:
     """Layer set, view and date, e.g. posture_border+albukamal_38.0-33.0-42.0-35.0_2024-12-02.png"""

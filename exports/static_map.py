@@ -25,9 +25,8 @@ from layers.basemap_vector import FOCUS_COUNTRIES
 from layers.catalogue import LayerEntry, layer
 from layers.symbology import proportional_radius
 
-__all__ = ["STATIC_FORMATS", "StaticMap", "draw_static", "write_static"]
+__all__ = ["StaticMap", "draw_static", "write_static"]
 
-STATIC_FORMATS = ("png", "pdf", "svg")
 SEA = "#c9dbe6"
 PX_TO_PT = 0.75  # CSS pixels (the live map's unit) to points
 # Map axes inside the figure (left, bottom, width, height), leaving room for furniture.
