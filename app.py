@@ -20,6 +20,7 @@ from exports.view import DEFAULT_BBOX, View
 from geo.errors import PostureDataError
 from geo.gazetteer import search
 from geo.paths import data_dir
+from geo.sources import source_index
 from geo.timeline import features_at
 from layers.assets import ensure_vendor_assets
 from layers.basemap import BASEMAPS, DEFAULT_BASEMAP, NATURAL_EARTH_ATTRIBUTION, build_base_map
@@ -27,7 +28,7 @@ from layers.builder import toggled_layer
 from layers.bundle import write_bundle
 from layers.catalogue import LayerEntry, catalogue, features_of, groups
 from layers.legend import legend_html
-from layers.toggle_sync import ShownAtDate, SidebarToggleSync
+from layers.toggle_sync import HighlightFeatures, ShownAtDate, SidebarToggleSync
 
 MAP_KEY = "posture-map"
 MAP_HEIGHT = 640
@@ -107,7 +108,7 @@ def _as_of_picker() -> dt.date:
     st.sidebar.header("As of")
     columns = st.sidebar.columns(len(QUICK_DATES))
     for column, (label, date) in zip(columns, QUICK_DATES.items(), strict=True):
-        column.button(label, key=f"as_of:{date}", use_container_width=True,
+        column.button(label, key=f"as_of:{date}", width="stretch",
                       on_click=st.session_state.__setitem__, args=("as_of", date))
     as_of = st.sidebar.slider("As of", min_value=FIRST_DATE, max_value=today, key="as_of",
                               format="YYYY-MM-DD", label_visibility="collapsed")
@@ -134,9 +135,25 @@ def _shown_at(entries: tuple[LayerEntry, ...], as_of: dt.date) -> dict[str, list
     return {e.id: [p.record.id for p in features_at(features_of(e), as_of)] for e in entries}
 
 
+def _sources_panel(entries: tuple[LayerEntry, ...], as_of: dt.date) -> list[str]:
+    """Every source behind the features shown at the date; returns the ids to highlight."""
+    shown = [p for e in entries for p in features_at(features_of(e), as_of)]
+    index = source_index(shown)
+    with st.expander(f"Sources ({len(index)})", expanded=False):
+        chosen = st.selectbox("Highlight the features resting on", [None, *range(len(index))],
+                              key="source:highlight",
+                              format_func=lambda i: "—" if i is None else index[i].label)
+        rows = [{"source": s.label, "FACTS rows": ", ".join(s.facts),
+                 "reported on": ", ".join(d.isoformat() for d in s.reported_on) or "—",
+                 "features": "; ".join(s.feature_names)} for s in index]
+        st.dataframe(rows, hide_index=True, width="stretch")
+    return [] if chosen is None else index[chosen].feature_ids
+
+
 @st.fragment
 def _map_and_export(enabled_ids: tuple[str, ...], basemap_id: str, bundle_url: str,
-                    as_of: dt.date, focus: tuple[float, float, int] | None = None) -> None:
+                    as_of: dt.date, focus: tuple[float, float, int] | None = None,
+                    highlight: tuple[str, ...] = ()) -> None:
     # A fragment: panning sends the map's bounds back (the export panel needs
     # them) and reruns only this, never the whole page.
     entries = _layers(str(data_dir()))
@@ -146,13 +163,16 @@ def _map_and_export(enabled_ids: tuple[str, ...], basemap_id: str, bundle_url: s
     SidebarToggleSync(entries).add_to(base_map)
     state = folium.FeatureGroup(control=False)
     ShownAtDate(shown).add_to(state)
+    highlighter = folium.FeatureGroup(control=False)
+    HighlightFeatures(list(highlight)).add_to(highlighter)
     result = st_folium(
         base_map,
         key=MAP_KEY,
         height=MAP_HEIGHT,
         use_container_width=True,
         feature_group_to_add=[state, *(toggled_layer(e, shown[e.id])
-                                       for e in sorted(enabled, key=lambda e: e.z_order))],
+                                       for e in sorted(enabled, key=lambda e: e.z_order)),
+                              highlighter],
         layer_control=folium.LayerControl(collapsed=True),
         returned_objects=["bounds"],
         center=focus[:2] if focus else None,
@@ -217,7 +237,11 @@ def main() -> None:
     # Lets browser tests tell a full rerun from the map fragment's own.
     st.session_state["full_runs"] = st.session_state.get("full_runs", 0) + 1
     st.html(f"<span id='full-runs' hidden>{st.session_state['full_runs']}</span>")
-    _map_and_export(tuple(e.id for e in enabled), basemap_id, bundle_url, as_of, focus)
+    map_slot = st.container()
+    highlight = _sources_panel(entries, as_of)
+    with map_slot:
+        _map_and_export(tuple(e.id for e in enabled), basemap_id, bundle_url, as_of, focus,
+                        tuple(highlight))
     attribution = NATURAL_EARTH_ATTRIBUTION
     if BASEMAPS[basemap_id].online:
         attribution += f"; tiles: {BASEMAPS[basemap_id].title}"

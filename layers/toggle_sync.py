@@ -19,7 +19,7 @@ from jinja2 import Template
 from layers.catalogue import LayerEntry
 from layers.prerender import BUNDLE_GLOBAL
 
-__all__ = ["ShownAtDate", "SidebarToggleSync"]
+__all__ = ["HighlightFeatures", "ShownAtDate", "SidebarToggleSync"]
 
 
 class SidebarToggleSync(MacroElement):
@@ -82,3 +82,28 @@ class ShownAtDate(MacroElement):
         super().__init__()
         self._name = "ShownAtDate"
         self.shown = shown
+
+
+class HighlightFeatures(MacroElement):
+    """Marks the given features' elements with the posture-highlight class.
+
+    Added after the layers, so their elements exist when it runs.
+    """
+
+    _template = Template("""{% macro script(this, kwargs) %}
+(function (ids) {
+  document.querySelectorAll('.posture-highlight').forEach(function (el) {
+    el.classList.remove('posture-highlight');
+  });
+  ids.forEach(function (id) {
+    document.querySelectorAll('.feature-' + CSS.escape(id)).forEach(function (el) {
+      el.classList.add('posture-highlight');
+    });
+  });
+})({{ this.ids|tojson }});
+{% endmacro %}""")
+
+    def __init__(self, ids: list[str]) -> None:
+        super().__init__()
+        self._name = "HighlightFeatures"
+        self.ids = ids

@@ -167,3 +167,27 @@ def test_a_link_sets_the_date_and_a_bad_one_falls_back_with_a_notice():
 def test_the_url_follows_the_date(app):
     app.button(key="as_of:2024-12-02").click().run()
     assert app.query_params["as_of"] == "2024-12-02"
+
+
+def highlighted(args: dict) -> list[str]:
+    calls = re.findall(r"\}\)\((\[[^\]]*\])\);", args["feature_group"])
+    assert len(calls) == 1
+    return json.loads(calls[0])
+
+
+def test_sources_panel_lists_every_source_and_highlights_its_features(app):
+    box = app.selectbox(key="source:highlight")
+    labels = list(box.options)  # AppTest gives the shown labels
+    assert "a senior Syrian army source, via Reuters" in labels
+    assert "the report, via AFP" in labels
+    assert highlighted(map_args(app)) == []
+    box.set_value(labels.index("the report, via AFP") - 1).run()
+    assert highlighted(map_args(app)) == ["us-troops-iraq", "us-troops-syria"]
+    assert not app.exception
+
+
+def test_sources_panel_follows_the_date(app):
+    app.button(key="as_of:2024-01-25").click().run()
+    box = app.selectbox(key="source:highlight")
+    labels = list(box.options)  # AppTest gives the shown labels
+    assert "a senior Syrian army source, via Reuters" not in labels  # reported in December

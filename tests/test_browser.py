@@ -188,3 +188,22 @@ def test_a_switch_turned_on_draws_only_that_dates_features(page, app_server, off
 
 def _with_query(server, query: str):
     return dataclasses.replace(server, url=f"{server.url}/?{query}")
+
+
+def test_choosing_a_source_highlights_its_features(page, app_server, offline):
+    frame = open_dashboard(page, app_server)
+    page.get_by_text("Sources (", exact=False).click()
+    chooser = page.get_by_label("Highlight the features resting on")
+    chooser.wait_for(state="visible")
+    chooser.click()
+    chooser.fill("senior Syrian army")  # Streamlit's selectbox filters as one types
+    option = page.get_by_role("option", name="a senior Syrian army source, via Reuters")
+    option.wait_for(state="visible")
+    option.click()
+    frame.wait_for_function(
+        "() => !!document.querySelector('.feature-pmf-crossing-into-syria.posture-highlight')")
+    wait_idle(page)
+    marked = set(frame.evaluate("""() => [...document.querySelectorAll('.posture-highlight')]
+        .flatMap(el => [...el.classList].filter(c => c.startsWith('feature-')))"""))
+    assert marked == {"feature-pmf-crossing-into-syria"}
+    assert offline.attempted == []
