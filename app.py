@@ -8,6 +8,7 @@ remounted; toggled layers travel as `feature_group_to_add`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 
 import folium
@@ -18,10 +19,11 @@ from exports.formats import EXPORT_FORMATS, MIME_TYPES, STATIC_FORMATS
 from exports.paper import PAPERS
 from exports.view import DEFAULT_BBOX, View
 from geo.errors import PostureDataError
+from geo.features import placed_features
 from geo.gazetteer import search
 from geo.paths import data_dir
 from geo.sources import source_index
-from geo.timeline import features_at
+from geo.timeline import changes_between, features_at
 from layers.assets import ensure_vendor_assets
 from layers.basemap import BASEMAPS, DEFAULT_BASEMAP, NATURAL_EARTH_ATTRIBUTION, build_base_map
 from layers.builder import toggled_layer
@@ -131,6 +133,38 @@ def _date_from_url(name: str, default: dt.date) -> dt.date:
     return value
 
 
+def _plain(text: str) -> str:
+    """Data text shown as itself inside Streamlit markdown."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>$~])", r"\\\1", text)
+
+
+def _changes_since(as_of: dt.date) -> tuple[str, ...]:
+    """An optional comparison date; lists what changed and returns the ids to mark."""
+    if "since" not in st.session_state and "since" in st.query_params:
+        st.session_state["compare"] = True
+        st.session_state["since"] = _date_from_url("since", QUICK_DATES[next(iter(QUICK_DATES))])
+    if not st.sidebar.checkbox("Compare with an earlier date", key="compare"):
+        st.query_params.pop("since", None)
+        return ()
+    st.session_state.setdefault("since", QUICK_DATES[next(iter(QUICK_DATES))])
+    since = st.sidebar.slider("Changed since", min_value=FIRST_DATE, max_value=dt.date.today(),
+                              key="since", format="YYYY-MM-DD")
+    st.query_params["since"] = since.isoformat()
+    features = placed_features()
+    names = {p.record.id: _plain(p.record.name_en) for p in features}
+    series = {p.record.series: p for p in features if p.record.series and
+              features_at([p], as_of)}
+    changes = changes_between(features, since, as_of)
+    lines = [f"**Appeared**: {', '.join(names[i] for i in changes.appeared) or 'nothing'}",
+             f"**Ended**: {', '.join(names[i] for i in changes.ended) or 'nothing'}",
+             "**Count changed**: " + (", ".join(
+                 f"{_plain(series[s].record.name_en)} (now "
+                 f"{_plain(series[s].record.count.text_en())})"
+                 for s in changes.changed if s in series) or "nothing")]
+    st.sidebar.markdown(f"From {since} to {as_of}:  \n" + "  \n".join(lines))
+    return (*changes.appeared, *(series[s].record.id for s in changes.changed if s in series))
+
+
 def _shown_at(entries: tuple[LayerEntry, ...], as_of: dt.date) -> dict[str, list[str]]:
     return {e.id: [p.record.id for p in features_at(features_of(e), as_of)] for e in entries}
 
@@ -153,7 +187,7 @@ def _sources_panel(entries: tuple[LayerEntry, ...], as_of: dt.date) -> list[str]
 @st.fragment
 def _map_and_export(enabled_ids: tuple[str, ...], basemap_id: str, bundle_url: str,
                     as_of: dt.date, focus: tuple[float, float, int] | None = None,
-                    highlight: tuple[str, ...] = ()) -> None:
+                    highlight: tuple[str, ...] = (), changed: tuple[str, ...] = ()) -> None:
     # A fragment: panning sends the map's bounds back (the export panel needs
     # them) and reruns only this, never the whole page.
     entries = _layers(str(data_dir()))
@@ -165,6 +199,7 @@ def _map_and_export(enabled_ids: tuple[str, ...], basemap_id: str, bundle_url: s
     ShownAtDate(shown).add_to(state)
     highlighter = folium.FeatureGroup(control=False)
     HighlightFeatures(list(highlight)).add_to(highlighter)
+    HighlightFeatures(list(changed), "posture-changed").add_to(highlighter)
     result = st_folium(
         base_map,
         key=MAP_KEY,
@@ -222,6 +257,7 @@ def main() -> None:
 
     focus = _place_search()
     as_of = _as_of_picker()
+    changed = _changes_since(as_of)
     st.sidebar.header("Basemap")
     basemap_id = st.sidebar.selectbox(
         "Basemap", list(BASEMAPS), index=list(BASEMAPS).index(DEFAULT_BASEMAP),
@@ -241,7 +277,7 @@ def main() -> None:
     highlight = _sources_panel(entries, as_of)
     with map_slot:
         _map_and_export(tuple(e.id for e in enabled), basemap_id, bundle_url, as_of, focus,
-                        tuple(highlight))
+                        tuple(highlight), changed)
     attribution = NATURAL_EARTH_ATTRIBUTION
     if BASEMAPS[basemap_id].online:
         attribution += f"; tiles: {BASEMAPS[basemap_id].title}"

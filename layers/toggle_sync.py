@@ -85,25 +85,24 @@ class ShownAtDate(MacroElement):
 
 
 class HighlightFeatures(MacroElement):
-    """Marks the given features' elements with the posture-highlight class.
+    """Marks the given features' elements with a CSS class (posture-highlight by default).
 
     Added after the layers, so their elements exist when it runs.
     """
 
     _template = Template("""{% macro script(this, kwargs) %}
-(function (ids) {
-  document.querySelectorAll('.posture-highlight').forEach(function (el) {
-    el.classList.remove('posture-highlight');
-  });
+(function (ids, mark) {
+  document.querySelectorAll('.' + mark).forEach(function (el) { el.classList.remove(mark); });
   ids.forEach(function (id) {
     document.querySelectorAll('.feature-' + CSS.escape(id)).forEach(function (el) {
-      el.classList.add('posture-highlight');
+      el.classList.add(mark);
     });
   });
-})({{ this.ids|tojson }});
+})({{ this.ids|tojson }}, {{ this.css_class|tojson }});
 {% endmacro %}""")
 
-    def __init__(self, ids: list[str]) -> None:
+    def __init__(self, ids: list[str], css_class: str = "posture-highlight") -> None:
         super().__init__()
         self._name = "HighlightFeatures"
         self.ids = ids
+        self.css_class = css_class

@@ -169,8 +169,8 @@ def test_the_url_follows_the_date(app):
     assert app.query_params["as_of"] == "2024-12-02"
 
 
-def highlighted(args: dict) -> list[str]:
-    calls = re.findall(r"\}\)\((\[[^\]]*\])\);", args["feature_group"])
+def highlighted(args: dict, mark: str = "posture-highlight") -> list[str]:
+    calls = re.findall(rf'\}}\)\((\[[^\]]*\]), "{mark}"\);', args["feature_group"])
     assert len(calls) == 1
     return json.loads(calls[0])
 
@@ -191,3 +191,45 @@ def test_sources_panel_follows_the_date(app):
     box = app.selectbox(key="source:highlight")
     labels = list(box.options)  # AppTest gives the shown labels
     assert "a senior Syrian army source, via Reuters" not in labels  # reported in December
+
+
+def test_changed_since_lists_and_marks_what_appeared():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["as_of"] = "2024-12-02"
+    at.query_params["since"] = "2024-01-25"
+    at.run()
+    assert not at.exception
+    assert at.checkbox(key="compare").value
+    summary = at.sidebar.markdown[-1].value
+    assert "**Appeared**" in summary
+    assert "PMF fighters cross into Syria" in summary
+    assert "**Ended**: nothing" in summary
+    assert set(highlighted(map_args(at), "posture-changed")) == {
+        "alqaim-jordan-armour", "nineveh-nw-reinforcement", "pmf-crossing-into-syria",
+        "aleppo-taken", "idlib-taken", "hama-front"}
+
+
+def test_changed_since_reports_a_change_of_count(app):
+    app.slider(key="as_of").set_value(dt.date(2012, 6, 1))
+    app.checkbox(key="compare").check()
+    app.run()
+    app.slider(key="since").set_value(dt.date(2010, 6, 1)).run()
+    summary = app.sidebar.markdown[-1].value
+    assert "**Count changed**: Coalition forces in Iraq, end of 2011 (now 0)" in summary
+    assert highlighted(map_args(app), "posture-changed") == ["coalition-iraq-2011"]
+    assert app.query_params["since"] == "2010-06-01"
+
+
+def test_data_text_in_the_change_list_is_not_markdown(data_copy):
+    path = data_copy / "features.json"
+    payload = json.loads(path.read_text())
+    for feature in payload["features"]:
+        if feature["id"] == "pmf-crossing-into-syria":
+            feature["name_en"] = "**bold** [link](http://x.example) `code`"
+    path.write_text(json.dumps(payload, ensure_ascii=False))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["as_of"] = "2024-12-02"
+    at.query_params["since"] = "2024-01-25"
+    at.run()
+    summary = at.sidebar.markdown[-1].value
+    assert r"\*\*bold\*\* \[link\]\(http://x\.example\) \`code\`" in summary
