@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import replace
 
+import altair as alt
 import folium
 import streamlit as st
 from streamlit_folium import st_folium
@@ -165,6 +166,30 @@ def _changes_since(as_of: dt.date) -> tuple[str, ...]:
     return (*changes.appeared, *(series[s].record.id for s in changes.changed if s in series))
 
 
+def _force_levels_chart() -> None:
+    """Every numeric force level on a time axis; each point's tooltip names its source."""
+    rows = [{"date": p.record.as_of.isoformat(), "count": p.record.count.value,
+             # One line per series: "Coalition forces in Iraq, end of 2009" and
+             # "…, end of 2011" are the same quantity at two dates.
+             "figure": p.record.name_en.split(",")[0] if p.record.series else p.record.name_en,
+             "count as reported": p.record.count.text_en(),
+             "source": "; ".join(f"{s.text()} [{s.fact}]" for s in p.record.sources)}
+            for p in placed_features()
+            if p.record.symbol == "proportional" and p.record.as_of is not None]
+    with st.expander("Force levels over time", expanded=False):
+        points = alt.OverlayMarkDef(size=80)
+        chart = alt.Chart(alt.Data(values=rows)).mark_line(point=points).encode(
+            x=alt.X("date:T", title="As of"),
+            y=alt.Y("count:Q", title="Personnel"),
+            color=alt.Color("figure:N", title=None, legend=alt.Legend(orient="bottom",
+                                                                     columns=2)),
+            tooltip=["figure:N", "count as reported:N", "date:T", "source:N"],
+        )
+        st.altair_chart(chart, width="stretch")
+        st.caption("Each point is one figure from the report; hover it for its source. Lines "
+                   "join figures of the same series only (the coalition, end 2009 → end 2011).")
+
+
 def _shown_at(entries: tuple[LayerEntry, ...], as_of: dt.date) -> dict[str, list[str]]:
     return {e.id: [p.record.id for p in features_at(features_of(e), as_of)] for e in entries}
 
@@ -275,6 +300,7 @@ def main() -> None:
     st.html(f"<span id='full-runs' hidden>{st.session_state['full_runs']}</span>")
     map_slot = st.container()
     highlight = _sources_panel(entries, as_of)
+    _force_levels_chart()
     with map_slot:
         _map_and_export(tuple(e.id for e in enabled), basemap_id, bundle_url, as_of, focus,
                         tuple(highlight), changed)

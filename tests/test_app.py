@@ -233,3 +233,19 @@ def test_data_text_in_the_change_list_is_not_markdown(data_copy):
     at.run()
     summary = at.sidebar.markdown[-1].value
     assert r"\*\*bold\*\* \[link\]\(http://x\.example\) \`code\`" in summary
+
+
+def test_force_level_chart_points_carry_their_sources(app):
+    charts = [e for e in app.main if type(e).__name__ == "UnknownElement"
+              and hasattr(e.proto, "spec")]
+    assert len(charts) == 1
+    # Streamlit moves the chart's data out of the spec, as an Arrow table.
+    import pyarrow as pa
+
+    values = pa.ipc.open_stream(charts[0].proto.data.data).read_all().to_pylist()
+    by_figure = {(v["figure"], v["date"]): v for v in values}
+    assert by_figure[("Coalition forces in Iraq", "2009-12-31")]["count"] == 131_000
+    assert by_figure[("Coalition forces in Iraq", "2011-12-31")]["count"] == 0
+    assert by_figure[("US troops in Iraq", "2024-01-25")]["source"] == "the report, via AFP [F1]"
+    assert by_figure[("US troops in Syria", "2024-01-25")]["count"] == 900
+    assert all(v["source"] for v in values)

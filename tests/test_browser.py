@@ -207,3 +207,12 @@ def test_choosing_a_source_highlights_its_features(page, app_server, offline):
         .flatMap(el => [...el.classList].filter(c => c.startsWith('feature-')))"""))
     assert marked == {"feature-pmf-crossing-into-syria"}
     assert offline.attempted == []
+
+
+def test_force_level_chart_draws_offline(page, app_server, offline, page_errors):
+    open_dashboard(page, app_server)
+    page.get_by_text("Force levels over time").click()
+    chart = page.locator("[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg")
+    chart.first.wait_for(state="visible")
+    assert offline.attempted == []
+    assert page_errors == []
