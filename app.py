@@ -176,7 +176,10 @@ def _force_levels_chart() -> None:
              "source": "; ".join(f"{s.text()} [{s.fact}]" for s in p.record.sources)}
             for p in placed_features()
             if p.record.symbol == "proportional" and p.record.as_of is not None]
-    with st.expander("Force levels over time", expanded=False):
+    # Drawn on request: the chart library's script would slow every page's first load.
+    if not st.toggle("Show force levels over time", key="chart"):
+        return
+    with st.container():
         points = alt.OverlayMarkDef(size=80)
         chart = alt.Chart(alt.Data(values=rows)).mark_line(point=points).encode(
             x=alt.X("date:T", title="As of"),
@@ -202,10 +205,11 @@ def _sources_panel(entries: tuple[LayerEntry, ...], as_of: dt.date) -> list[str]
         chosen = st.selectbox("Highlight the features resting on", [None, *range(len(index))],
                               key="source:highlight",
                               format_func=lambda i: "—" if i is None else index[i].label)
-        rows = [{"source": s.label, "FACTS rows": ", ".join(s.facts),
-                 "reported on": ", ".join(d.isoformat() for d in s.reported_on) or "—",
-                 "features": "; ".join(s.feature_names)} for s in index]
-        st.dataframe(rows, hide_index=True, width="stretch")
+        # Markdown, not st.dataframe: the grid's script is heavy for the page's first load.
+        st.markdown("\n".join(
+            f"- **{_plain(s.label)}** · FACTS {_plain(', '.join(s.facts))} · reported "
+            f"{', '.join(d.isoformat() for d in s.reported_on) or '—'} · "
+            f"{_plain('; '.join(s.feature_names))}" for s in index))
     return [] if chosen is None else index[chosen].feature_ids
 
 

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from functools import cache
-from pathlib import Path
-from typing import Any
 
 import geopandas as gpd
 
 from geo.errors import DataFileError
 from geo.paths import data_dir
 
-__all__ = ["admin1_full", "basemap_provenance", "countries", "governorates"]
+__all__ = ["admin1_full", "countries", "governorates"]
 
 
 def _read(name: str) -> gpd.GeoDataFrame:
@@ -42,12 +39,3 @@ def governorates() -> gpd.GeoDataFrame:
 def admin1_full() -> gpd.GeoDataFrame:
     """Iraq's and Syria's governorates at full precision, for measuring."""
     return _read("iraq_syria_admin1.geojson")
-
-
-def basemap_provenance() -> list[str]:
-    """The provenance line each basemap file records."""
-    lines = []
-    for path in sorted(Path(data_dir() / "basemap").glob("*.geojson")):
-        header: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        lines.append(f"{path.name}: {header.get('provenance', 'unknown')}")
-    return lines

@@ -35,9 +35,6 @@ class LayerEntry:
     z_order: int
     generated: tuple[str, ...] = ()
 
-    def title(self, lang: str) -> str:
-        return self.title_ar if lang == "ar" else self.title_en
-
 
 def _load() -> dict[str, object]:
     path, payload = read_data_json("layers.json", "layer catalogue")

@@ -236,6 +236,7 @@ def test_data_text_in_the_change_list_is_not_markdown(data_copy):
 
 
 def test_force_level_chart_points_carry_their_sources(app):
+    app.toggle(key="chart").set_value(True).run()
     charts = [e for e in app.main if type(e).__name__ == "UnknownElement"
               and hasattr(e.proto, "spec")]
     assert len(charts) == 1

@@ -211,7 +211,7 @@ def test_choosing_a_source_highlights_its_features(page, app_server, offline):
 
 def test_force_level_chart_draws_offline(page, app_server, offline, page_errors):
     open_dashboard(page, app_server)
-    page.get_by_text("Force levels over time").click()
+    toggle(page, "Show force levels over time")
     chart = page.locator("[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg")
     chart.first.wait_for(state="visible")
     assert offline.attempted == []
