@@ -64,9 +64,48 @@ def _layer_toggles(entries: tuple[LayerEntry, ...]) -> list[LayerEntry]:
             continue
         st.sidebar.caption(group.title_en)
         for entry in members:
-            if st.sidebar.toggle(entry.title_en, value=entry.default_on, key=f"layer:{entry.id}"):
+            key = f"layer:{entry.id}"
+            st.session_state.setdefault(key, entry.default_on)
+            if st.sidebar.toggle(entry.title_en, key=key):
                 enabled.append(entry)
+    st.query_params["layers"] = ",".join(e.id for e in enabled)
     return enabled
+
+
+MIN_ZOOM, MAX_ZOOM = 4, 12  # as layers/basemap.py sets them on the map
+
+
+def _apply_link(entries: tuple[LayerEntry, ...]) -> None:
+    """On a session's first run, take layers, basemap and view from the URL.
+
+    Bad values fall back to the defaults with a short notice, never an error.
+    """
+    if st.session_state.get("link:applied"):
+        return
+    st.session_state["link:applied"] = True
+    params = st.query_params
+    if "layers" in params:
+        wanted = [i for i in params["layers"].split(",") if i]
+        unknown = [i for i in wanted if i not in {e.id for e in entries}]
+        if unknown:
+            st.toast("Ignored unknown layers from the link: "
+                     + _plain(", ".join(u[:30] for u in unknown[:5])))
+        for entry in entries:
+            st.session_state[f"layer:{entry.id}"] = entry.id in wanted
+    if "basemap" in params:
+        if params["basemap"] in BASEMAPS:
+            st.session_state["basemap"] = params["basemap"]
+        else:
+            st.toast(f"Ignored basemap {_plain(params['basemap'][:30])} from the link.")
+    if {"lat", "lon", "zoom"} & params.keys():
+        try:
+            lat, lon, zoom = float(params["lat"]), float(params["lon"]), int(params["zoom"])
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180 and MIN_ZOOM <= zoom <= MAX_ZOOM):
+                raise ValueError
+            st.session_state["link:view"] = (lat, lon, zoom)
+        except (KeyError, ValueError):
+            st.toast(f"Ignored the view in the link: lat, lon and zoom ({MIN_ZOOM}–{MAX_ZOOM}) "
+                     "must all be given and in range.")
 
 
 def _bbox_of(result: dict | None) -> tuple[float, float, float, float]:
@@ -128,7 +167,7 @@ def _date_from_url(name: str, default: dt.date) -> dt.date:
     except ValueError:
         value = None
     if value is None or not FIRST_DATE <= value <= dt.date.today():
-        st.toast(f"Ignored {name}={raw[:40]!r} from the link: not a date between "
+        st.toast(f"Ignored {name}={_plain(raw[:40])} from the link: not a date between "
                  f"{FIRST_DATE} and today. Showing {default}.")
         return default
     return value
@@ -238,11 +277,20 @@ def _map_and_export(enabled_ids: tuple[str, ...], basemap_id: str, bundle_url: s
                                        for e in sorted(enabled, key=lambda e: e.z_order)),
                               highlighter],
         layer_control=folium.LayerControl(collapsed=True),
-        returned_objects=["bounds"],
+        returned_objects=["bounds", "center", "zoom"],
         center=focus[:2] if focus else None,
         zoom=focus[2] if focus else None,
     )
+    _view_to_url(result)
     _export_panel(View(bbox=_bbox_of(result), layer_ids=enabled_ids or ("none",), as_of=as_of))
+
+
+def _view_to_url(result: dict | None) -> None:
+    """Keep lat, lon and zoom in the URL, so copying it reproduces the view."""
+    center, zoom = (result or {}).get("center"), (result or {}).get("zoom")
+    if isinstance(center, dict) and isinstance(zoom, int | float):
+        st.query_params.update({"lat": f"{center['lat']:.4f}", "lon": f"{center['lng']:.4f}",
+                                "zoom": str(int(zoom))})
 
 
 def _export_panel(view: View) -> None:
@@ -284,13 +332,16 @@ def main() -> None:
         st.error(f"The map data could not be loaded, so no map is shown. {e}")
         st.stop()
 
-    focus = _place_search()
+    _apply_link(entries)
+    focus = _place_search() or st.session_state.get("link:view")
     as_of = _as_of_picker()
     changed = _changes_since(as_of)
     st.sidebar.header("Basemap")
+    st.session_state.setdefault("basemap", DEFAULT_BASEMAP)
     basemap_id = st.sidebar.selectbox(
-        "Basemap", list(BASEMAPS), index=list(BASEMAPS).index(DEFAULT_BASEMAP),
-        format_func=lambda b: BASEMAPS[b].title, key="basemap", label_visibility="collapsed")
+        "Basemap", list(BASEMAPS), format_func=lambda b: BASEMAPS[b].title, key="basemap",
+        label_visibility="collapsed")
+    st.query_params["basemap"] = basemap_id
     if BASEMAPS[basemap_id].online:
         st.sidebar.warning("This basemap loads tiles from the internet; on an offline "
                            "network the vector outlines stay drawn on grey.")

@@ -48,9 +48,9 @@ def test_map_assets_are_all_local(app):
         assert not re.search(r"(?i)https?://", text)
 
 
-def test_the_map_returns_only_its_bounds(app):
-    # Only what the export panel needs, so hovering or clicking reruns nothing.
-    assert map_args(app)["returned_objects"] == ["bounds"]
+def test_the_map_returns_only_its_view(app):
+    # Only what the export panel and the URL need, so hovering or clicking reruns nothing.
+    assert map_args(app)["returned_objects"] == ["bounds", "center", "zoom"]
 
 
 @pytest.mark.parametrize("entry", catalogue(), ids=[e.id for e in catalogue()])
@@ -250,3 +250,36 @@ def test_force_level_chart_points_carry_their_sources(app):
     assert by_figure[("US troops in Iraq", "2024-01-25")]["source"] == "the report, via AFP [F1]"
     assert by_figure[("US troops in Syria", "2024-01-25")]["count"] == 900
     assert all(v["source"] for v in values)
+
+
+def test_a_link_sets_layers_basemap_and_view():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"layers": "border,albukamal", "basemap": "osm",
+                            "lat": "34.45", "lon": "40.92", "zoom": "9"})
+    at.run()
+    assert not at.exception
+    assert layers_sent(map_args(at)) == {"border", "albukamal"}
+    assert at.selectbox(key="basemap").value == "osm"
+    args = map_args(at)
+    assert (args["center"], args["zoom"]) == ([34.45, 40.92], 9)
+    assert list(at.toast) == []
+    assert at.query_params["layers"] == "border,albukamal"
+    assert at.query_params["basemap"] == "osm"
+
+
+@pytest.mark.parametrize(("params", "notice"), [
+    ({"layers": "border,nowhere"}, "Ignored unknown layers from the link: nowhere"),
+    ({"basemap": "google"}, "Ignored basemap google"),
+    ({"lat": "34", "lon": "41", "zoom": "30"}, "Ignored the view in the link"),
+    ({"lat": "north", "lon": "41", "zoom": "6"}, "Ignored the view in the link"),
+    ({"lat": "34"}, "Ignored the view in the link"),
+    ({"layers": "<script>alert(1)</script>"}, "Ignored unknown layers"),
+])
+def test_bad_link_values_fall_back_with_a_notice(params, notice):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(params)
+    at.run()
+    assert not at.exception
+    assert any(notice in t.value for t in at.toast), [t.value for t in at.toast]
+    args = map_args(at)
+    assert args["zoom"] is None or 4 <= args["zoom"] <= 12

@@ -216,3 +216,24 @@ def test_force_level_chart_draws_offline(page, app_server, offline, page_errors)
     chart.first.wait_for(state="visible")
     assert offline.attempted == []
     assert page_errors == []
+
+
+def test_a_changed_view_is_in_the_url_and_a_reload_restores_it(page, app_server, offline):
+    frame = open_dashboard(page, app_server)
+    frame.evaluate("() => map_div.setView([36.2, 42.1], 8, {animate: false})")
+    page.wait_for_function("() => location.search.includes('zoom=8')")
+    wait_idle(page)
+    url = page.url
+    assert "lat=36.2" in url
+    assert "lon=42.1" in url
+    toggle(page, "Force levels: troop counts")
+    page.wait_for_function("() => location.search.includes('layers=') &&"
+                           " !location.search.includes('force-levels')")
+    wait_idle(page)
+    frame = open_dashboard(page, dataclasses.replace(app_server, url=page.url))
+    frame.wait_for_function("() => map_div.getZoom() === 8")
+    lat, lng = frame.evaluate("() => [map_div.getCenter().lat, map_div.getCenter().lng]")
+    assert lat == pytest.approx(36.2, abs=0.01)
+    assert lng == pytest.approx(42.1, abs=0.01)
+    assert frame.locator(".layer-force-levels").count() == 0  # the link kept the switch off
+    assert offline.attempted == []
