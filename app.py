@@ -24,12 +24,19 @@ from geo.features import placed_features
 from geo.gazetteer import search
 from geo.paths import data_dir
 from geo.sources import source_index
-from geo.timeline import changes_between, features_at
+from geo.timeline import changes_between, valid_at
 from layers.assets import ensure_vendor_assets
-from layers.basemap import BASEMAPS, DEFAULT_BASEMAP, NATURAL_EARTH_ATTRIBUTION, build_base_map
+from layers.basemap import (
+    BASEMAPS,
+    DEFAULT_BASEMAP,
+    MAX_ZOOM,
+    MIN_ZOOM,
+    NATURAL_EARTH_ATTRIBUTION,
+    build_base_map,
+)
 from layers.builder import toggled_layer
 from layers.bundle import write_bundle
-from layers.catalogue import LayerEntry, catalogue, features_of, groups
+from layers.catalogue import LayerEntry, catalogue, features_of, groups, shown_at
 from layers.legend import legend_html
 from layers.toggle_sync import HighlightFeatures, ShownAtDate, SidebarToggleSync
 
@@ -70,9 +77,6 @@ def _layer_toggles(entries: tuple[LayerEntry, ...]) -> list[LayerEntry]:
                 enabled.append(entry)
     st.query_params["layers"] = ",".join(e.id for e in enabled)
     return enabled
-
-
-MIN_ZOOM, MAX_ZOOM = 4, 12  # as layers/basemap.py sets them on the map
 
 
 def _apply_link(entries: tuple[LayerEntry, ...]) -> None:
@@ -193,7 +197,7 @@ def _changes_since(as_of: dt.date) -> tuple[str, ...]:
     features = placed_features()
     names = {p.record.id: _plain(p.record.name_en) for p in features}
     series = {p.record.series: p for p in features if p.record.series and
-              features_at([p], as_of)}
+              valid_at(p.record, as_of)}
     changes = changes_between(features, since, as_of)
     lines = [f"**Appeared**: {', '.join(names[i] for i in changes.appeared) or 'nothing'}",
              f"**Ended**: {', '.join(names[i] for i in changes.ended) or 'nothing'}",
@@ -207,6 +211,9 @@ def _changes_since(as_of: dt.date) -> tuple[str, ...]:
 
 def _force_levels_chart() -> None:
     """Every numeric force level on a time axis; each point's tooltip names its source."""
+    # Drawn on request: the chart library's script would slow every page's first load.
+    if not st.toggle("Show force levels over time", key="chart"):
+        return
     rows = [{"date": p.record.as_of.isoformat(), "count": p.record.count.value,
              # One line per series: "Coalition forces in Iraq, end of 2009" and
              # "…, end of 2011" are the same quantity at two dates.
@@ -215,9 +222,6 @@ def _force_levels_chart() -> None:
              "source": "; ".join(f"{s.text()} [{s.fact}]" for s in p.record.sources)}
             for p in placed_features()
             if p.record.symbol == "proportional" and p.record.as_of is not None]
-    # Drawn on request: the chart library's script would slow every page's first load.
-    if not st.toggle("Show force levels over time", key="chart"):
-        return
     with st.container():
         points = alt.OverlayMarkDef(size=80)
         chart = alt.Chart(alt.Data(values=rows)).mark_line(point=points).encode(
@@ -232,14 +236,10 @@ def _force_levels_chart() -> None:
                    "join figures of the same series only (the coalition, end 2009 → end 2011).")
 
 
-def _shown_at(entries: tuple[LayerEntry, ...], as_of: dt.date) -> dict[str, list[str]]:
-    return {e.id: [p.record.id for p in features_at(features_of(e), as_of)] for e in entries}
-
-
-def _sources_panel(entries: tuple[LayerEntry, ...], as_of: dt.date) -> list[str]:
+def _sources_panel(entries: tuple[LayerEntry, ...], shown: dict[str, list[str]]) -> list[str]:
     """Every source behind the features shown at the date; returns the ids to highlight."""
-    shown = [p for e in entries for p in features_at(features_of(e), as_of)]
-    index = source_index(shown)
+    index = source_index(p for e in entries for p in features_of(e)
+                         if p.record.id in shown[e.id])
     with st.expander(f"Sources ({len(index)})", expanded=False):
         chosen = st.selectbox("Highlight the features resting on", [None, *range(len(index))],
                               key="source:highlight",
@@ -254,13 +254,13 @@ def _sources_panel(entries: tuple[LayerEntry, ...], as_of: dt.date) -> list[str]
 
 @st.fragment
 def _map_and_export(enabled_ids: tuple[str, ...], basemap_id: str, bundle_url: str,
-                    as_of: dt.date, focus: tuple[float, float, int] | None = None,
+                    as_of: dt.date, shown: dict[str, list[str]],
+                    focus: tuple[float, float, int] | None = None,
                     highlight: tuple[str, ...] = (), changed: tuple[str, ...] = ()) -> None:
     # A fragment: panning sends the map's bounds back (the export panel needs
     # them) and reruns only this, never the whole page.
     entries = _layers(str(data_dir()))
     enabled = [e for e in entries if e.id in enabled_ids]
-    shown = _shown_at(entries, as_of)
     base_map = build_base_map(bundle_url, basemap_id)
     SidebarToggleSync(entries).add_to(base_map)
     state = folium.FeatureGroup(control=False)
@@ -354,10 +354,11 @@ def main() -> None:
     st.session_state["full_runs"] = st.session_state.get("full_runs", 0) + 1
     st.html(f"<span id='full-runs' hidden>{st.session_state['full_runs']}</span>")
     map_slot = st.container()
-    highlight = _sources_panel(entries, as_of)
+    shown = shown_at(entries, as_of)
+    highlight = _sources_panel(entries, shown)
     _force_levels_chart()
     with map_slot:
-        _map_and_export(tuple(e.id for e in enabled), basemap_id, bundle_url, as_of, focus,
+        _map_and_export(tuple(e.id for e in enabled), basemap_id, bundle_url, as_of, shown, focus,
                         tuple(highlight), changed)
     attribution = NATURAL_EARTH_ATTRIBUTION
     if BASEMAPS[basemap_id].online:

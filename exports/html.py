@@ -14,10 +14,9 @@ import xstatic.pkg.leaflet as xleaflet
 
 from exports.furniture import NATURAL_EARTH, sources_in_view
 from exports.view import View, features_in_view
-from geo.timeline import features_at
-from layers.basemap import MAP_CSS
+from layers.basemap import MAP_CSS, NoImageDefaultIcon
 from layers.bundle import bundle_source
-from layers.catalogue import catalogue, features_of
+from layers.catalogue import catalogue, shown_at
 from layers.escape import escape_map_text as esc
 from layers.legend import legend_html
 from layers.prerender import BundledScript
@@ -32,9 +31,6 @@ _PANEL_CSS = """
 .posture-panel h2 { font-size: 13px; margin: 0 0 4px 0; }
 .posture-panel ul { margin: 2px 0 6px 0; padding-left: 16px; }
 """
-# folium creates DivIcon markers with Leaflet's default image icon first; a
-# div icon as the default means no image is ever requested from disk.
-_NO_IMAGE_ICONS = "<script>L.Marker.prototype.options.icon = L.divIcon({className: ''});</script>"
 
 
 def _inline_script(source: str) -> str:
@@ -56,14 +52,14 @@ def build_html(view: View) -> str:
     header.add_child(folium.Element(f"<style>{MAP_CSS}{_PANEL_CSS}</style>"))
     header.add_child(folium.Element(_inline_script(
         (leaflet / "leaflet.js").read_text(encoding="utf-8"))))
-    header.add_child(folium.Element(_NO_IMAGE_ICONS))
     header.add_child(folium.Element(_inline_script(bundle_source(entries))))
     header.add_child(folium.Element(f"<title>{esc(view.title)}</title>"))
+    NoImageDefaultIcon().add_to(m)
     BundledScript("basemaps", "vector").add_to(m)
+    shown_ids = shown_at(entries, view.as_of)
     for entry in sorted(entries, key=lambda e: e.z_order):
         group = folium.FeatureGroup(name=esc(entry.title_en), show=entry.id in shown)
-        shown_ids = [p.record.id for p in features_at(features_of(entry), view.as_of)]
-        BundledScript("layers", entry.id, shown_ids).add_to(group)
+        BundledScript("layers", entry.id, shown_ids[entry.id]).add_to(group)
         group.add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     m.fit_bounds([[south, west], [north, east]])

@@ -14,15 +14,16 @@ import xyzservices.providers as xyz
 from branca.element import MacroElement
 from jinja2 import Template
 
-from layers.assets import STATIC_URL, local_css, local_js
+from layers.assets import local_css, local_js
 from layers.basemap_vector import OUTLINE_ONLY_CSS
 from layers.prerender import BundledScript
 
-__all__ = ["BASEMAPS", "DEFAULT_BASEMAP", "DEFAULT_CENTER", "DEFAULT_ZOOM", "MAP_CSS", "Basemap",
-           "build_base_map"]
+__all__ = ["BASEMAPS", "DEFAULT_BASEMAP", "DEFAULT_CENTER", "DEFAULT_ZOOM", "MAP_CSS", "MAX_ZOOM",
+           "MIN_ZOOM", "Basemap", "NoImageDefaultIcon", "build_base_map"]
 
 DEFAULT_CENTER = (34.6, 40.6)  # lat, lon: the border between Nineveh and the tripoint
 DEFAULT_ZOOM = 6
+MIN_ZOOM, MAX_ZOOM = 4, 12
 NATURAL_EARTH_ATTRIBUTION = "Basemap: Natural Earth 1:10m (public domain)"
 MAP_CSS = (Path(__file__).with_name("map_style.css")).read_text(encoding="utf-8")
 
@@ -49,21 +50,21 @@ BASEMAPS: dict[str, Basemap] = {b.id: b for b in (
 DEFAULT_BASEMAP = "vector"
 
 
-class _LocalIconPath(MacroElement):
-    """Point Leaflet's default marker images at the served copy.
+class NoImageDefaultIcon(MacroElement):
+    """Make Leaflet's default marker icon a bare div icon.
 
-    folium creates each DivIcon marker with the default icon first; without
-    this, Leaflet guesses a wrong path and the page logs 404s.
+    folium creates each DivIcon marker with the default image icon first, which
+    would request marker images (404s in the app, missing files in an HTML
+    export). With a div icon as the default, no image is ever requested.
     """
 
-    _template = Template(
-        "{% macro script(this, kwargs) %}L.Icon.Default.imagePath = {{ this.path|tojson }};"
-        "{% endmacro %}")
+    _template = Template("{% macro script(this, kwargs) %}"
+                         "L.Marker.prototype.options.icon = L.divIcon({className: ''});"
+                         "{% endmacro %}")
 
-    def __init__(self, path: str) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._name = "LocalIconPath"
-        self.path = path
+        self._name = "NoImageDefaultIcon"
 
 
 def build_base_map(bundle_url: str, basemap_id: str = DEFAULT_BASEMAP) -> folium.Map:
@@ -73,11 +74,11 @@ def build_base_map(bundle_url: str, basemap_id: str = DEFAULT_BASEMAP) -> folium
     """
     basemap = BASEMAPS[basemap_id]
     m = folium.Map(location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None,
-                   control_scale=True, min_zoom=4, max_zoom=12)
+                   control_scale=True, min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM)
     m.default_js = [*local_js(), ("posture_bundle", bundle_url)]
     m.default_css = local_css()
     m.get_root().header.add_child(folium.Element(f"<style>{MAP_CSS}</style>"))
-    _LocalIconPath(f"{STATIC_URL}/leaflet/images/").add_to(m)
+    NoImageDefaultIcon().add_to(m)
     if basemap.online:
         folium.TileLayer(basemap.tiles_url, attr=basemap.attribution, name=basemap.title,
                          control=False).add_to(m)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
 from geo.errors import SchemaError
 from geo.features import PlacedFeature, governorate_labels, placed_features
 from geo.paths import read_data_json
+from geo.timeline import features_at
 
-__all__ = ["LayerEntry", "LayerGroup", "catalogue", "features_of", "groups", "layer"]
+__all__ = ["LayerEntry", "LayerGroup", "catalogue", "features_of", "groups", "layer", "shown_at"]
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # Features a layer can add beyond those in features.json, derived from the basemap.
@@ -103,6 +106,12 @@ def layer(layer_id: str) -> LayerEntry:
         if entry.id == layer_id:
             return entry
     raise KeyError(layer_id)
+
+
+def shown_at(entries: Iterable[LayerEntry], as_of: dt.date | None
+             ) -> dict[str, list[str]]:
+    """For each layer, the ids of the features it shows as of a date (None: all)."""
+    return {e.id: [p.record.id for p in features_at(features_of(e), as_of)] for e in entries}
 
 
 def features_of(entry: LayerEntry) -> tuple[PlacedFeature, ...]:
