@@ -9,7 +9,7 @@ import geopandas as gpd
 
 from exports.formats import DATA_FORMATS
 from geo.features import PlacedFeature
-from geo.schema import CONFIDENCE_LEVELS
+from i18n import t
 
 __all__ = ["features_frame", "write_data"]
 
@@ -19,17 +19,20 @@ def _row(feature: PlacedFeature) -> dict[str, object]:
     r, c = feature.record, feature.record.count
     return {
         "id": r.id, "layer": r.layer, "name_en": r.name_en, "name_ar": r.name_ar,
-        "kind": r.kind, "actor_en": r.actor_en, "actor_ar": r.actor_ar,
+        "kind": r.kind, "kind_ar": r.kind_ar, "actor_en": r.actor_en, "actor_ar": r.actor_ar,
         "summary_en": r.summary_en, "summary_ar": r.summary_ar,
-        "count_text": c.text_en(), "count_value": c.value, "count_low": c.low,
+        "count_text": c.text("en"), "count_text_ar": c.text("ar"), "count_value": c.value, "count_low": c.low,
         "count_high": c.high, "count_approximate": c.approximate,
         "count_words_en": c.words_en, "count_words_ar": c.words_ar,
         "as_of": r.as_of.isoformat() if r.as_of else None,
         "reported_on": r.reported_on.isoformat() if r.reported_on else None,
         "reported_on_inferred": r.reported_on_inferred,
-        "sources": "; ".join(f"{s.text()} [{s.fact}]" for s in r.sources),
-        "confidence": r.confidence, "confidence_text": CONFIDENCE_LEVELS[r.confidence],
+        "sources": "; ".join(f"{s.text('en')} [{s.fact}]" for s in r.sources),
+        "sources_ar": "؛ ".join(f"{s.text('ar')} [{s.fact}]" for s in r.sources),
+        "confidence": r.confidence, "confidence_text": t(f"confidence.{r.confidence}", "en"),
+        "confidence_text_ar": t(f"confidence.{r.confidence}", "ar"),
         "geometry_approximate": r.geometry_approximate, "geometry_note": r.geometry_note,
+        "geometry_note_ar": r.geometry_note_ar,
     }
 
 

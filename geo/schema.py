@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from geo.errors import SchemaError
+from i18n import t
 
 __all__ = ["CONFIDENCE_LEVELS", "SYMBOLS", "Count", "FeatureRecord", "Source",
            "parse_feature"]
@@ -19,13 +20,8 @@ __all__ = ["CONFIDENCE_LEVELS", "SYMBOLS", "Count", "FeatureRecord", "Source",
 # How a feature is drawn; the layer builder has one drawing rule per symbol.
 SYMBOLS = ("line", "deployment_line", "area", "approx_area", "arrow", "point",
            "proportional", "place", "label")
-CONFIDENCE_LEVELS = {
-    "official": "officially announced",
-    "media_anonymous": "reported by media via anonymous sources",
-    "media": "reported by media",
-    "estimate": "research estimate",
-    "reference": "reference geography",
-}
+# Worded in i18n/<lang>.json as confidence.<level>.
+CONFIDENCE_LEVELS = ("official", "media_anonymous", "media", "estimate", "reference")
 
 
 @dataclass(frozen=True)
@@ -43,13 +39,17 @@ class Count:
     def is_numeric(self) -> bool:
         return self.value is not None
 
-    def text_en(self) -> str:
+    def text(self, lang: str = "en") -> str:
+        """The figure as the source gives it; words in the source's own language."""
+        words = self.words_ar if lang == "ar" else self.words_en
         if self.value is not None:
-            prefix = "about " if self.approximate else ""
-            return f"{prefix}{self.value:,}" + (f" ({self.words_en})" if self.words_en else "")
-        if self.low is not None and self.high is not None:
-            return f"{self.low:,}–{self.high:,}" + (f" ({self.words_en})" if self.words_en else "")
-        return self.words_en or ""
+            number = f"{self.value:,}"
+            figure = t("count.about", lang, number=number) if self.approximate else number
+        elif self.low is not None and self.high is not None:
+            figure = t("count.range", lang, low=f"{self.low:,}", high=f"{self.high:,}")
+        else:
+            return words or ""
+        return figure + (f" ({words})" if words else "")
 
 
 @dataclass(frozen=True)
@@ -58,9 +58,12 @@ class Source:
     via: str | None
     fact: str  # the row of shared/FACTS.md the feature rests on, e.g. "B7"
     date: dt.date | None = None
+    who_ar: str = ""
+    via_ar: str | None = None
 
-    def text(self) -> str:
-        return self.who + (f", via {self.via}" if self.via else "")
+    def text(self, lang: str = "en") -> str:
+        who, via = (self.who_ar, self.via_ar) if lang == "ar" else (self.who, self.via)
+        return t("source.via", lang, who=who, via=via) if via else who
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ class FeatureRecord:
     name_en: str
     name_ar: str
     kind: str
+    kind_ar: str
     actor_en: str
     actor_ar: str
     summary_en: str
@@ -83,6 +87,7 @@ class FeatureRecord:
     confidence: str
     geometry_approximate: bool
     geometry_note: str
+    geometry_note_ar: str
     geometry: dict[str, Any] | None  # GeoJSON geometry, or None when geometry_ref is set
     geometry_ref: str | None
     label_en: str | None = None
@@ -91,10 +96,20 @@ class FeatureRecord:
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     validity_note: str | None = None
+    validity_note_ar: str | None = None
     # Features that are the same quantity at different dates (a force level
     # over time) share a series, so a change in count can be told apart from
     # one feature ending and another appearing.
     series: str | None = None
+
+    def text(self, field: str, lang: str = "en") -> str | None:
+        """A text field in `lang`: name, label, kind, actor, summary, geometry_note,
+        validity_note. A label falls back to the name."""
+        if field == "label":
+            return self.text("label_only", lang) or self.text("name", lang)
+        field = "label" if field == "label_only" else field
+        suffix = "_ar" if lang == "ar" else ("_en" if hasattr(self, f"{field}_en") else "")
+        return getattr(self, field + suffix)
 
 
 def _require(record: dict[str, Any], where: str, key: str, kind: type | tuple[type, ...]) -> Any:
@@ -151,12 +166,16 @@ def _source(raw: Any, where: str) -> Source:
     if not isinstance(raw, dict):
         raise SchemaError(f"{where}: each source must be an object, got {raw!r}")
     who = _require(raw, where, "who", str)
+    who_ar = _require(raw, where, "who_ar", str)
     fact = _require(raw, where, "fact", str)
-    via = raw.get("via")
-    if via is not None and not isinstance(via, str):
-        raise SchemaError(f"{where}: source 'via' must be text, got {via!r}")
+    via, via_ar = raw.get("via"), raw.get("via_ar")
+    for key, value in (("via", via), ("via_ar", via_ar)):
+        if value is not None and not isinstance(value, str):
+            raise SchemaError(f"{where}: source {key!r} must be text, got {value!r}")
+    if (via is None) != (via_ar is None):
+        raise SchemaError(f"{where}: source {who!r} needs both 'via' and 'via_ar', or neither")
     date = _date(raw["date"], where, "source.date") if raw.get("date") else None
-    return Source(who=who, via=via, fact=fact, date=date)
+    return Source(who=who, via=via, fact=fact, date=date, who_ar=who_ar, via_ar=via_ar)
 
 
 def parse_feature(raw: Any, index: int) -> FeatureRecord:
@@ -165,13 +184,14 @@ def parse_feature(raw: Any, index: int) -> FeatureRecord:
         raise SchemaError(f"feature #{index}: must be an object, got {type(raw).__name__}")
     where = f"feature {raw.get('id', f'#{index}')!r}"
     text = {key: _require(raw, where, key, str) for key in (
-        "id", "layer", "symbol", "name_en", "name_ar", "kind", "actor_en", "actor_ar",
-        "summary_en", "summary_ar", "confidence", "geometry_note")}
+        "id", "layer", "symbol", "name_en", "name_ar", "kind", "kind_ar", "actor_en",
+        "actor_ar", "summary_en", "summary_ar", "confidence", "geometry_note",
+        "geometry_note_ar")}
     if text["symbol"] not in SYMBOLS:
         raise SchemaError(f"{where}: symbol {text['symbol']!r} is not one of {SYMBOLS}")
     if text["confidence"] not in CONFIDENCE_LEVELS:
         raise SchemaError(f"{where}: confidence {text['confidence']!r} is not one of "
-                          f"{tuple(CONFIDENCE_LEVELS)}")
+                          f"{CONFIDENCE_LEVELS}")
     raw_sources = _require(raw, where, "sources", list)
     if not raw_sources:
         raise SchemaError(f"{where}: needs at least one source")
@@ -206,9 +226,14 @@ def _validity(raw: dict[str, Any], where: str) -> dict[str, Any]:
     valid_to = _date(raw["valid_to"], where, "valid_to") if raw.get("valid_to") else None
     if valid_from and valid_to and valid_from > valid_to:
         raise SchemaError(f"{where}: valid_from {valid_from} is after valid_to {valid_to}")
-    series, note = raw.get("series"), raw.get("validity_note")
-    for key, value in (("series", series), ("validity_note", note)):
+    series, note, note_ar = (raw.get(k) for k in ("series", "validity_note",
+                                                   "validity_note_ar"))
+    for key, value in (("series", series), ("validity_note", note),
+                       ("validity_note_ar", note_ar)):
         if value is not None and (not isinstance(value, str) or not value.strip()):
             raise SchemaError(f"{where}: field {key!r} must be non-empty text, got {value!r}")
+    if (note is None) != (note_ar is None):
+        raise SchemaError(f"{where}: give both 'validity_note' and 'validity_note_ar', "
+                          "or neither")
     return {"valid_from": valid_from, "valid_to": valid_to, "validity_note": note,
-            "series": series}
+            "validity_note_ar": note_ar, "series": series}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import json
 
 import pytest
@@ -27,18 +28,26 @@ def test_words_stay_words():
     assert record.count.value is None
     assert record.count.words_en == "dozens"
     assert record.count.words_ar == "العشرات"
-    assert record.count.text_en() == "dozens"
+    assert record.count.text("en") == "dozens"
+    assert record.count.text("ar") == "العشرات"
 
 
 def test_approximate_numbers_say_so():
     raw = {**GOOD, "symbol": "proportional", "count": {"value": 2500, "approximate": True}}
-    assert parse_feature(raw, 0).count.text_en() == "about 2,500"
+    assert parse_feature(raw, 0).count.text("en") == "about 2,500"
+    assert parse_feature(raw, 0).count.text("ar") == "نحو 2,500"
 
 
 @pytest.mark.parametrize(("change", "message"), [
     ({"name_ar": ""}, "'name_ar'"),
     ({"sources": []}, "at least one source"),
     ({"sources": [{"via": "Reuters", "fact": "B7"}]}, "'who'"),
+    ({"sources": [{"who": "Reuters", "fact": "B7"}]}, "'who_ar'"),
+    ({"sources": [{"who": "a source", "who_ar": "مصدر", "via": "Reuters", "fact": "B7"}]},
+     "both 'via' and 'via_ar'"),
+    ({"kind_ar": ""}, "'kind_ar'"),
+    ({"geometry_note_ar": None}, "'geometry_note_ar'"),
+    ({"validity_note_ar": None}, "both 'validity_note' and 'validity_note_ar'"),
     ({"as_of": "2024-13-01"}, "'as_of' must be a YYYY-MM-DD date"),
     ({"as_of": None}, "'as_of'"),
     ({"confidence": "certain"}, "confidence 'certain'"),
@@ -58,6 +67,17 @@ def test_bad_records_name_what_is_wrong(change, message):
     with pytest.raises(SchemaError, match="feature 'pmf-crossing-into-syria'") as excinfo:
         parse_feature(raw, 3)
     assert message in str(excinfo.value)
+
+
+def test_every_text_field_has_both_languages():
+    record = parse_feature(GOOD, 0)
+    for field in ("name", "label", "kind", "actor", "summary", "geometry_note",
+                  "validity_note"):
+        english, arabic = record.text(field, "en"), record.text(field, "ar")
+        assert english and arabic and english != arabic, field
+        assert re.search("[\u0600-\u06ff]", arabic), field
+    assert record.sources[0].text("ar") == "مصدر بارز في الجيش السوري، عبر رويترز"
+    assert record.sources[0].text("en") == "a senior Syrian army source, via Reuters"
 
 
 def test_missing_field_is_named():

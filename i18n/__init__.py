@@ -1,0 +1,44 @@
+"""Every user-facing string, once per language: i18n/en.json and i18n/ar.json.
+
+Keys are flat and dotted (`card.count`). Values are `str.format` templates; a
+test keeps the two files' keys and placeholders in step and checks that every
+key the code asks for exists.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "Lang", "direction", "strings", "t"]
+
+Lang = Literal["en", "ar"]
+LANGUAGES: tuple[str, ...] = ("en", "ar")
+DEFAULT_LANGUAGE = "en"
+_FOLDER = Path(__file__).resolve().parent
+
+
+@cache
+def strings(lang: str) -> dict[str, str]:
+    """The whole table of one language."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"language {lang!r} is not one of {LANGUAGES}")
+    with open(_FOLDER / f"{lang}.json", encoding="utf-8") as f:
+        table = json.load(f)
+    return {k: v for k, v in table.items() if not k.startswith("_")}
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The string `key` in `lang`, with `values` filled in.
+
+    A missing key raises KeyError: the key test guarantees there are none, and
+    a silent English fallback would hide a gap in the Arabic interface.
+    """
+    text = strings(lang)[key]
+    return text.format(**values) if values else text
+
+
+def direction(lang: str) -> Literal["ltr", "rtl"]:
+    return "rtl" if lang == "ar" else "ltr"

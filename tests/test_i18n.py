@@ -1,0 +1,84 @@
+"""UI strings: one table per language, the same keys and placeholders in each, and
+every key the code asks for present."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from geo.schema import CONFIDENCE_LEVELS, SYMBOLS
+from i18n import LANGUAGES, direction, strings, t
+from layers.basemap import BASEMAPS
+
+ROOT = Path(__file__).resolve().parent.parent
+ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
+# t("key", ...) with a literal key, anywhere in the project's own code.
+LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z0-9_.\-]+)["']""")
+# f"prefix.{...}" keys: the families built from data, checked against their sources below.
+FAMILY_KEY = re.compile(r"""\bt\(\s*f["']([a-z_.]+)\.\{""")
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def _code_files() -> list[Path]:
+    folders = ["geo", "layers", "exports", "ui", "i18n"]
+    return [ROOT / "app.py", *(p for f in folders for p in (ROOT / f).glob("*.py"))]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_key_is_in_every_language(lang):
+    english = set(strings("en"))
+    assert set(strings(lang)) == english, (
+        f"missing in {lang}: {sorted(english - set(strings(lang)))}; "
+        f"only in {lang}: {sorted(set(strings(lang)) - english)}")
+
+
+def test_no_string_is_empty_and_arabic_is_arabic():
+    for lang in LANGUAGES:
+        for key, text in strings(lang).items():
+            assert text.strip(), f"{lang}:{key} is empty"
+    for key, text in strings("ar").items():
+        words = re.sub(r"\{[^}]*\}|FACTS", "", strings("en")[key])
+        if re.search("[A-Za-z]{3}", words):
+            assert ARABIC_LETTER.search(text), f"ar:{key} is not translated: {text!r}"
+
+
+def test_placeholders_match_across_languages():
+    for key, text in strings("en").items():
+        assert _placeholders(strings("ar")[key]) == _placeholders(text), key
+
+
+def test_every_key_the_code_uses_exists():
+    used = {key for path in _code_files()
+            for key in LITERAL_KEY.findall(path.read_text(encoding="utf-8"))}
+    assert len(used) > 60  # the scan found the code's calls
+    assert sorted(used - set(strings("en"))) == []
+
+
+def test_every_key_family_the_code_builds_exists():
+    families = {prefix for path in _code_files()
+                for prefix in FAMILY_KEY.findall(path.read_text(encoding="utf-8"))}
+    members = {"confidence": CONFIDENCE_LEVELS, "legend.symbol": SYMBOLS, "basemap": BASEMAPS}
+    assert families <= set(members), f"a key family with no test: {families - set(members)}"
+    for prefix in families:
+        for name in members[prefix]:
+            for lang in LANGUAGES:
+                assert f"{prefix}.{name}" in strings(lang), f"{lang}:{prefix}.{name}"
+
+
+def test_missing_key_fails_loudly():
+    with pytest.raises(KeyError):
+        t("no.such.key", "ar")
+    with pytest.raises(ValueError, match="'fr'"):
+        t("app.title", "fr")
+
+
+def test_direction_and_filling():
+    assert direction("ar") == "rtl"
+    assert direction("en") == "ltr"
+    assert t("count.about", "ar", number="2,500") == "نحو 2,500"
