@@ -85,7 +85,8 @@ def _parser() -> _Parser:
     parser.add_argument("--dpi", type=_dpi, default=150, help="96 to 600 (static maps)")
     parser.add_argument("--paper", choices=tuple(PAPERS), default="a4-landscape")
     parser.add_argument("--lang", choices=("en", "ar"), default="en")
-    parser.add_argument("--title", default=View.title)
+    parser.add_argument("--title", default=None,
+                        help="default: the standard title in the chosen language")
     return parser
 
 

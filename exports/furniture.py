@@ -7,6 +7,7 @@ import datetime as dt
 import textwrap
 
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrow, Patch
@@ -14,20 +15,25 @@ from matplotlib.patches import FancyArrow, Patch
 from exports.view import View
 from geo.features import PlacedFeature
 from geo.measure import distance_km
+from geo.schema import CONFIDENCE_LEVELS
+from i18n import t
 from layers.catalogue import LayerEntry, layer
+from layers.symbology import confidence_style
 
-__all__ = ["NATURAL_EARTH", "add_furniture", "nice_scale_km", "sources_in_view"]
+__all__ = ["MAP_AXES", "add_furniture", "nice_scale_km", "sources_in_view"]
 
-NATURAL_EARTH = "Basemap: Natural Earth 1:10m (public domain)"
+# Map axes inside the figure (left, bottom, width, height), leaving room for furniture.
+MAP_AXES = (0.03, 0.16, 0.70, 0.74)
+MAP_RIGHT = MAP_AXES[0] + MAP_AXES[2]
 _NICE_KM = (10, 20, 25, 50, 100, 150, 200, 250, 300, 500, 1000)
 
 
-def sources_in_view(features: list[PlacedFeature]) -> list[str]:
+def sources_in_view(features: list[PlacedFeature], lang: str = "en") -> list[str]:
     """Every distinct source behind a feature in view, in first-seen order."""
     seen: dict[str, None] = {}
     for p in features:
         for s in p.record.sources:
-            seen.setdefault(s.text(), None)
+            seen.setdefault(s.text(lang), None)
     return list(seen)
 
 
@@ -44,7 +50,7 @@ def _legend_handles(entries: list[LayerEntry], features: list[PlacedFeature],
         symbols = {p.record.symbol for p in features if p.record.layer == entry.id}
         if not symbols:
             continue
-        label = textwrap.fill(entry.title_ar if lang == "ar" else entry.title_en, 34)
+        label = textwrap.fill(entry.title(lang), 34)
         if symbols & {"area", "approx_area"}:
             handles.append(Patch(facecolor=entry.color, alpha=0.3, edgecolor=entry.color,
                                  hatch="///" if "approx_area" in symbols else None,
@@ -61,7 +67,24 @@ def _legend_handles(entries: list[LayerEntry], features: list[PlacedFeature],
     return handles
 
 
-def _scale_bar(ax: Axes) -> None:
+def _confidence_handles(features: list[PlacedFeature], lang: str) -> list[object]:
+    """The confidence key, as in the live map's legend: only the levels in view."""
+    present = {p.record.confidence for p in features}
+    handles: list[object] = []
+    for level in CONFIDENCE_LEVELS:
+        if level in present:
+            style = confidence_style(level)
+            text = f"{style.mark} {t(f'confidence.{level}', lang)}".strip()
+            handles.append(Patch(facecolor="#2c3e50", edgecolor="#2c3e50",
+                                 alpha=0.6 * style.strength, label=textwrap.fill(text, 34)))
+    if any(p.record.geometry_approximate for p in features):
+        handles.append(Patch(facecolor="none", edgecolor="#2c3e50", hatch="///",
+                             linestyle="--", label=textwrap.fill(t("legend.approximate", lang),
+                                                                 34)))
+    return handles
+
+
+def _scale_bar(ax: Axes, lang: str) -> None:
     ax.apply_aspect()
     (west, east), (south, north) = ax.get_xlim(), ax.get_ylim()
     lat = south + (north - south) * 0.06
@@ -72,41 +95,55 @@ def _scale_bar(ax: Axes) -> None:
     x0 = west + (east - west) * 0.04
     ax.plot([x0, x0 + length_deg], [lat, lat], color="black", linewidth=3, zorder=20,
             solid_capstyle="butt")
-    ax.text(x0 + length_deg / 2, lat + (north - south) * 0.015, f"{length_km} km",
+    ax.text(x0 + length_deg / 2, lat + (north - south) * 0.015, t("furniture.km", lang,
+                                                                   km=length_km),
             ha="center", va="bottom", fontsize=7, zorder=20)
 
 
-def _north_arrow(ax: Axes) -> None:
+def _north_arrow(ax: Axes, lang: str) -> None:
     ax.add_patch(FancyArrow(0.95, 0.86, 0, 0.08, width=0.012, head_width=0.035,
                             head_length=0.03, transform=ax.transAxes, color="black",
                             zorder=20))
-    ax.text(0.95, 0.82, "N", transform=ax.transAxes, ha="center", va="top", fontsize=9,
-            fontweight="bold", zorder=20)
+    ax.text(0.95, 0.82, t("furniture.north", lang), transform=ax.transAxes, ha="center",
+            va="top", fontsize=9, fontweight="bold", zorder=20)
 
 
 def add_furniture(figure: Figure, ax: Axes, view: View, features: list[PlacedFeature]) -> None:
+    lang = view.lang
     entries = [layer(i) for i in dict.fromkeys(p.record.layer for p in features)]
-    figure.text(0.03, 0.955, view.title, fontsize=15, fontweight="bold", va="top")
-    as_of = view.as_of.isoformat() if view.as_of else "latest report"
+    # Arabic furniture reads from the right: flush right against the map's right edge.
+    rtl = lang == "ar"
+    left, align = (MAP_RIGHT, "right") if rtl else (0.03, "left")
+    figure.text(left, 0.955, view.heading, fontsize=15, fontweight="bold", va="top", ha=align)
+    as_of = view.as_of.isoformat() if view.as_of else t("furniture.latest", lang)
     exported = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    figure.text(0.03, 0.915, f"As of {as_of} · exported {exported}", fontsize=8,
-                color="#444444", va="top")
-    handles = _legend_handles(entries, features, view.lang)
+    figure.text(left, 0.915, t("furniture.dates", lang, as_of=as_of, exported=exported),
+                fontsize=8, color="#444444", va="top", ha=align)
+    handles = _legend_handles(entries, features, lang) + _confidence_handles(features, lang)
+    sources_top = 0.90
     if handles:
-        figure.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.75, 0.90),
-                      fontsize=7, title="Legend", title_fontsize=8, frameon=False)
-    sources = sources_in_view(features)
+        legend = figure.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.75, 0.90),
+                               fontsize=7, title=t("furniture.legend", lang), title_fontsize=8,
+                               frameon=False)
+        # The sources start under the legend, however many rows it has.
+        renderer = FigureCanvasAgg(figure).get_renderer()
+        sources_top = legend.get_window_extent(renderer).transformed(
+            figure.transFigure.inverted()).y0 - 0.015
+    sources = sources_in_view(features, lang)
     wrapped = "\n".join(textwrap.fill(f"• {s}", 52, break_on_hyphens=False) for s in sources)
-    figure.text(0.75, 0.56, "Sources\n" + wrapped, fontsize=5.5, va="top", linespacing=1.25)
-    figure.text(0.03, 0.10, NATURAL_EARTH + ". Facts: Alhurra report (Jan and Dec 2024), as "
-                "restated in the project's FACTS sheet.", fontsize=6.5, color="#444444")
+    column_x, column_align = (0.97, "right") if rtl else (0.75, "left")
+    figure.text(column_x, sources_top, t("furniture.sources", lang) + "\n" + wrapped,
+                fontsize=5.5, va="top", ha=column_align, multialignment=column_align,
+                linespacing=1.25)
+    figure.text(left, 0.10, t("basemap.attribution", lang) + ". " + t("furniture.facts", lang),
+                fontsize=6.5, color="#444444", ha=align)
     approximate = [p.record for p in features if p.record.geometry_approximate]
     if approximate:
-        names = ", ".join(r.name_en for r in approximate[:4])
-        more = f" and {len(approximate) - 4} more" if len(approximate) > 4 else ""
-        caveat = (f"Caveat: approximate geometry for {names}{more}; country-level figures "
-                  "are drawn at the country, not at bases.")
-        figure.text(0.03, 0.075, textwrap.fill(caveat, 150), fontsize=6.5, color="#8a1c1c",
-                    va="top")
-    _scale_bar(ax)
-    _north_arrow(ax)
+        separator = "، " if rtl else ", "
+        names = separator.join(r.text("name", lang) or "" for r in approximate[:4])
+        if len(approximate) > 4:
+            names = t("furniture.and_more", lang, names=names, n=len(approximate) - 4)
+        figure.text(left, 0.075, textwrap.fill(t("furniture.caveat", lang, names=names), 150),
+                    fontsize=6.5, color="#8a1c1c", va="top", ha=align, multialignment=align)
+    _scale_bar(ax, lang)
+    _north_arrow(ax, lang)

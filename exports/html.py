@@ -12,8 +12,9 @@ from pathlib import Path
 import folium
 import xstatic.pkg.leaflet as xleaflet
 
-from exports.furniture import NATURAL_EARTH, sources_in_view
+from exports.furniture import sources_in_view
 from exports.view import View, features_in_view
+from i18n import direction, t
 from layers.basemap import MAP_CSS, NoImageDefaultIcon
 from layers.bundle import bundle_source
 from layers.catalogue import catalogue, shown_at
@@ -52,25 +53,27 @@ def build_html(view: View) -> str:
     header.add_child(folium.Element(f"<style>{MAP_CSS}{_PANEL_CSS}</style>"))
     header.add_child(folium.Element(_inline_script(
         (leaflet / "leaflet.js").read_text(encoding="utf-8"))))
-    header.add_child(folium.Element(_inline_script(bundle_source(entries))))
-    header.add_child(folium.Element(f"<title>{esc(view.title)}</title>"))
+    header.add_child(folium.Element(_inline_script(bundle_source(entries, view.lang))))
+    header.add_child(folium.Element(f"<title>{esc(view.heading)}</title>"))
     NoImageDefaultIcon().add_to(m)
     BundledScript("basemaps", "vector").add_to(m)
     shown_ids = shown_at(entries, view.as_of)
     for entry in sorted(entries, key=lambda e: e.z_order):
-        group = folium.FeatureGroup(name=esc(entry.title_en), show=entry.id in shown)
+        group = folium.FeatureGroup(name=esc(entry.title(view.lang)), show=entry.id in shown)
         BundledScript("layers", entry.id, shown_ids[entry.id]).add_to(group)
         group.add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     m.fit_bounds([[south, west], [north, east]])
     features = features_in_view(view)
-    sources = "".join(f"<li>{esc(s)}</li>" for s in sources_in_view(features))
-    as_of = view.as_of.isoformat() if view.as_of else "latest report"
+    lang = view.lang
+    sources = "".join(f"<li>{esc(s)}</li>" for s in sources_in_view(features, lang))
+    as_of = view.as_of.isoformat() if view.as_of else t("furniture.latest", lang)
+    legend = legend_html([e for e in entries if e.id in shown], lang)
     m.get_root().html.add_child(folium.Element(
-        f"<div class='posture-panel'><h2>{esc(view.title)}</h2>"
-        f"<div>As of {esc(as_of)}</div>{legend_html([e for e in entries if e.id in shown])}"
-        f"<b>Sources</b><ul class='sources'>{sources}</ul>"
-        f"<div>{esc(NATURAL_EARTH)}</div></div>"))
+        f"<div class='posture-panel' dir='{direction(lang)}' lang='{lang}'>"
+        f"<h2>{esc(view.heading)}</h2><div>{esc(t('html.as_of', lang, as_of=as_of))}</div>"
+        f"{legend}<b>{esc(t('furniture.sources', lang))}</b><ul class='sources'>{sources}</ul>"
+        f"<div>{esc(t('basemap.attribution', lang))}</div></div>"))
     return m.get_root().render()
 
 

@@ -16,21 +16,19 @@ from matplotlib.figure import Figure
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
-from exports.furniture import add_furniture
+from exports.furniture import MAP_AXES, add_furniture
 from exports.paper import pixel_size
 from exports.view import View, features_in_view
 from geo.basemap import countries, governorates
 from geo.features import PlacedFeature
 from layers.basemap_vector import FOCUS_COUNTRIES
 from layers.catalogue import LayerEntry, layer
-from layers.symbology import proportional_radius
+from layers.symbology import confidence_style, proportional_radius
 
-__all__ = ["StaticMap", "draw_static", "write_static"]
+__all__ = ["StaticMap", "draw_static", "label_text", "write_static"]
 
 SEA = "#c9dbe6"
 PX_TO_PT = 0.75  # CSS pixels (the live map's unit) to points
-# Map axes inside the figure (left, bottom, width, height), leaving room for furniture.
-MAP_AXES = (0.03, 0.16, 0.70, 0.74)
 
 
 @dataclass
@@ -81,10 +79,15 @@ def _draw_basemap(ax: Axes, view_bbox: tuple[float, float, float, float], lang: 
         _plot_geometry(ax, geometry.boundary, color="#b3a996", linewidth=0.4, zorder=2)
 
 
+def label_text(p: PlacedFeature, lang: str) -> str:
+    """The feature's label in `lang` and its confidence mark, as on the live map."""
+    mark = confidence_style(p.record.confidence).mark
+    return (p.record.text("label", lang) or "") + (f" {mark}" if mark else "")
+
+
 def _label(ax: Axes, p: PlacedFeature, lang: str, dx: float = 6, dy: float = 0,
            **style: object) -> None:
-    r = p.record
-    text = (r.label_ar or r.name_ar) if lang == "ar" else (r.label_en or r.name_en)
+    text = label_text(p, lang)
     point = p.geometry if p.geometry.geom_type == "Point" else p.geometry.representative_point()
     ax.annotate(text, (point.x, point.y), xytext=(dx, dy), textcoords="offset points",
                 fontsize=style.pop("fontsize", 7), zorder=9, clip_on=True,
@@ -95,30 +98,39 @@ def _label(ax: Axes, p: PlacedFeature, lang: str, dx: float = 6, dy: float = 0,
 def _draw_feature(ax: Axes, p: PlacedFeature, entry: LayerEntry, lang: str) -> None:
     symbol, color, z = p.record.symbol, entry.color, 3 + entry.z_order / 10
     geometry = p.display_geometry
+    # The live map's opacities, scaled by the same confidence strength.
+    strength = confidence_style(p.record.confidence).strength
     if symbol == "line":
-        _plot_geometry(ax, geometry, color=color, linewidth=3 * PX_TO_PT, zorder=z)
+        _plot_geometry(ax, geometry, color=color, linewidth=3 * PX_TO_PT, zorder=z,
+                       alpha=0.95 * strength)
     elif symbol == "deployment_line":
-        _plot_geometry(ax, geometry, color=color, linewidth=8 * PX_TO_PT, alpha=0.85,
-                       linestyle=_dashes("14 8"), solid_capstyle="butt", zorder=z)
+        _plot_geometry(ax, geometry, color=color, linewidth=8 * PX_TO_PT,
+                       alpha=0.85 * strength, linestyle=_dashes("14 8"),
+                       solid_capstyle="butt", zorder=z)
         anchor = geometry.interpolate(0.3, normalized=True)
-        ax.annotate((p.record.label_ar if lang == "ar" else p.record.label_en) or "",
-                    (anchor.x, anchor.y), xytext=(10, -4), textcoords="offset points",
-                    fontsize=7, fontweight="bold", zorder=9)
+        ax.annotate(label_text(p, lang), (anchor.x, anchor.y), xytext=(10, -4),
+                    textcoords="offset points", fontsize=7, fontweight="bold", zorder=9)
     elif symbol in ("area", "approx_area"):
         approx = symbol == "approx_area"
-        _plot_geometry(ax, geometry, facecolor=color, alpha=0.25 if approx else 0.08, zorder=z)
+        _plot_geometry(ax, geometry, facecolor=color,
+                       alpha=(0.25 if approx else 0.08) * strength, zorder=z)
         _plot_geometry(ax, geometry.boundary, color=color, linewidth=2 * PX_TO_PT, zorder=z,
-                       linestyle=_dashes("6 6") if approx else "-")
+                       alpha=strength, linestyle=_dashes("6 6") if approx else "-")
         if approx:
             _plot_geometry(ax, geometry, facecolor="none", edgecolor=color, hatch="///",
-                           linewidth=0, zorder=z)
+                           linewidth=0, zorder=z, alpha=strength)
             _label(ax, p, lang, dx=-40, fontweight="bold")
     elif symbol == "arrow":
-        _plot_geometry(ax, geometry, facecolor=color, edgecolor=color, alpha=0.9, zorder=z)
+        _plot_geometry(ax, geometry, facecolor=color, edgecolor=color, alpha=0.9 * strength,
+                       zorder=z)
+        if p.record.geometry_approximate:
+            _plot_geometry(ax, geometry.boundary, color=color, linewidth=1,
+                           linestyle=_dashes("6 6"), zorder=z)
         _label(ax, p, lang, dy=8, fontweight="bold")
     elif symbol == "point":
         ax.scatter([p.geometry.x], [p.geometry.y], s=(8 * PX_TO_PT * 2) ** 2, color=color,
-                   edgecolors="white", linewidths=1.5, zorder=z + 1)
+                   edgecolors="white", linewidths=1.5, zorder=z + 1, alpha=0.95 * strength,
+                   linestyle="--" if p.record.geometry_approximate else "-")
         _label(ax, p, lang, fontweight="bold")
     elif symbol == "place":
         ax.scatter([p.geometry.x], [p.geometry.y], s=(4 * PX_TO_PT * 2) ** 2, color="white",
@@ -143,12 +155,12 @@ def _draw_proportional(ax: Axes, features: list[PlacedFeature], lang: str) -> No
         for index, p in enumerate(stack):
             value = p.record.count.value or 0
             size = (proportional_radius(value) * PX_TO_PT * 2) ** 2
+            strength = confidence_style(p.record.confidence).strength
             ax.scatter([x], [y], s=size, zorder=8 + index * 0.01, linewidths=1,
                        facecolors=(color if value else "none"), edgecolors=color,
-                       alpha=0.35 if value else 1.0, linestyle="-" if value else ":")
-            text = (p.record.label_ar or p.record.name_ar) if lang == "ar" else \
-                (p.record.label_en or p.record.name_en)
-            ax.annotate(text, (x, y), xytext=(largest + 4, 8 - 9 * index),
+                       alpha=(0.35 if value else 1.0) * strength,
+                       linestyle="-" if value else ":")
+            ax.annotate(label_text(p, lang), (x, y), xytext=(largest + 4, 8 - 9 * index),
                         textcoords="offset points", fontsize=6.5, fontweight="bold", zorder=9)
 
 
@@ -184,5 +196,5 @@ def write_static(view: View, fmt: str, path: Path, paper: str = "a4-landscape",
     with matplotlib.rc_context({"pdf.fonttype": 42, "svg.fonttype": "none"}):
         static = draw_static(view, paper, dpi)
         static.figure.savefig(path, format=fmt, dpi=dpi, facecolor="white",
-                              metadata={"Title": view.title} if fmt in ("pdf", "svg") else None)
+                              metadata={"Title": view.heading} if fmt in ("pdf", "svg") else None)
     return static

@@ -9,6 +9,7 @@ from shapely.geometry import box
 
 from geo.features import PlacedFeature
 from geo.timeline import features_at
+from i18n import t
 from layers.catalogue import LayerEntry, catalogue, features_of
 
 __all__ = ["DEFAULT_BBOX", "View", "features_in_view"]
@@ -24,7 +25,11 @@ class View:
     layer_ids: tuple[str, ...] = ()
     as_of: dt.date | None = None
     lang: str = "en"
-    title: str = "Force posture on the Iraq–Syria border"
+    title: str | None = None  # None: the default title in the view's language
+
+    @property
+    def heading(self) -> str:
+        return self.title or t("furniture.default_title", self.lang)
 
     def layers(self) -> tuple[LayerEntry, ...]:
         wanted = self.layer_ids or tuple(e.id for e in catalogue() if e.default_on)

@@ -86,14 +86,17 @@ def governorate_labels() -> tuple[PlacedFeature, ...]:
         record = FeatureRecord(
             id=f"governorate-{row.iso_3166_2}", layer="context", symbol="label",
             name_en=row.name_en, name_ar=row.name_ar, kind="governorate name",
+            kind_ar="اسم محافظة",
             actor_en="Iraq" if row.iso_a2 == "IQ" else "Syria",
             actor_ar="العراق" if row.iso_a2 == "IQ" else "سوريا",
             summary_en=f"Governorate {row.iso_3166_2}.", summary_ar=f"محافظة {row.iso_3166_2}.",
             count=Count(words_en="no figure given", words_ar="لم يُذكر رقم"),
             as_of=None, reported_on=None, reported_on_inferred=False,
-            sources=(Source(who="Natural Earth 1:10m admin-1", via=None, fact="basemap"),),
+            sources=(Source(who="Natural Earth 1:10m admin-1", via=None, fact="basemap",
+                            who_ar="Natural Earth 1:10m، التقسيمات الإدارية"),),
             confidence="reference", geometry_approximate=False,
             geometry_note=f"Natural Earth's label point for governorate {row.iso_3166_2}.",
+            geometry_note_ar=f"نقطة التسمية في Natural Earth للمحافظة {row.iso_3166_2}.",
             geometry=None, geometry_ref=f"admin1:{row.iso_3166_2}",
         )
         labels.append(PlacedFeature(record, point))

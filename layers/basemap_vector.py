@@ -17,7 +17,7 @@ __all__ = ["FOCUS_COUNTRIES", "OUTLINE_ONLY_CSS", "vector_basemap_script"]
 FOCUS_COUNTRIES = {"IQ", "SY"}
 
 
-def _draw(group: folium.FeatureGroup) -> None:
+def _draw(group: folium.FeatureGroup, lang: str) -> None:
     def country_style(feature: dict) -> dict[str, object]:
         focus = feature["properties"]["iso_a2"] in FOCUS_COUNTRIES
         return {"color": "#8c8273", "weight": 1.2,
@@ -39,9 +39,10 @@ def _draw(group: folium.FeatureGroup) -> None:
     ).add_to(group)
     for row in frame.itertuples():
         point = row.geometry.representative_point()
+        name = row.name_ar if lang == "ar" else row.name_en
         folium.Marker(
             (point.y, point.x), interactive=False,
-            icon=folium.DivIcon(html=f"<span>{esc(row.name_en)}</span>", icon_size=(160, 18),
+            icon=folium.DivIcon(html=f"<span>{esc(name)}</span>", icon_size=(160, 18),
                                 icon_anchor=(80, 9), class_name="country-label"),
         ).add_to(group)
 
@@ -52,8 +53,8 @@ OUTLINE_ONLY_CSS = ".basemap-country { fill-opacity: 0 !important; }"
 
 
 @cache
-def vector_basemap_script() -> str:
-    """Leaflet JS drawing the basemap."""
+def vector_basemap_script(lang: str = "en") -> str:
+    """Leaflet JS drawing the basemap, country names in `lang`."""
     group = folium.FeatureGroup(control=False)
-    _draw(group)
+    _draw(group, lang)
     return prerender_children(group, "basemap")

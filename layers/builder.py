@@ -21,7 +21,12 @@ from geo.features import PlacedFeature
 from layers.catalogue import LayerEntry, features_of
 from layers.escape import escape_map_text as esc
 from layers.prerender import BundledScript, prerender_children
-from layers.symbology import APPROX_DASH, DEPLOYMENT_DASH, proportional_radius
+from layers.symbology import (
+    APPROX_DASH,
+    DEPLOYMENT_DASH,
+    confidence_style,
+    proportional_radius,
+)
 from layers.tooltip import feature_card_html
 
 __all__ = ["build_layer", "element_classes", "layer_script", "toggled_layer"]
@@ -54,20 +59,39 @@ class FeatureCard(MacroElement):
         self.html = html
 
 
-def _attach_card(element: folium.MacroElement, placed: PlacedFeature) -> None:
-    FeatureCard(feature_card_html(placed.record)).add_to(element)
+def _attach_card(element: folium.MacroElement, placed: PlacedFeature, lang: str) -> None:
+    FeatureCard(feature_card_html(placed.record, lang)).add_to(element)
 
 
-def _vector(placed: PlacedFeature, entry: LayerEntry, style: dict[str, object]) -> folium.GeoJson:
+def with_confidence(style: dict[str, object], confidence: str) -> dict[str, object]:
+    """The style with every opacity scaled by the confidence's strength."""
+    strength = confidence_style(confidence).strength
+    faded = {**style, "opacity": round(float(style.get("opacity", 1.0)) * strength, 3)}
+    for key in ("fillOpacity", "fill_opacity"):
+        if key in style:
+            faded[key] = round(float(style[key]) * strength, 3)  # type: ignore[arg-type]
+    return faded
+
+
+def _vector(placed: PlacedFeature, entry: LayerEntry, style: dict[str, object],
+            lang: str) -> folium.GeoJson:
     # Only the geometry goes into the GeoJSON: attributes reach the page through
     # the escaped card, never as raw strings inside the script.
+    style = with_confidence(style, placed.record.confidence)
     element = folium.GeoJson(
         mapping(placed.display_geometry),
         style_function=lambda _feature, style=style: style,
         className=element_classes(entry, placed.record.id),
     )
-    _attach_card(element, placed)
+    _attach_card(element, placed, lang)
     return element
+
+
+def _label_html(placed: PlacedFeature, lang: str) -> str:
+    """The feature's label in `lang`, followed by its confidence mark."""
+    mark = confidence_style(placed.record.confidence).mark
+    return esc(placed.record.text("label", lang) or "") + (
+        f" <span class='confidence-mark'>{esc(mark)}</span>" if mark else "")
 
 
 def _text_label(location: tuple[float, float], text: str, classes: str,
@@ -87,78 +111,80 @@ def _latlon(placed: PlacedFeature) -> tuple[float, float]:
     return point.y, point.x
 
 
-def _draw_line(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup) -> None:
-    _vector(p, e, {"color": e.color, "weight": 3, "opacity": 0.95}).add_to(group)
+def _draw_line(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup, lang: str) -> None:
+    _vector(p, e, {"color": e.color, "weight": 3, "opacity": 0.95}, lang).add_to(group)
 
 
-def _draw_deployment_line(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup) -> None:
+def _draw_deployment_line(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup,
+                          lang: str) -> None:
     _vector(p, e, {"color": e.color, "weight": 8, "opacity": 0.85,
-                   "dashArray": DEPLOYMENT_DASH, "lineCap": "butt"}).add_to(group)
+                   "dashArray": DEPLOYMENT_DASH, "lineCap": "butt"}, lang).add_to(group)
     # Label the southern part of the line, clear of the crossing's labels.
     anchor = p.display_geometry.interpolate(0.3, normalized=True)
-    _text_label((anchor.y, anchor.x), esc(p.record.label_en or p.record.name_en),
+    _text_label((anchor.y, anchor.x), _label_html(p, lang),
                 element_classes(e, p.record.id), "deployment", dx=14, dy=-6).add_to(group)
 
 
-def _draw_area(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup) -> None:
+def _draw_area(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup, lang: str) -> None:
     _vector(p, e, {"color": e.color, "weight": 2, "fillColor": e.color,
-                   "fillOpacity": 0.06}).add_to(group)
+                   "fillOpacity": 0.06}, lang).add_to(group)
 
 
-def _draw_approx_area(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup) -> None:
+def _draw_approx_area(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup,
+                      lang: str) -> None:
     _vector(p, e, {"color": e.color, "weight": 2.5, "dashArray": APPROX_DASH,
-                   "fillColor": e.color, "fillOpacity": 0.25}).add_to(group)
-    lat, lon = _latlon(p)
-    _text_label((lat, lon), esc(p.record.label_en or p.record.name_en),
-                element_classes(e, p.record.id), dx=-60).add_to(group)
+                   "fillColor": e.color, "fillOpacity": 0.25}, lang).add_to(group)
+    _text_label(_latlon(p), _label_html(p, lang), element_classes(e, p.record.id),
+                dx=-60).add_to(group)
 
 
-def _draw_arrow(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup) -> None:
+def _draw_arrow(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup, lang: str) -> None:
     _vector(p, e, {"color": e.color, "weight": 1, "fillColor": e.color,
-                   "fillOpacity": 0.9, "dashArray": APPROX_DASH}).add_to(group)
-    lat, lon = _latlon(p)
-    _text_label((lat, lon), esc(p.record.label_en or p.record.name_en),
-                element_classes(e, p.record.id), dy=-10).add_to(group)
+                   "fillOpacity": 0.9, "dashArray": APPROX_DASH}, lang).add_to(group)
+    _text_label(_latlon(p), _label_html(p, lang), element_classes(e, p.record.id),
+                dy=-10).add_to(group)
 
 
-def _circle(p: PlacedFeature, e: LayerEntry, radius: float, style: dict[str, object]
-            ) -> folium.CircleMarker:
+def _circle(p: PlacedFeature, e: LayerEntry, radius: float, style: dict[str, object],
+            lang: str) -> folium.CircleMarker:
     marker = folium.CircleMarker(_latlon(p), radius=radius,
-                                 className=element_classes(e, p.record.id), **style)
-    _attach_card(marker, p)
+                                 className=element_classes(e, p.record.id),
+                                 **with_confidence(style, p.record.confidence))
+    _attach_card(marker, p, lang)
     return marker
 
 
-def _draw_point(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup) -> None:
+def _draw_point(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup, lang: str) -> None:
     dash = APPROX_DASH if p.record.geometry_approximate else None
     _circle(p, e, 8, {"color": "#ffffff", "weight": 2, "fill_color": e.color,
-                      "fill_opacity": 0.95, "dash_array": dash}).add_to(group)
-    _text_label(_latlon(p), esc(p.record.label_en or p.record.name_en),
-                element_classes(e, p.record.id)).add_to(group)
+                      "fill_opacity": 0.95, "dash_array": dash}, lang).add_to(group)
+    _text_label(_latlon(p), _label_html(p, lang), element_classes(e, p.record.id)
+                ).add_to(group)
 
 
-def _draw_place(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup) -> None:
+def _draw_place(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup, lang: str) -> None:
     _circle(p, e, 4, {"color": e.color, "weight": 1, "fill_color": "#ffffff",
-                      "fill_opacity": 1}).add_to(group)
-    _text_label(_latlon(p), esc(p.record.name_en), element_classes(e, p.record.id),
-                "place", dx=6).add_to(group)
+                      "fill_opacity": 1}, lang).add_to(group)
+    _text_label(_latlon(p), esc(p.record.text("name", lang) or ""),
+                element_classes(e, p.record.id), "place", dx=6).add_to(group)
 
 
-def _draw_label(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup) -> None:
+def _draw_label(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup, lang: str) -> None:
     # Governorate names are reference text: they must never sit between the
     # reader's pointer and a sourced feature (Aleppo's name covers Aleppo's
     # point), so they take no pointer events and carry no card. Their source,
     # Natural Earth, is in the map's attribution line.
     folium.Marker(
         _latlon(p), interactive=False,
-        icon=folium.DivIcon(html=f"<span>{esc(p.record.name_en)}</span>", icon_size=(160, 16),
+        icon=folium.DivIcon(html=f"<span>{esc(p.record.text('name', lang) or '')}</span>",
+                            icon_size=(160, 16),
                             icon_anchor=(80, 8),
                             class_name=f"{element_classes(e, p.record.id)} governorate-label"),
     ).add_to(group)
 
 
 def _draw_proportional_stack(features: list[PlacedFeature], e: LayerEntry,
-                             groups: dict[str, folium.FeatureGroup]) -> None:
+                             groups: dict[str, folium.FeatureGroup], lang: str) -> None:
     # Several country-level figures share one anchor: nest the circles, largest
     # first so the small ones stay on top and hoverable, and stack the labels.
     # Each figure keeps its slot whatever date hides its neighbours.
@@ -170,13 +196,13 @@ def _draw_proportional_stack(features: list[PlacedFeature], e: LayerEntry,
         style = ({"color": e.color, "weight": 1.5, "fill_color": e.color, "fill_opacity": 0.18}
                  if value else {"color": e.color, "weight": 1.5, "fill": False,
                                 "dash_array": "2 3"})
-        _circle(p, e, proportional_radius(value), style).add_to(group)
-        _text_label(_latlon(p), esc(p.record.label_en or p.record.name_en),
+        _circle(p, e, proportional_radius(value), style, lang).add_to(group)
+        _text_label(_latlon(p), _label_html(p, lang),
                     element_classes(e, p.record.id), "figure",
                     dx=int(largest) + 6, dy=8 + 16 * (len(ordered) // 2 - index)).add_to(group)
 
 
-_DRAW: dict[str, Callable[[PlacedFeature, LayerEntry, folium.FeatureGroup], None]] = {
+_DRAW: dict[str, Callable[[PlacedFeature, LayerEntry, folium.FeatureGroup, str], None]] = {
     "line": _draw_line,
     "deployment_line": _draw_deployment_line,
     "area": _draw_area,
@@ -195,46 +221,46 @@ def _by_anchor(features: Iterable[PlacedFeature]) -> dict[tuple[float, float], l
     return stacks
 
 
-def feature_groups(entry: LayerEntry) -> dict[str, folium.FeatureGroup]:
-    """Each feature's marks in a group of their own, in drawing order."""
+def feature_groups(entry: LayerEntry, lang: str = "en") -> dict[str, folium.FeatureGroup]:
+    """Each feature's marks in a group of their own, in drawing order, labelled in `lang`."""
     groups: dict[str, folium.FeatureGroup] = {}
     features = features_of(entry)
     for p in features:
         if p.record.symbol != "proportional":
             _DRAW[p.record.symbol](p, entry, groups.setdefault(p.record.id,
-                                                               folium.FeatureGroup()))
+                                                               folium.FeatureGroup()), lang)
     proportional = [p for p in features if p.record.symbol == "proportional"]
     for stack in _by_anchor(proportional).values():
-        _draw_proportional_stack(stack, entry, groups)
+        _draw_proportional_stack(stack, entry, groups, lang)
     return groups
 
 
 @cache
-def layer_script(entry: LayerEntry) -> str:
+def layer_script(entry: LayerEntry, lang: str = "en") -> str:
     """The layer's Leaflet JS, rendered once per process: a block per feature, each drawn
     only if its id is in `shown` (the features shown at the chosen date; null: all)."""
     blocks = [
         f"if (on({json.dumps(feature_id)})) {{\n"
         f"{prerender_children(group, f'layer_{entry.id}_{index}')}\n}}"
-        for index, (feature_id, group) in enumerate(feature_groups(entry).items())]
+        for index, (feature_id, group) in enumerate(feature_groups(entry, lang).items())]
     return ("var on = function (id) { return !shown || shown.indexOf(id) >= 0; };\n"
             + "\n".join(blocks))
 
 
-def toggled_layer(entry: LayerEntry, shown: Collection[str] | None = None
+def toggled_layer(entry: LayerEntry, shown: Collection[str] | None = None, lang: str = "en"
                   ) -> folium.FeatureGroup:
     """A light FeatureGroup that calls the layer's function in the static bundle,
     drawing only the features in `shown` (None: all)."""
-    group = folium.FeatureGroup(name=esc(entry.title_en), show=True)
+    group = folium.FeatureGroup(name=esc(entry.title(lang)), show=True)
     BundledScript("layers", entry.id, shown).add_to(group)
     return group
 
 
-def build_layer(entry: LayerEntry, shown: Collection[str] | None = None
+def build_layer(entry: LayerEntry, shown: Collection[str] | None = None, lang: str = "en"
                 ) -> folium.FeatureGroup:
     """The folium layer for one catalogue entry, named by its (escaped) title."""
-    group = folium.FeatureGroup(name=esc(entry.title_en), show=True)
-    for feature_id, feature_group in feature_groups(entry).items():
+    group = folium.FeatureGroup(name=esc(entry.title(lang)), show=True)
+    for feature_id, feature_group in feature_groups(entry, lang).items():
         if shown is None or feature_id in shown:
             feature_group.add_to(group)
     return group

@@ -29,25 +29,27 @@ GENERATED_DIR = VENDOR_DIR / "generated"
 STALE_AFTER_S = 24 * 3600
 
 
-def bundle_source(entries: Iterable[LayerEntry]) -> str:
-    """JS defining window.postureBundle.{layers,basemaps}[id] = function (parent, map, shown)."""
+def bundle_source(entries: Iterable[LayerEntry], lang: str = "en") -> str:
+    """JS defining window.postureBundle.{layers,basemaps}[id] = function (parent, map, shown),
+    every text in `lang`. One bundle per language: a page loads only its own."""
     def functions(scripts: dict[str, str]) -> str:
         return ",\n".join(f"{json.dumps(key)}: function (parent, map, shown) {{\n{js}\n}}"
                           for key, js in scripts.items())
 
-    layers = {entry.id: layer_script(entry) for entry in entries}
-    basemaps = {"vector": vector_basemap_script()}
+    layers = {entry.id: layer_script(entry, lang) for entry in entries}
+    basemaps = {"vector": vector_basemap_script(lang)}
     return (f"window.{BUNDLE_GLOBAL} = {{\nlayers: {{\n{functions(layers)}\n}},\n"
             f"basemaps: {{\n{functions(basemaps)}\n}}\n}};\n")
 
 
-def write_bundle(entries: Iterable[LayerEntry], target_dir: Path = GENERATED_DIR,
+def write_bundle(entries: Iterable[LayerEntry], lang: str = "en",
+                 target_dir: Path = GENERATED_DIR,
                  base_url: str = f"{STATIC_URL}/generated") -> str:
     """Write the bundle under a content-hashed name; returns the URL to load it from."""
-    source = bundle_source(entries)
+    source = bundle_source(entries, lang)
     digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
     target_dir.mkdir(parents=True, exist_ok=True)
-    path = target_dir / f"posture-{digest}.js"
+    path = target_dir / f"posture-{lang}-{digest}.js"
     if not path.is_file():
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(source, encoding="utf-8")
@@ -60,6 +62,6 @@ def _prune(target_dir: Path, keep: Path) -> None:
     # Bundles of older data are dead weight; a day's grace leaves any server
     # still running on them (another data folder, say) its file.
     cutoff = time.time() - STALE_AFTER_S
-    for old in target_dir.glob("posture-*.js"):
+    for old in target_dir.glob(keep.name.rsplit("-", 1)[0] + "-*.js"):
         if old != keep and old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)

@@ -26,6 +26,9 @@ class LayerGroup:
     title_en: str
     title_ar: str
 
+    def title(self, lang: str) -> str:
+        return self.title_ar if lang == "ar" else self.title_en
+
 
 @dataclass(frozen=True)
 class LayerEntry:
@@ -37,6 +40,9 @@ class LayerEntry:
     default_on: bool
     z_order: int
     generated: tuple[str, ...] = ()
+
+    def title(self, lang: str) -> str:
+        return self.title_ar if lang == "ar" else self.title_en
 
 
 def _load() -> dict[str, object]:

@@ -1,11 +1,14 @@
-"""Sizes and dash patterns shared by the live map and the legend."""
+"""Sizes, dash patterns and confidence styling shared by the live map, the legend
+and the static exports."""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
-__all__ = ["APPROX_DASH", "DEPLOYMENT_DASH", "MIN_RADIUS_PX", "PROPORTIONAL_MAX_PX",
-           "PROPORTIONAL_REFERENCE", "proportional_radius"]
+__all__ = ["APPROX_DASH", "CONFIDENCE_STYLES", "DEPLOYMENT_DASH", "MIN_RADIUS_PX",
+           "PROPORTIONAL_MAX_PX", "PROPORTIONAL_REFERENCE", "ConfidenceStyle",
+           "confidence_style", "proportional_radius"]
 
 # Circle area is proportional to the count, against a fixed reference so that
 # the same count always has the same size, whatever else is shown.
@@ -14,7 +17,36 @@ PROPORTIONAL_MAX_PX = 60.0
 # Below this a circle cannot be seen or hovered; the legend says so.
 MIN_RADIUS_PX = 3.0
 DEPLOYMENT_DASH = "14 8"
+# Dashes (and hatching in print) mean one thing only: approximate geometry.
 APPROX_DASH = "6 6"
+
+
+@dataclass(frozen=True)
+class ConfidenceStyle:
+    """How sure the map is of a feature, drawn into its style.
+
+    `strength` scales every opacity of the feature's marks: what was officially
+    announced is drawn at full strength, what media heard from unnamed sources
+    at half. `mark` follows the feature's label, so the difference survives
+    greyscale printing; the symbols are language-neutral.
+    """
+
+    strength: float
+    mark: str
+
+
+CONFIDENCE_STYLES: dict[str, ConfidenceStyle] = {
+    "official": ConfidenceStyle(1.0, "✔"),
+    "media": ConfidenceStyle(0.8, "◐"),
+    "estimate": ConfidenceStyle(0.8, "~"),
+    "media_anonymous": ConfidenceStyle(0.5, "?"),
+    # Reference geography is not a claim about forces: no mark.
+    "reference": ConfidenceStyle(1.0, ""),
+}
+
+
+def confidence_style(confidence: str) -> ConfidenceStyle:
+    return CONFIDENCE_STYLES[confidence]
 
 
 def proportional_radius(value: int) -> float:

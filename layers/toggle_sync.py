@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from branca.element import MacroElement
 from jinja2 import Template
 
+from i18n import LANGUAGES
 from layers.catalogue import LayerEntry
 from layers.prerender import BUNDLE_GLOBAL
 
@@ -68,7 +69,9 @@ class SidebarToggleSync(MacroElement):
         super().__init__()
         self._name = "SidebarToggleSync"
         # Inside a <script>: JSON is valid JS, and "<" must not close the tag.
-        self.titles_json = json.dumps({e.title_en: e.id for e in entries}).replace("<", "\\u003c")
+        # Both languages: the switches are labelled in whichever the page shows.
+        titles = {e.title(lang): e.id for e in entries for lang in LANGUAGES}
+        self.titles_json = json.dumps(titles).replace("<", "\\u003c")
 
 
 class ShownAtDate(MacroElement):

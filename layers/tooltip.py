@@ -4,51 +4,73 @@ from __future__ import annotations
 
 import datetime as dt
 
-from geo.schema import CONFIDENCE_LEVELS, FeatureRecord
+from geo.schema import FeatureRecord
+from i18n import direction, t
 from layers.escape import escape_map_text as esc
+from layers.symbology import confidence_style
 
-__all__ = ["feature_card_html"]
+__all__ = ["feature_card_html", "isolate"]
 
 
-def _date(value: dt.date | None, inferred: bool = False) -> str:
+def isolate(text: str, lang: str | None = None) -> str:
+    """Escaped text in its own bidi island, so numbers, dates and fact ids in a
+    sentence of the other direction keep their order."""
+    attribute = f" dir='{direction(lang)}' lang='{lang}'" if lang else ""
+    return f"<bdi{attribute}>{esc(text)}</bdi>"
+
+
+def _date(value: dt.date | None, lang: str, inferred: bool = False) -> str:
     if value is None:
-        return "not applicable (reference geography)"
-    return value.isoformat() + (" (inferred from the report's weekday)" if inferred else "")
+        return esc(t("card.not_applicable", lang))
+    date = isolate(value.isoformat())
+    return t("card.inferred", lang, date=date) if inferred else date
 
 
-def _validity(record: FeatureRecord) -> str:
+def _validity(record: FeatureRecord, lang: str) -> str:
     if record.valid_from is None and record.valid_to is None:
-        return "at every date"
-    start = record.valid_from.isoformat() if record.valid_from else "the start"
-    end = record.valid_to.isoformat() if record.valid_to else "no end given"
-    note = f". {record.validity_note}" if record.validity_note else ""
-    return f"from {start} to {end}{note}"
+        return esc(t("card.always", lang))
+    start = isolate(record.valid_from.isoformat()) if record.valid_from \
+        else esc(t("card.start", lang))
+    end = isolate(record.valid_to.isoformat()) if record.valid_to \
+        else esc(t("card.no_end", lang))
+    note = record.text("validity_note", lang)
+    return t("card.from_to", lang, start=start, end=end) + (f". {esc(note)}" if note else "")
 
 
-def feature_card_html(record: FeatureRecord) -> str:
-    """HTML for a feature's tooltip and popup; every value from the data is escaped."""
+def confidence_html(confidence: str, lang: str) -> str:
+    mark = confidence_style(confidence).mark
+    return (f"<span class='confidence-mark'>{esc(mark)}</span> " if mark else "") \
+        + esc(t(f"confidence.{confidence}", lang))
+
+
+def feature_card_html(record: FeatureRecord, lang: str = "en") -> str:
+    """HTML for a feature's tooltip and popup in `lang`; every value from the data is escaped.
+
+    The other language's name stays beside the title, so a reader can match the
+    card to sources written in either.
+    """
+    other = "en" if lang == "ar" else "ar"
     sources = "".join(
-        f"<li>{esc(s.text())} <span class='fact'>[{esc(s.fact)}]</span></li>"
+        f"<li>{esc(s.text(lang))} <span class='fact'>[{isolate(s.fact)}]</span></li>"
         for s in record.sources)
-    approx = " (approximate)" if record.geometry_approximate else ""
+    approx = f" {esc(t('card.approximate', lang))}" if record.geometry_approximate else ""
     rows = [
-        ("Kind", f"{esc(record.kind)} · {esc(record.actor_en)} · "
-                 f"<span dir='rtl' lang='ar'>{esc(record.actor_ar)}</span>"),
-        ("Count", f"<b class='count'>{esc(record.count.text_en())}</b>"
-                  + (f" · <span dir='rtl' lang='ar'>{esc(record.count.words_ar)}</span>"
-                     if record.count.words_ar else "")),
-        ("As of", esc(_date(record.as_of))),
-        ("Reported on", esc(_date(record.reported_on, record.reported_on_inferred))),
-        ("Shown", esc(_validity(record))),
-        ("Confidence", esc(CONFIDENCE_LEVELS[record.confidence])),
-        ("Geometry", esc(record.geometry_note) + approx),
+        ("card.kind", f"{esc(record.text('kind', lang))} · {esc(record.text('actor', lang))}"),
+        ("card.count", f"<b class='count'>{esc(record.count.text(lang))}</b>"),
+        ("card.as_of", _date(record.as_of, lang)),
+        ("card.reported_on", _date(record.reported_on, lang, record.reported_on_inferred)),
+        ("card.shown", _validity(record, lang)),
+        ("card.confidence", confidence_html(record.confidence, lang)),
+        ("card.geometry", esc(record.text("geometry_note", lang) or "") + approx),
     ]
-    table = "".join(f"<tr><th>{label}</th><td>{value}</td></tr>" for label, value in rows)
+    table = "".join(f"<tr><th>{esc(t(label, lang))}</th><td>{value}</td></tr>"
+                    for label, value in rows)
     return (
-        f"<div class='posture-card' data-feature='{esc(record.id)}'>"
-        f"<div class='name'><b>{esc(record.name_en)}</b> · "
-        f"<span dir='rtl' lang='ar'>{esc(record.name_ar)}</span></div>"
-        f"<div class='summary'>{esc(record.summary_en)}</div>"
+        f"<div class='posture-card' dir='{direction(lang)}' lang='{lang}' "
+        f"data-feature='{esc(record.id)}'>"
+        f"<div class='name'><b>{esc(record.text('name', lang))}</b> · "
+        f"{isolate(record.text('name', other) or '', other)}</div>"
+        f"<div class='summary'>{esc(record.text('summary', lang) or '')}</div>"
         f"<table>{table}</table>"
-        f"<div class='sources'>Sources:<ul>{sources}</ul></div></div>"
+        f"<div class='sources'>{esc(t('card.sources', lang))}<ul>{sources}</ul></div></div>"
     )

@@ -82,3 +82,12 @@ def test_direction_and_filling():
     assert direction("ar") == "rtl"
     assert direction("en") == "ltr"
     assert t("count.about", "ar", number="2,500") == "نحو 2,500"
+
+
+def test_strings_are_safe_inside_html_and_template_literals():
+    # Templates are filled with escaped values and placed in HTML and in JS
+    # template literals unescaped themselves, so they must need no escaping.
+    for lang in LANGUAGES:
+        for key, text in strings(lang).items():
+            for unsafe in ("`", "${", "\\", "<", ">", "&"):
+                assert unsafe not in text, f"{lang}:{key} contains {unsafe!r}"

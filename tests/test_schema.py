@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import copy
-import re
 import json
+import re
 
 import pytest
 
@@ -74,7 +74,9 @@ def test_every_text_field_has_both_languages():
     for field in ("name", "label", "kind", "actor", "summary", "geometry_note",
                   "validity_note"):
         english, arabic = record.text(field, "en"), record.text(field, "ar")
-        assert english and arabic and english != arabic, field
+        assert english, field
+        assert arabic, field
+        assert english != arabic, field
         assert re.search("[\u0600-\u06ff]", arabic), field
     assert record.sources[0].text("ar") == "مصدر بارز في الجيش السوري، عبر رويترز"
     assert record.sources[0].text("en") == "a senior Syrian army source, via Reuters"
