@@ -93,7 +93,7 @@ def download_label(at: AppTest) -> str:
 
 def test_export_panel_previews_and_serves_a_png(app):
     app.selectbox(key="export:format").set_value("png").run()
-    app.text_input(key="export:title").input("Briefing map").run()
+    app.text_input(key="export:title:en").input("Briefing map").run()
     app.button(key="export:prepare").click().run()
     assert not app.exception
     assert len(images(app)) == 1  # the preview, before download

@@ -1,0 +1,69 @@
+"""The as-of date, and what changed since an earlier one."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from geo.features import placed_features
+from geo.timeline import changes_between, valid_at
+from i18n import t
+from ui.link import FIRST_DATE, date_from_url
+from ui.text import plain
+
+__all__ = ["QUICK_DATES", "as_of_picker", "changes_since"]
+
+# The seed's two reporting dates, by the key of their button label.
+QUICK_DATES = {"dates.quick_part1": dt.date(2024, 1, 25),
+               "dates.quick_part2": dt.date(2024, 12, 2)}
+_FIRST_REPORT = QUICK_DATES["dates.quick_part1"]
+
+
+def as_of_picker(lang: str) -> dt.date:
+    """A slider from 2009 to today, with the seed's two reporting dates."""
+    today = dt.date.today()
+    if "as_of" not in st.session_state:  # first run: a shared link may carry the date
+        st.session_state["as_of"] = date_from_url("as_of", today, lang)
+    st.sidebar.header(t("dates.header", lang))
+    columns = st.sidebar.columns(len(QUICK_DATES))
+    for column, (label, date) in zip(columns, QUICK_DATES.items(), strict=True):
+        column.button(t(label, lang), key=f"as_of:{date}", width="stretch",
+                      on_click=st.session_state.__setitem__, args=("as_of", date))
+    as_of = st.sidebar.slider(t("dates.slider", lang), min_value=FIRST_DATE, max_value=today,
+                              key="as_of", format="YYYY-MM-DD", label_visibility="collapsed")
+    st.query_params["as_of"] = as_of.isoformat()  # copying the URL reproduces the view
+    return as_of
+
+
+def changes_since(as_of: dt.date, lang: str) -> tuple[str, ...]:
+    """An optional comparison date; lists what changed and returns the ids to mark."""
+    if "since" not in st.session_state and "since" in st.query_params:
+        st.session_state["compare"] = True
+        st.session_state["since"] = date_from_url("since", _FIRST_REPORT, lang)
+    if not st.sidebar.checkbox(t("changes.checkbox", lang), key="compare"):
+        st.query_params.pop("since", None)
+        return ()
+    st.session_state.setdefault("since", _FIRST_REPORT)
+    since = st.sidebar.slider(t("changes.slider", lang), min_value=FIRST_DATE,
+                              max_value=dt.date.today(), key="since", format="YYYY-MM-DD")
+    st.query_params["since"] = since.isoformat()
+    features = placed_features()
+    names = {p.record.id: plain(p.record.text("name", lang) or "") for p in features}
+    series = {p.record.series: p for p in features if p.record.series and
+              valid_at(p.record, as_of)}
+    changes = changes_between(features, since, as_of)
+    nothing = t("changes.nothing", lang)
+    separator = "، " if lang == "ar" else ", "
+    counted = separator.join(
+        t("changes.now", lang, name=names[series[s].record.id],
+          count=plain(series[s].record.count.text(lang)))
+        for s in changes.changed if s in series)
+    lines = [f"**{t('changes.appeared', lang)}**: "
+             f"{separator.join(names[i] for i in changes.appeared) or nothing}",
+             f"**{t('changes.ended', lang)}**: "
+             f"{separator.join(names[i] for i in changes.ended) or nothing}",
+             f"**{t('changes.count_changed', lang)}**: {counted or nothing}"]
+    st.sidebar.markdown(t("changes.period", lang, since=since, as_of=as_of) + "  \n"
+                        + "  \n".join(lines))
+    return (*changes.appeared, *(series[s].record.id for s in changes.changed if s in series))
