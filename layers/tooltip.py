@@ -56,7 +56,10 @@ def feature_card_html(record: FeatureRecord, lang: str = "en") -> str:
     approx = f" {esc(t('card.approximate', lang))}" if record.geometry_approximate else ""
     rows = [
         ("card.kind", f"{esc(record.text('kind', lang))} · {esc(record.text('actor', lang))}"),
-        ("card.count", f"<b class='count'>{esc(record.count.text(lang))}</b>"),
+        # The seed is Arabic: its own words for a count stay beside the English ones.
+        ("card.count", f"<b class='count'>{esc(record.count.text(lang))}</b>"
+                       + (f" · {isolate(record.count.words_ar, 'ar')}"
+                          if lang == "en" and record.count.words_ar else "")),
         ("card.as_of", _date(record.as_of, lang)),
         ("card.reported_on", _date(record.reported_on, lang, record.reported_on_inferred)),
         ("card.shown", _validity(record, lang)),

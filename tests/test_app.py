@@ -9,6 +9,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from i18n import t
 from layers.catalogue import catalogue
 from tests.conftest import ROOT
 
@@ -274,6 +275,8 @@ def test_a_link_sets_layers_basemap_and_view():
     ({"lat": "north", "lon": "41", "zoom": "6"}, "Ignored the view in the link"),
     ({"lat": "34"}, "Ignored the view in the link"),
     ({"layers": "<script>alert(1)</script>"}, "Ignored unknown layers"),
+    ({"lang": "fr"}, "Ignored lang=fr from the link: use en or ar."),
+    ({"lang": "<img src=x onerror=alert(1)>"}, "Ignored lang="),
 ])
 def test_bad_link_values_fall_back_with_a_notice(params, notice):
     at = AppTest.from_file(APP, default_timeout=60)
@@ -283,3 +286,36 @@ def test_bad_link_values_fall_back_with_a_notice(params, notice):
     assert any(notice in t.value for t in at.toast), [t.value for t in at.toast]
     args = map_args(at)
     assert args["zoom"] is None or 4 <= args["zoom"] <= 12
+
+
+def test_lang_link_gives_the_arabic_page():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "ar"
+    at.run()
+    assert not at.exception
+    assert list(at.toast) == []
+    assert at.radio(key="lang").value == "ar"
+    assert at.title[0].value == t("app.title", "ar")
+    for entry in catalogue():
+        assert at.toggle(key=f"layer:{entry.id}").label == entry.title_ar
+    assert any(h.value == t("layers.header", "ar") for h in at.sidebar.header)
+    # Right to left: the page carries the direction rules (a style-only st.html).
+    assert any("direction: rtl" in str(e.proto) for e in at.get("html"))
+    args = map_args(at)
+    assert args["js_links"][-1].split("/")[-1].startswith("posture-ar-")  # Arabic bundle
+    assert layers_sent(args) == {e.id for e in catalogue() if e.default_on}
+    assert at.query_params["lang"] == "ar"
+
+
+def test_switching_language_rewords_the_page_and_the_link():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert at.title[0].value == t("app.title", "en")
+    assert at.query_params["lang"] == "en"
+    at.radio(key="lang").set_value("ar").run()
+    assert not at.exception
+    assert at.title[0].value == t("app.title", "ar")
+    assert at.query_params["lang"] == "ar"
+    assert at.checkbox(key="compare").label == t("changes.checkbox", "ar")
+    at.radio(key="lang").set_value("en").run()
+    assert at.title[0].value == t("app.title", "en")
+    assert not any("direction: rtl" in str(e.proto) for e in at.get("html"))

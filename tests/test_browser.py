@@ -8,6 +8,7 @@ import datetime
 import pytest
 
 from geo.timeline import features_at
+from i18n import t
 from layers.catalogue import catalogue, features_of
 from tests.browser_helpers import feature_ids, hover_card, open_dashboard, toggle, wait_idle
 
@@ -237,3 +238,36 @@ def test_a_changed_view_is_in_the_url_and_a_reload_restores_it(page, app_server,
     assert lng == pytest.approx(42.1, abs=0.01)
     assert frame.locator(".layer-force-levels").count() == 0  # the link kept the switch off
     assert offline.attempted == []
+
+
+def test_arabic_link_gives_a_right_to_left_page_with_arabic_names(page, app_server, offline,
+                                                                 page_errors):
+    frame = open_dashboard(page, _with_query(app_server, "lang=ar"))
+    direction = page.evaluate("""() => [
+        getComputedStyle(document.querySelector('section[data-testid=stSidebar]')).direction,
+        getComputedStyle(document.querySelector('[data-testid=stMain]')).direction]""")
+    assert direction == ["rtl", "rtl"]
+    assert page.get_by_role("heading", name=t("app.title", "ar")).is_visible()
+    for entry in DEFAULT_LAYERS:  # the switches carry the Arabic layer names
+        assert page.get_by_role("switch", name=entry.title_ar, exact=True).count() == 1
+    legend = page.locator(".posture-legend")
+    assert legend.get_attribute("dir") == "rtl"
+    assert layer_title_ar("albukamal") in legend.inner_text()
+    text = hover_card(frame, "path.feature-us-troops-iraq")
+    assert "نحو 2,500" in text
+    assert "وكالة فرانس برس" in text
+    card = frame.locator(".leaflet-tooltip .posture-card")
+    assert card.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    labels = frame.locator(".posture-label").all_inner_texts()
+    assert any("العشرات من مقاتلي الحشد" in label for label in labels), labels
+    # A switch labelled in Arabic still removes its layer at once.
+    toggle(page, layer_title_ar("force-levels"))
+    frame.wait_for_function("() => !document.querySelector('.layer-force-levels')")
+    wait_idle(page)
+    assert "lang=ar" in page.url
+    assert offline.attempted == []
+    assert page_errors == []
+
+
+def layer_title_ar(layer_id: str) -> str:
+    return next(e.title_ar for e in catalogue() if e.id == layer_id)

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from layers.symbology import confidence_style
 from tests.browser_helpers import open_dashboard
 from tests.conftest import copy_data_dir, start_app, stop_app
 
@@ -47,7 +48,8 @@ def test_hostile_text_renders_as_text_and_no_script_runs(page, hostile_server, o
     frame = open_dashboard(page, hostile_server)
 
     label = frame.locator(".feature-aleppo-taken.posture-label")
-    assert label.inner_text() == NAME
+    # The name, as text, then the confidence mark (Aleppo: reported by media).
+    assert label.inner_text() == f"{NAME} {confidence_style('media').mark}"
     assert frame.locator(".feature-aleppo-taken img").count() == 0
 
     frame.locator("path.feature-aleppo-taken").hover()

@@ -1,0 +1,100 @@
+"""The Arabic interface outside the page: cards, legend, layer bundle and exports
+are worded in Arabic, right to left, from the data's own Arabic text."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from exports.html import build_html
+from exports.static_map import draw_static
+from exports.view import View
+from geo.features import placed_features
+from i18n import strings, t
+from layers.bundle import bundle_source
+from layers.catalogue import catalogue, layer
+from layers.legend import legend_html
+from layers.tooltip import feature_card_html
+
+PMF = next(p.record for p in placed_features() if p.record.id == "pmf-crossing-into-syria")
+ARABIC = re.compile("[\u0600-\u06ff]")
+
+
+def _english_labels() -> list[str]:
+    return [strings("en")[k] for k in ("card.count", "card.reported_on", "card.sources",
+                                       "card.confidence")]
+
+
+def test_card_in_arabic_is_right_to_left_with_the_seeds_words():
+    card = feature_card_html(PMF, "ar")
+    assert "dir='rtl' lang='ar'" in card
+    assert "العشرات" in card  # the seed's own word for "dozens"
+    assert PMF.name_ar in card
+    assert "مصدر بارز في الجيش السوري، عبر رويترز" in card
+    assert t("confidence.media_anonymous", "ar") in card
+    for label in _english_labels():
+        assert f">{label}<" not in card
+    # The English name stays beside the Arabic one, isolated so it keeps its order.
+    assert f"<bdi dir='ltr' lang='en'>{PMF.name_en}</bdi>" in card
+    # Fact ids and dates sit in their own bidi islands inside the Arabic text.
+    assert "[<bdi>B7</bdi>]" in card
+    assert "<bdi>2024-12-01</bdi>" in card
+
+
+def test_card_in_english_keeps_english_labels():
+    card = feature_card_html(PMF, "en")
+    assert "dir='ltr' lang='en'" in card
+    assert "dozens" in card
+    for label in _english_labels():
+        assert f">{label}<" in card
+
+
+def test_legend_in_arabic():
+    legend = legend_html([layer("albukamal"), layer("force-levels")], "ar")
+    assert "class='posture-legend' dir='rtl' lang='ar'" in legend
+    assert layer("albukamal").title_ar in legend
+    assert t("legend.symbol.arrow", "ar") in legend
+    assert "Area proportional" not in legend
+
+
+def test_arabic_bundle_draws_arabic_labels_and_cards():
+    arabic, english = bundle_source(catalogue(), "ar"), bundle_source(catalogue(), "en")
+    assert "العشرات من مقاتلي الحشد" in arabic  # the PMF label, in the seed's words
+    assert "Dozens of PMF fighters" not in arabic
+    assert "Dozens of PMF fighters" in english
+    assert "سوريا" in arabic  # the basemap's country names
+    assert t("card.reported_on", "ar") in arabic
+    assert t("card.reported_on", "en") not in arabic
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_static_furniture_is_in_the_views_language(lang):
+    static = draw_static(View(layer_ids=("albukamal", "border"), lang=lang), "a4-landscape", 96)
+    texts = [x.get_text() for x in static.figure.texts] + [
+        x.get_text() for x in static.ax.texts]
+    joined = "\n".join(texts)
+    assert t("furniture.default_title", lang) in joined
+    assert t("furniture.sources", lang) + "\n" in joined
+    assert t("furniture.facts", lang) in joined
+    assert joined.count(t("furniture.north", lang)) >= 1
+    assert static.figure.legends[0].get_title().get_text() == t("furniture.legend", lang)
+    other = "en" if lang == "ar" else "ar"
+    for key in ("furniture.sources", "furniture.facts", "furniture.legend"):
+        assert t(key, other) not in joined
+    if lang == "ar":
+        caveat = next(x for x in texts if x.startswith("تنبيه"))
+        assert PMF.name_ar in caveat.replace("\n", " ")
+        # Arabic furniture is flush right.
+        title = next(x for x in static.figure.texts if x.get_text() == t(
+            "furniture.default_title", "ar"))
+        assert title.get_horizontalalignment() == "right"
+
+
+def test_html_export_in_arabic():
+    html = build_html(View(layer_ids=("albukamal",), lang="ar"))
+    assert "class='posture-panel' dir='rtl' lang='ar'" in html
+    assert f"<title>{t('furniture.default_title', 'ar')}</title>" in html
+    assert "مصدر بارز في الجيش السوري، عبر رويترز" in html
+    assert "العشرات من مقاتلي الحشد" in html
+    assert ARABIC.search(layer("albukamal").title_ar)
