@@ -8,6 +8,7 @@ key the code asks for exists.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -18,6 +19,11 @@ Lang = Literal["en", "ar"]
 LANGUAGES: tuple[str, ...] = ("en", "ar")
 DEFAULT_LANGUAGE = "en"
 _FOLDER = Path(__file__).resolve().parent
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
+_PLAIN_NUMBER = re.compile(r"^[\d.,\s]*$")
+# Unicode's first-strong isolate and its closing mark: invisible, honoured by
+# browsers and by matplotlib's text shaping alike.
+_ISOLATE, _END_ISOLATE = "\u2068", "\u2069"
 
 
 @cache
@@ -37,7 +43,19 @@ def t(key: str, lang: str, **values: object) -> str:
     a silent English fallback would hide a gap in the Arabic interface.
     """
     text = strings(lang)[key]
+    if direction(lang) == "rtl":
+        values = {name: _isolated(value) for name, value in values.items()}
     return text.format(**values) if values else text
+
+
+def _isolated(value: object) -> object:
+    """A Latin or mixed value (a date, an id, a coordinate list) inside right-to-left
+    text, isolated so it keeps its own order: unisolated, 2024-01-25 shows as
+    25-01-2024 in Chromium. Arabic text and plain numbers need nothing."""
+    text = str(value)
+    if _ARABIC_LETTER.search(text) or _PLAIN_NUMBER.match(text):
+        return value
+    return _ISOLATE + text + _END_ISOLATE
 
 
 def direction(lang: str) -> Literal["ltr", "rtl"]:

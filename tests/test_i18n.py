@@ -91,3 +91,12 @@ def test_strings_are_safe_inside_html_and_template_literals():
         for key, text in strings(lang).items():
             for unsafe in ("`", "${", "\\", "<", ">", "&"):
                 assert unsafe not in text, f"{lang}:{key} contains {unsafe!r}"
+
+
+def test_latin_values_in_arabic_text_are_isolated():
+    # Chromium shows an unisolated ISO date in right-to-left text as 25-01-2024.
+    assert t("dates.quick_part1", "ar", date="2024-01-25") == \
+        "تقرير الجزء الأول (\u20682024-01-25\u2069)"
+    assert t("dates.quick_part1", "en", date="2024-01-25") == "Part 1 report (2024-01-25)"
+    assert t("source.via", "ar", who="رويترز", via="الحرة") == "رويترز، عبر الحرة"
+    assert t("count.about", "ar", number="131,000") == "نحو 131,000"

@@ -26,10 +26,10 @@ def as_of_picker(lang: str) -> dt.date:
     if "as_of" not in st.session_state:  # first run: a shared link may carry the date
         st.session_state["as_of"] = date_from_url("as_of", today, lang)
     st.sidebar.header(t("dates.header", lang))
-    columns = st.sidebar.columns(len(QUICK_DATES))
-    for column, (label, date) in zip(columns, QUICK_DATES.items(), strict=True):
-        column.button(t(label, lang), key=f"as_of:{date}", width="stretch",
-                      on_click=st.session_state.__setitem__, args=("as_of", date))
+    # One per row: side by side, the labels (with their dates) were cut short.
+    for label, date in QUICK_DATES.items():
+        st.sidebar.button(t(label, lang, date=date), key=f"as_of:{date}", width="stretch",
+                          on_click=st.session_state.__setitem__, args=("as_of", date))
     as_of = st.sidebar.slider(t("dates.slider", lang), min_value=FIRST_DATE, max_value=today,
                               key="as_of", format="YYYY-MM-DD", label_visibility="collapsed")
     st.query_params["as_of"] = as_of.isoformat()  # copying the URL reproduces the view
