@@ -44,3 +44,16 @@ def test_card_escapes_every_field():
     assert "\\" not in card
     assert "<script" not in card
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in card
+
+
+def test_arabic_card_escapes_every_arabic_field():
+    record = placed_features()[5].record
+    source = dataclasses.replace(record.sources[0], who_ar=PAYLOADS[0], via_ar=PAYLOADS[1])
+    hostile = dataclasses.replace(
+        record, name_ar=PAYLOADS[0], summary_ar=PAYLOADS[2], geometry_note_ar=PAYLOADS[3],
+        kind_ar=PAYLOADS[4], actor_ar=PAYLOADS[5], validity_note_ar=PAYLOADS[1],
+        name_en=PAYLOADS[2], sources=(source,))
+    card = feature_card_html(hostile, "ar")
+    for dangerous in ("<img", "${", "`", "\\", "<script"):
+        assert dangerous not in card
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in card
