@@ -105,7 +105,7 @@ def _map_and_export(enabled_ids: tuple[str, ...], basemap_id: str, bundle_url: s
     # them) and reruns only this, never the whole page.
     entries = _layers(str(data_dir()))
     enabled = [e for e in entries if e.id in enabled_ids]
-    base_map = build_base_map(bundle_url, basemap_id)
+    base_map = build_base_map(bundle_url, basemap_id, lang)
     SidebarToggleSync(entries).add_to(base_map)
     state = folium.FeatureGroup(control=False)
     ShownAtDate(shown).add_to(state)

@@ -14,6 +14,7 @@ import xyzservices.providers as xyz
 from branca.element import MacroElement
 from jinja2 import Template
 
+from i18n import t
 from layers.assets import local_css, local_js
 from layers.basemap_vector import OUTLINE_ONLY_CSS
 from layers.prerender import BundledScript
@@ -67,7 +68,28 @@ class NoImageDefaultIcon(MacroElement):
         self._name = "NoImageDefaultIcon"
 
 
-def build_base_map(bundle_url: str, basemap_id: str = DEFAULT_BASEMAP) -> folium.Map:
+class ZoomButtonTitles(MacroElement):
+    """Leaflet's zoom buttons titled in the page's language (Leaflet words them in English)."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+(function (control) {
+  if (!control) return;
+  [[control._zoomInButton, {{ this.zoom_in|tojson }}],
+   [control._zoomOutButton, {{ this.zoom_out|tojson }}]].forEach(function (pair) {
+    pair[0].title = pair[1];
+    pair[0].setAttribute('aria-label', pair[1]);
+  });
+})({{ this._parent.get_name() }}.zoomControl);
+{% endmacro %}""")
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self._name = "ZoomButtonTitles"
+        self.zoom_in, self.zoom_out = t("map.zoom_in", lang), t("map.zoom_out", lang)
+
+
+def build_base_map(bundle_url: str, basemap_id: str = DEFAULT_BASEMAP,
+                   lang: str = "en") -> folium.Map:
     """A map with the chosen basemap and no layers; layers are added separately.
 
     `bundle_url` is where layers/bundle.py wrote the prerendered scripts.
@@ -79,6 +101,7 @@ def build_base_map(bundle_url: str, basemap_id: str = DEFAULT_BASEMAP) -> folium
     m.default_css = local_css()
     m.get_root().header.add_child(folium.Element(f"<style>{MAP_CSS}</style>"))
     NoImageDefaultIcon().add_to(m)
+    ZoomButtonTitles(lang).add_to(m)
     if basemap.online:
         folium.TileLayer(basemap.tiles_url, attr=basemap.attribution, name=basemap.title,
                          control=False).add_to(m)

@@ -258,6 +258,8 @@ def test_arabic_link_gives_a_right_to_left_page_with_arabic_names(page, app_serv
     assert "وكالة فرانس برس" in text
     card = frame.locator(".leaflet-tooltip .posture-card")
     assert card.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    assert frame.locator(".leaflet-control-zoom-in").get_attribute("title") == t("map.zoom_in",
+                                                                                "ar")
     labels = frame.locator(".posture-label").all_inner_texts()
     assert any("العشرات من مقاتلي الحشد" in label for label in labels), labels
     # A switch labelled in Arabic still removes its layer at once.
