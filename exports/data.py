@@ -9,10 +9,15 @@ import geopandas as gpd
 
 from exports.formats import DATA_FORMATS
 from geo.features import PlacedFeature
+from geo.schema import FeatureRecord
 from i18n import t
 
 __all__ = ["features_frame", "write_data"]
 
+
+
+def _sources(record: FeatureRecord, lang: str) -> str:
+    return t("list.semicolon", lang).join(f"{s.text(lang)} [{s.fact}]" for s in record.sources)
 
 
 def _row(feature: PlacedFeature) -> dict[str, object]:
@@ -27,8 +32,7 @@ def _row(feature: PlacedFeature) -> dict[str, object]:
         "as_of": r.as_of.isoformat() if r.as_of else None,
         "reported_on": r.reported_on.isoformat() if r.reported_on else None,
         "reported_on_inferred": r.reported_on_inferred,
-        "sources": "; ".join(f"{s.text('en')} [{s.fact}]" for s in r.sources),
-        "sources_ar": "؛ ".join(f"{s.text('ar')} [{s.fact}]" for s in r.sources),
+        "sources": _sources(r, "en"), "sources_ar": _sources(r, "ar"),
         "confidence": r.confidence, "confidence_text": t(f"confidence.{r.confidence}", "en"),
         "confidence_text_ar": t(f"confidence.{r.confidence}", "ar"),
         "geometry_approximate": r.geometry_approximate, "geometry_note": r.geometry_note,

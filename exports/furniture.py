@@ -16,9 +16,9 @@ from exports.view import View
 from geo.features import PlacedFeature
 from geo.measure import distance_km
 from geo.schema import CONFIDENCE_LEVELS
-from i18n import t
+from i18n import direction, t
 from layers.catalogue import LayerEntry, layer
-from layers.symbology import confidence_style
+from layers.symbology import CONFIDENCE_KEY_COLOR, CONFIDENCE_KEY_FILL, confidence_style
 
 __all__ = ["MAP_AXES", "add_furniture", "nice_scale_km", "sources_in_view"]
 
@@ -75,10 +75,11 @@ def _confidence_handles(features: list[PlacedFeature], lang: str) -> list[object
         if level in present:
             style = confidence_style(level)
             text = f"{style.mark} {t(f'confidence.{level}', lang)}".strip()
-            handles.append(Patch(facecolor="#2c3e50", edgecolor="#2c3e50",
-                                 alpha=0.6 * style.strength, label=textwrap.fill(text, 34)))
+            handles.append(Patch(facecolor=CONFIDENCE_KEY_COLOR, edgecolor=CONFIDENCE_KEY_COLOR,
+                                 alpha=CONFIDENCE_KEY_FILL * style.strength,
+                                 label=textwrap.fill(text, 34)))
     if any(p.record.geometry_approximate for p in features):
-        handles.append(Patch(facecolor="none", edgecolor="#2c3e50", hatch="///",
+        handles.append(Patch(facecolor="none", edgecolor=CONFIDENCE_KEY_COLOR, hatch="///",
                              linestyle="--", label=textwrap.fill(t("legend.approximate", lang),
                                                                  34)))
     return handles
@@ -112,7 +113,7 @@ def add_furniture(figure: Figure, ax: Axes, view: View, features: list[PlacedFea
     lang = view.lang
     entries = [layer(i) for i in dict.fromkeys(p.record.layer for p in features)]
     # Arabic furniture reads from the right: flush right against the map's right edge.
-    rtl = lang == "ar"
+    rtl = direction(lang) == "rtl"
     left, align = (MAP_RIGHT, "right") if rtl else (0.03, "left")
     figure.text(left, 0.955, view.heading, fontsize=15, fontweight="bold", va="top", ha=align)
     as_of = view.as_of.isoformat() if view.as_of else t("furniture.latest", lang)
@@ -139,8 +140,7 @@ def add_furniture(figure: Figure, ax: Axes, view: View, features: list[PlacedFea
                 fontsize=6.5, color="#444444", ha=align)
     approximate = [p.record for p in features if p.record.geometry_approximate]
     if approximate:
-        separator = "، " if rtl else ", "
-        names = separator.join(r.text("name", lang) or "" for r in approximate[:4])
+        names = t("list.comma", lang).join(r.text("name", lang) or "" for r in approximate[:4])
         if len(approximate) > 4:
             names = t("furniture.and_more", lang, names=names, n=len(approximate) - 4)
         figure.text(left, 0.075, textwrap.fill(t("furniture.caveat", lang, names=names), 150),

@@ -137,7 +137,7 @@ def _draw_feature(ax: Axes, p: PlacedFeature, entry: LayerEntry, lang: str) -> N
                    edgecolors=color, linewidths=1, zorder=z + 1)
         _label(ax, p, lang, dx=5)
     elif symbol == "label":
-        ax.annotate(p.record.name_ar if lang == "ar" else p.record.name_en,
+        ax.annotate(p.record.text("name", lang),
                     (p.geometry.x, p.geometry.y), fontsize=6, color="#6f6f6f",
                     # DejaVu's oblique faces have no Arabic glyphs; Arabic is not slanted.
                     style="normal" if lang == "ar" else "italic",

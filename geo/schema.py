@@ -106,8 +106,7 @@ class FeatureRecord:
         """A text field in `lang`: name, label, kind, actor, summary, geometry_note,
         validity_note. A label falls back to the name."""
         if field == "label":
-            return self.text("label_only", lang) or self.text("name", lang)
-        field = "label" if field == "label_only" else field
+            return (self.label_ar if lang == "ar" else self.label_en) or self.text("name", lang)
         suffix = "_ar" if lang == "ar" else ("_en" if hasattr(self, f"{field}_en") else "")
         return getattr(self, field + suffix)
 

@@ -13,9 +13,8 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "Lang", "direction", "strings", "t"]
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "direction", "strings", "t"]
 
-Lang = Literal["en", "ar"]
 LANGUAGES: tuple[str, ...] = ("en", "ar")
 DEFAULT_LANGUAGE = "en"
 _FOLDER = Path(__file__).resolve().parent

@@ -54,14 +54,14 @@ def write_bundle(entries: Iterable[LayerEntry], lang: str = "en",
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(source, encoding="utf-8")
         temporary.replace(path)  # atomic: a second server never reads half a file
-    _prune(target_dir, keep=path)
+    _prune(target_dir, lang, keep=path)
     return f"{base_url}/{path.name}"
 
 
-def _prune(target_dir: Path, keep: Path) -> None:
+def _prune(target_dir: Path, lang: str, keep: Path) -> None:
     # Bundles of older data are dead weight; a day's grace leaves any server
     # still running on them (another data folder, say) its file.
     cutoff = time.time() - STALE_AFTER_S
-    for old in target_dir.glob(keep.name.rsplit("-", 1)[0] + "-*.js"):
+    for old in target_dir.glob(f"posture-{lang}-*.js"):
         if old != keep and old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)

@@ -13,6 +13,8 @@ from layers.catalogue import LayerEntry, features_of
 from layers.escape import escape_map_text as esc
 from layers.symbology import (
     APPROX_DASH,
+    CONFIDENCE_KEY_COLOR,
+    CONFIDENCE_KEY_FILL,
     DEPLOYMENT_DASH,
     MIN_RADIUS_PX,
     PROPORTIONAL_REFERENCE,
@@ -22,9 +24,6 @@ from layers.symbology import (
 from layers.tooltip import confidence_html
 
 __all__ = ["legend_html", "symbol_swatch"]
-
-_NEUTRAL = "#2c3e50"
-
 
 def symbol_swatch(symbol: str, color: str, lang: str = "en") -> str:
     """A small inline SVG that looks like the symbol on the map."""
@@ -50,8 +49,10 @@ def symbol_swatch(symbol: str, color: str, lang: str = "en") -> str:
 
 def _confidence_swatch(strength: float) -> str:
     return (f"<svg width='32' height='18' aria-hidden='true'><rect x='3' y='3' width='26' "
-            f"height='12' fill='{_NEUTRAL}' fill-opacity='{0.6 * strength:.2f}' "
-            f"stroke='{_NEUTRAL}' stroke-opacity='{strength:.2f}' stroke-width='2'/></svg>")
+            f"height='12' fill='{CONFIDENCE_KEY_COLOR}' "
+            f"fill-opacity='{CONFIDENCE_KEY_FILL * strength:.2f}' "
+            f"stroke='{CONFIDENCE_KEY_COLOR}' stroke-opacity='{strength:.2f}' "
+            "stroke-width='2'/></svg>")
 
 
 def _confidence_key(lang: str) -> str:
@@ -60,7 +61,8 @@ def _confidence_key(lang: str) -> str:
         f"{confidence_html(level, lang)}</li>" for level in CONFIDENCE_LEVELS)
     approximate = (f"<li data-confidence='approximate'><svg width='32' height='18' "
                    f"aria-hidden='true'><rect x='3' y='3' width='26' height='12' fill='none' "
-                   f"stroke='{_NEUTRAL}' stroke-width='2' stroke-dasharray='{APPROX_DASH}'/>"
+                   f"stroke='{CONFIDENCE_KEY_COLOR}' stroke-width='2' "
+                   f"stroke-dasharray='{APPROX_DASH}'/>"
                    f"</svg> {esc(t('legend.approximate', lang))}</li>")
     return (f"<div class='legend-confidence'><b>{esc(t('legend.confidence_title', lang))}</b>"
             f"<ul>{rows}{approximate}</ul>"

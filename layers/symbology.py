@@ -6,7 +6,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-__all__ = ["APPROX_DASH", "CONFIDENCE_STYLES", "DEPLOYMENT_DASH", "MIN_RADIUS_PX",
+__all__ = ["APPROX_DASH", "CONFIDENCE_KEY_COLOR", "CONFIDENCE_KEY_FILL", "CONFIDENCE_STYLES",
+           "DEPLOYMENT_DASH", "MIN_RADIUS_PX",
            "PROPORTIONAL_MAX_PX", "PROPORTIONAL_REFERENCE", "ConfidenceStyle",
            "confidence_style", "proportional_radius"]
 
@@ -43,6 +44,12 @@ CONFIDENCE_STYLES: dict[str, ConfidenceStyle] = {
     # Reference geography is not a claim about forces: no mark.
     "reference": ConfidenceStyle(1.0, ""),
 }
+
+
+# The legend's confidence swatches (map legend and print legend): one neutral
+# colour, filled at this opacity times each level's strength.
+CONFIDENCE_KEY_COLOR = "#2c3e50"
+CONFIDENCE_KEY_FILL = 0.6
 
 
 def confidence_style(confidence: str) -> ConfidenceStyle:

@@ -26,7 +26,7 @@ def force_levels_chart(lang: str) -> None:
         return
     figure, as_reported = t("chart.figure", lang), t("chart.as_reported", lang)
     date, source = t("chart.date", lang), t("chart.source", lang)
-    separator = "؛ " if lang == "ar" else "; "
+    separator = t("list.semicolon", lang)
     rows = [{date: p.record.as_of.isoformat(), "count": p.record.count.value,
              figure: _figure_name(p.record.text("name", lang) or "", bool(p.record.series)),
              as_reported: p.record.count.text(lang),

@@ -54,7 +54,7 @@ def changes_since(as_of: dt.date, lang: str) -> tuple[str, ...]:
               valid_at(p.record, as_of)}
     changes = changes_between(features, since, as_of)
     nothing = t("changes.nothing", lang)
-    separator = "، " if lang == "ar" else ", "
+    separator = t("list.comma", lang)
     counted = separator.join(
         t("changes.now", lang, name=names[series[s].record.id],
           count=plain(series[s].record.count.text(lang)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from i18n import DEFAULT_LANGUAGE, LANGUAGES, direction, t
 from ui.text import plain
 
 __all__ = ["language_picker"]
@@ -31,6 +31,6 @@ def language_picker() -> str:
     st.sidebar.radio(t("language.label", lang), LANGUAGES, key="lang", horizontal=True,
                      format_func=lambda code: t("language.name", code))
     st.query_params["lang"] = lang
-    if lang == "ar":
+    if direction(lang) == "rtl":
         st.html(_RTL_CSS)
     return lang

@@ -17,7 +17,7 @@ def sources_panel(entries: tuple[LayerEntry, ...], shown: dict[str, list[str]],
     """The sources panel; returns the ids of the features to highlight."""
     index = source_index((p for e in entries for p in features_of(e)
                           if p.record.id in shown[e.id]), lang)
-    separator = "؛ " if lang == "ar" else "; "
+    separator = t("list.semicolon", lang)
     with st.expander(t("sources.expander", lang, n=len(index)), expanded=False):
         chosen = st.selectbox(t("sources.highlight", lang), [None, *range(len(index))],
                               key="source:highlight",
