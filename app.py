@@ -15,6 +15,7 @@ from streamlit_folium import st_folium
 
 from exports.view import DEFAULT_BBOX, View
 from geo.errors import PostureDataError
+from geo.gazetteer import places
 from geo.paths import data_dir
 from i18n import DEFAULT_LANGUAGE, t
 from layers.assets import ensure_vendor_assets
@@ -47,6 +48,9 @@ def _vendor_assets() -> None:
 # Keyed by the data folder, so a server pointed at other data never sees these.
 @st.cache_resource(show_spinner=False)
 def _layers(data_folder: str) -> tuple[LayerEntry, ...]:
+    # Every data file is checked here, at start-up: the gazetteer too, so a
+    # broken places.json is named now rather than failing the first search.
+    places()
     return catalogue()
 
 

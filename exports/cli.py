@@ -2,28 +2,31 @@
 
 Bad arguments get one line naming the argument, exit status 2, and no file.
 Output is written to a temporary file beside the target and renamed into
-place, so a failed export never leaves a partial file.
+place (exports/atomic.py), so a failed or killed export never leaves a partial
+target, and what a killed one leaves beside it the next export removes.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
-import os
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from exports.atomic import terminate_as_exit, write_atomically
 from exports.data import write_data
-from exports.formats import EXPORT_FORMATS, STATIC_FORMATS
+from exports.formats import DATA_FORMATS, EXPORT_FORMATS, STATIC_FORMATS
 from exports.html import write_html
 from exports.paper import PAPERS
 from exports.static_map import write_static
 from exports.view import DEFAULT_BBOX, View, features_in_view
+from geo.checks import forbidden_character, shown
 from geo.errors import PostureDataError
+from geo.paths import data_dir
+from geo.timeline import FIRST_DATE, date_out_of_range
 from layers.catalogue import catalogue
 
 __all__ = ["main"]
@@ -31,6 +34,7 @@ __all__ = ["main"]
 PROG = "posture-export"
 FORMATS = EXPORT_FORMATS
 DPI_RANGE = (96, 600)
+MAX_TITLE_CHARS = 200
 
 
 class _Parser(argparse.ArgumentParser):
@@ -56,9 +60,34 @@ def _bbox(text: str) -> tuple[float, float, float, float]:
 
 def _date(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        date = dt.date.fromisoformat(text)
     except ValueError as e:
-        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {text!r}") from e
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {shown(text)}") from e
+    if date_out_of_range(date):
+        # The app's date slider has the same range.
+        raise argparse.ArgumentTypeError(
+            f"{date} is outside the map's range, {FIRST_DATE} to today ({dt.date.today()})")
+    return date
+
+
+def _free_text(text: str) -> str:
+    """A title or other free text: no control characters (they break SVG and KML)."""
+    bad = forbidden_character(text)
+    if bad:
+        position, code = bad
+        raise argparse.ArgumentTypeError(
+            f"contains the control character {code} at position {position}")
+    if len(text) > MAX_TITLE_CHARS:
+        raise argparse.ArgumentTypeError(
+            f"is {len(text):,} characters long; the limit is {MAX_TITLE_CHARS}")
+    return text
+
+
+def _path(text: str) -> Path:
+    bad = forbidden_character(text)
+    if bad:
+        raise argparse.ArgumentTypeError(f"contains the control character {bad[1]}")
+    return Path(text)
 
 
 def _dpi(text: str) -> int:
@@ -77,16 +106,19 @@ def _parser() -> _Parser:
     parser.add_argument("--list-layers", action="store_true",
                         help="print the layer ids with their titles, and exit")
     parser.add_argument("--format", choices=FORMATS, help="output format")
-    parser.add_argument("--out", type=Path, help="output file")
-    parser.add_argument("--layers", help="comma-separated layer ids (default: those on by default)")
+    parser.add_argument("--out", type=_path, help="output file")
+    parser.add_argument("--layers", type=_free_text,
+                        help="comma-separated layer ids (default: those on by default)")
     parser.add_argument("--bbox", type=_bbox, default=DEFAULT_BBOX,
                         help="W,S,E,N in degrees (default: the app's default view)")
-    parser.add_argument("--as-of", type=_date, help="YYYY-MM-DD: the posture as of that date")
+    parser.add_argument("--as-of", type=_date,
+                        help=f"YYYY-MM-DD, {FIRST_DATE} to today: the posture as of that date")
     parser.add_argument("--dpi", type=_dpi, default=150, help="96 to 600 (static maps)")
     parser.add_argument("--paper", choices=tuple(PAPERS), default="a4-landscape")
     parser.add_argument("--lang", choices=("en", "ar"), default="en")
-    parser.add_argument("--title", default=None,
-                        help="default: the standard title in the chosen language")
+    parser.add_argument("--title", type=_free_text, default=None,
+                        help=f"at most {MAX_TITLE_CHARS} characters, no control characters "
+                             "(default: the standard title in the chosen language)")
     return parser
 
 
@@ -120,24 +152,18 @@ def _check_writable(parser: _Parser, out: Path) -> None:
         parser.error(f"argument --out: cannot write in {directory}: {e.strerror}")
 
 
-def write_atomically(out: Path, render: Callable[[Path], None]) -> None:
-    """Render into a temporary file beside `out`, then rename it into place."""
-    # Hidden, and with the target's extension: GDAL's writers check it.
-    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.stem}.partial-",
-                                         suffix=out.suffix)
-    os.close(handle)
-    try:
-        os.unlink(temporary)  # some writers (GDAL) refuse to open an existing file
-        render(Path(temporary))
-        os.replace(temporary, out)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
+def _extension(fmt: str) -> str:
+    return DATA_FORMATS[fmt][1] if fmt in DATA_FORMATS else fmt
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    with terminate_as_exit():
+        return _run(parser, args)
+
+
+def _run(parser: _Parser, args: argparse.Namespace) -> int:
     try:
         if args.list_layers:
             for entry in catalogue():
@@ -151,17 +177,26 @@ def main(argv: Sequence[str] | None = None) -> int:
                     lang=args.lang, title=args.title)
         _check_writable(parser, args.out)
         features = features_in_view(view)
+        extension = _extension(args.format)
         if args.format in STATIC_FORMATS:
-            write_atomically(args.out, lambda path: write_static(
+            write_atomically(args.out, extension, lambda path: write_static(
                 view, args.format, path, paper=args.paper, dpi=args.dpi))
         elif args.format == "html":
-            write_atomically(args.out, lambda path: write_html(view, path))
+            write_atomically(args.out, extension, lambda path: write_html(view, path))
         else:
-            write_atomically(args.out, lambda path: write_data(features, args.format, path))
+            write_atomically(args.out, extension,
+                             lambda path: write_data(features, args.format, path))
     except PostureDataError as e:
-        print(f"{PROG}: error: the map data could not be loaded: {e}", file=sys.stderr)
+        print(f"{PROG}: error: the map data could not be loaded (data folder {data_dir()}): "
+              f"{e}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"{PROG}: error: could not write {args.out}: {e.strerror or e}", file=sys.stderr)
         return 1
     print(f"wrote {args.out} ({len(features)} features, {args.format})")
+    if not features:
+        print(f"{PROG}: note: no feature of the chosen layers lies in the view at that date; "
+              "the file is valid and holds none", file=sys.stderr)
     return 0
 
 

@@ -6,14 +6,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 
 from exports.formats import DATA_FORMATS
 from geo.features import PlacedFeature
 from geo.schema import FeatureRecord
 from i18n import t
 
-__all__ = ["features_frame", "write_data"]
-
+__all__ = ["COLUMNS", "features_frame", "write_data"]
 
 
 def _sources(record: FeatureRecord, lang: str) -> str:
@@ -40,10 +40,23 @@ def _row(feature: PlacedFeature) -> dict[str, object]:
     }
 
 
+# Every attribute column, in order: an empty view still gets the full header.
+COLUMNS = (
+    "id", "layer", "name_en", "name_ar", "kind", "kind_ar", "actor_en", "actor_ar",
+    "summary_en", "summary_ar", "count_text", "count_text_ar", "count_value", "count_low",
+    "count_high", "count_approximate", "count_words_en", "count_words_ar", "as_of",
+    "reported_on", "reported_on_inferred", "sources", "sources_ar", "confidence",
+    "confidence_text", "confidence_text_ar", "geometry_approximate", "geometry_note",
+    "geometry_note_ar",
+)
+
+
 def features_frame(features: Iterable[PlacedFeature]) -> gpd.GeoDataFrame:
+    """One row per feature, every attribute in both languages; no rows for an empty view."""
     features = list(features)
-    frame = gpd.GeoDataFrame([_row(f) for f in features],
-                             geometry=[f.geometry for f in features], crs="EPSG:4326")
+    rows = pd.DataFrame([_row(f) for f in features], columns=list(COLUMNS))
+    frame = gpd.GeoDataFrame(rows, geometry=gpd.GeoSeries([f.geometry for f in features],
+                                                          crs="EPSG:4326"))
     # Nullable integers keep "no number" apart from zero in every format.
     for column in ("count_value", "count_low", "count_high"):
         frame[column] = frame[column].astype("Int64")

@@ -12,30 +12,46 @@ from geo.paths import data_dir
 __all__ = ["admin1_full", "countries", "governorates"]
 
 
-def _read(name: str) -> gpd.GeoDataFrame:
-    path = data_dir() / "basemap" / name
+def _read(name: str, columns: tuple[str, ...]) -> gpd.GeoDataFrame:
+    """A basemap file with the columns the code reads, every row with a valid area."""
+    relative = f"basemap/{name}"  # messages reach the page: no server paths
+    path = data_dir() / relative
     if not path.is_file():
-        raise DataFileError(f"basemap file missing: {path} (run `make basemap` to rebuild it)")
+        raise DataFileError(f"basemap file missing: {relative} "
+                            "(run `make basemap` to rebuild it)")
     try:
         frame = gpd.read_file(path)
     except Exception as e:  # pyogrio raises several types; all mean "unreadable"
-        raise DataFileError(f"basemap file unreadable: {path}: {e}") from e
+        reason = str(e).replace(str(path), relative)
+        raise DataFileError(f"basemap file unreadable: {relative}: {reason}") from e
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataFileError(f"basemap file {relative}: missing columns {missing} "
+                            "(run `make basemap` to rebuild it)")
+    if frame.empty:
+        raise DataFileError(f"basemap file {relative}: holds no features")
+    polygons = frame.geometry.geom_type.isin(["Polygon", "MultiPolygon"])
+    if not (polygons & frame.geometry.is_valid).all():
+        row = int((~(polygons & frame.geometry.is_valid)).to_numpy().argmax())
+        raise DataFileError(f"basemap file {relative}: feature #{row} has no valid "
+                            "polygon geometry")
     return frame.set_crs("EPSG:4326", allow_override=True)
 
 
 @cache
 def countries() -> gpd.GeoDataFrame:
     """Country outlines for display (simplified), with English and Arabic names."""
-    return _read("countries.geojson")
+    return _read("countries.geojson", ("iso_a2", "name_en", "name_ar"))
 
 
 @cache
 def governorates() -> gpd.GeoDataFrame:
     """Iraq's and Syria's governorates for display (simplified)."""
-    return _read("governorates.geojson")
+    return _read("governorates.geojson", ("iso_a2", "iso_3166_2", "name_en", "name_ar",
+                                           "label_lon", "label_lat"))
 
 
 @cache
 def admin1_full() -> gpd.GeoDataFrame:
     """Iraq's and Syria's governorates at full precision, for measuring."""
-    return _read("iraq_syria_admin1.geojson")
+    return _read("iraq_syria_admin1.geojson", ("iso_a2", "iso_3166_2"))

@@ -7,13 +7,14 @@ from functools import cache, cached_property
 
 import shapely
 from shapely import Geometry
+from shapely.errors import ShapelyError
 from shapely.geometry import LineString, Point, shape
 
 from geo.basemap import governorates
 from geo.derive import arrow, resolve_geometry_ref
 from geo.errors import SchemaError
 from geo.paths import read_data_json
-from geo.schema import Count, FeatureRecord, Source, parse_feature
+from geo.schema import FEATURES_FILE, Count, FeatureRecord, Source, parse_feature
 
 __all__ = ["PlacedFeature", "governorate_labels", "load_features", "placed_features"]
 
@@ -43,36 +44,49 @@ class PlacedFeature:
 @cache
 def load_features() -> tuple[FeatureRecord, ...]:
     """Read and validate data/features.json; ids must be unique."""
-    path, payload = read_data_json("features.json", "feature file")
+    payload = read_data_json(FEATURES_FILE, "feature file")
     raw_features = payload.get("features") if isinstance(payload, dict) else None
     if not isinstance(raw_features, list):
-        raise SchemaError(f"{path}: expected an object with a 'features' list")
+        raise SchemaError(f"{FEATURES_FILE}: expected an object with a 'features' list")
     records = tuple(parse_feature(raw, index) for index, raw in enumerate(raw_features))
     seen: set[str] = set()
     for record in records:
         if record.id in seen:
-            raise SchemaError(f"{path}: feature id {record.id!r} is used twice")
+            raise SchemaError(f"{FEATURES_FILE}: feature id {record.id!r} is used twice")
         seen.add(record.id)
     return records
 
 
 def _geometry_of(record: FeatureRecord) -> Geometry:
+    where = f"{FEATURES_FILE}: feature {record.id!r}"
     if record.geometry_ref is not None:
-        geometry = resolve_geometry_ref(record.geometry_ref)
+        try:
+            geometry = resolve_geometry_ref(record.geometry_ref)
+        except SchemaError as e:
+            raise SchemaError(f"{where}: field 'geometry_ref': {e}") from e
     else:
+        # The schema checked types, nesting and ranges; shapely may still refuse
+        # a shape (a ring of three positions, say).
         try:
             geometry = shape(record.geometry)
-        except (AttributeError, KeyError, TypeError, ValueError, IndexError) as e:
-            raise SchemaError(f"feature {record.id!r}: invalid GeoJSON geometry: {e}") from e
+        except (ShapelyError, AttributeError, KeyError, TypeError, ValueError,
+                IndexError) as e:
+            raise SchemaError(f"{where}: field 'geometry' is not a valid GeoJSON "
+                              f"{record.geometry.get('type') if record.geometry else ''}: "
+                              f"{e}") from e
     if record.symbol == "arrow":
         if not isinstance(geometry, LineString) or len(geometry.coords) != 2:
-            raise SchemaError(f"feature {record.id!r}: an arrow needs a two-point LineString")
+            raise SchemaError(f"{where}: field 'geometry': an arrow needs a two-point "
+                              "LineString")
+        if geometry.length == 0:
+            raise SchemaError(f"{where}: field 'geometry': an arrow's two points must differ")
         geometry = arrow(geometry.coords[0], geometry.coords[-1])
     if record.symbol in ("point", "proportional", "place", "label") and not isinstance(
             geometry, Point):
-        raise SchemaError(f"feature {record.id!r}: symbol {record.symbol!r} needs a Point")
+        raise SchemaError(f"{where}: field 'geometry': symbol {record.symbol!r} needs a Point")
     if geometry.is_empty or not geometry.is_valid:
-        raise SchemaError(f"feature {record.id!r}: geometry is empty or invalid")
+        raise SchemaError(f"{where}: field 'geometry' is empty or invalid "
+                          f"({shapely.is_valid_reason(geometry)})")
     return geometry
 
 

@@ -6,12 +6,25 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from geo.basemap import governorates
+from geo.checks import (
+    MAX_ZOOM,
+    MIN_ZOOM,
+    check_identifier,
+    check_latitude,
+    check_longitude,
+    check_text,
+    shown,
+)
 from geo.errors import SchemaError
 from geo.paths import read_data_json
 
-__all__ = ["Place", "normalise", "places", "search"]
+__all__ = ["PLACES_FILE", "Place", "normalise", "places", "search"]
+
+PLACES_FILE = "places.json"
+MAX_NAME_CHARS = 200
 
 # Arabic letters that are written several ways for the same sound.
 _ARABIC_VARIANTS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه",
@@ -41,16 +54,45 @@ def normalise(text: str) -> str:
     return "".join(_ARTICLE.sub("", w) or w for w in words)
 
 
+def _place(raw: Any, index: int) -> Place:
+    if not isinstance(raw, dict):
+        raise SchemaError(f"{PLACES_FILE}: place #{index}: must be an object, got {shown(raw)}")
+    where = f"{PLACES_FILE}: place {shown(raw['id']) if 'id' in raw else f'#{index}'}"
+    for key in ("id", "name_en", "name_ar", "lon", "lat", "zoom"):
+        if key not in raw:
+            raise SchemaError(f"{where}: missing field {key!r}")
+    zoom = raw["zoom"]
+    if not isinstance(zoom, int) or isinstance(zoom, bool) or not MIN_ZOOM <= zoom <= MAX_ZOOM:
+        raise SchemaError(f"{where}: field 'zoom' must be a whole number from {MIN_ZOOM} to "
+                          f"{MAX_ZOOM}, got {shown(zoom)}")
+    aliases = raw.get("aliases", [])
+    if not isinstance(aliases, list):
+        raise SchemaError(f"{where}: field 'aliases' must be a list of text, got "
+                          f"{shown(aliases)}")
+    return Place(
+        id=check_identifier(raw["id"], where),
+        name_en=check_text(raw["name_en"], where, "name_en", max_chars=MAX_NAME_CHARS),
+        name_ar=check_text(raw["name_ar"], where, "name_ar", max_chars=MAX_NAME_CHARS),
+        lon=check_longitude(raw["lon"], where, "lon"),
+        lat=check_latitude(raw["lat"], where, "lat"),
+        zoom=zoom,
+        aliases=tuple(check_text(a, where, f"aliases[{i}]", max_chars=MAX_NAME_CHARS)
+                      for i, a in enumerate(aliases)),
+    )
+
+
 @cache
 def places() -> tuple[Place, ...]:
-    path, payload = read_data_json("places.json", "gazetteer")
-    try:
-        listed = [Place(p["id"], p["name_en"], p["name_ar"], float(p["lon"]), float(p["lat"]),
-                        int(p["zoom"]), tuple(p.get("aliases", ())))
-                  for p in payload["places"]]
-    except (KeyError, TypeError, ValueError) as e:
-        raise SchemaError(f"{path}: each place needs id, name_en, name_ar, lon, lat and zoom: "
-                          f"{e}") from e
+    """The gazetteer, checked: every place's names, position and zoom, and unique ids."""
+    payload = read_data_json(PLACES_FILE, "gazetteer")
+    raw_places = payload.get("places") if isinstance(payload, dict) else None
+    if not isinstance(raw_places, list):
+        raise SchemaError(f"{PLACES_FILE}: expected an object with a 'places' list")
+    listed = [_place(raw, index) for index, raw in enumerate(raw_places)]
+    ids = [p.id for p in listed]
+    for place_id in ids:
+        if ids.count(place_id) > 1:
+            raise SchemaError(f"{PLACES_FILE}: place id {place_id!r} is used twice")
     for row in governorates().itertuples():
         point = row.geometry.representative_point()
         listed.append(Place(f"governorate-{row.iso_3166_2}", row.name_en, row.name_ar,

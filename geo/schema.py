@@ -8,14 +8,28 @@ editor can fix it without reading code.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from geo.checks import (
+    check_count,
+    check_geometry,
+    check_identifier,
+    check_text,
+    shown,
+)
 from geo.errors import SchemaError
 from i18n import t
 
-__all__ = ["CONFIDENCE_LEVELS", "SYMBOLS", "Count", "FeatureRecord", "Source",
+__all__ = ["CONFIDENCE_LEVELS", "FEATURES_FILE", "SYMBOLS", "Count", "FeatureRecord", "Source",
            "parse_feature"]
+
+# The file every feature message names, relative to the data folder.
+FEATURES_FILE = "features.json"
+# A FACTS.md row such as "B7" or a short note such as "basemap".
+MAX_FACT_CHARS = 40
+_GEOMETRY_REF = re.compile(r"^(admin1|derived):[A-Za-z0-9_-]+$")
 
 # How a feature is drawn; the layer builder has one drawing rule per symbol.
 SYMBOLS = ("line", "deployment_line", "area", "approx_area", "arrow", "point",
@@ -111,14 +125,15 @@ class FeatureRecord:
         return getattr(self, field + suffix)
 
 
-def _require(record: dict[str, Any], where: str, key: str, kind: type | tuple[type, ...]) -> Any:
+def _require(record: dict[str, Any], where: str, key: str, kind: type) -> Any:
     if key not in record:
         raise SchemaError(f"{where}: missing field {key!r}")
     value = record[key]
-    if not isinstance(value, kind) or (isinstance(value, str) and not value.strip()):
-        expected = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-        raise SchemaError(f"{where}: field {key!r} must be a non-empty {expected}, "
-                          f"got {value!r}")
+    if kind is str:
+        return check_text(value, where, key)
+    if not isinstance(value, kind):
+        raise SchemaError(f"{where}: field {key!r} must be a {kind.__name__}, "
+                          f"got {shown(value)}")
     return value
 
 
@@ -127,7 +142,7 @@ def _date(value: Any, where: str, key: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except (TypeError, ValueError) as e:
         raise SchemaError(f"{where}: field {key!r} must be a YYYY-MM-DD date, "
-                          f"got {value!r}") from e
+                          f"got {shown(value)}") from e
 
 
 def _optional_date(raw: dict[str, Any], where: str, key: str,
@@ -141,19 +156,22 @@ def _optional_date(raw: dict[str, Any], where: str, key: str,
 
 def _count(raw: Any, where: str) -> Count:
     if not isinstance(raw, dict):
-        raise SchemaError(f"{where}: field 'count' must be an object, got {raw!r}")
+        raise SchemaError(f"{where}: field 'count' must be an object, got {shown(raw)}")
     unknown = set(raw) - {"value", "low", "high", "approximate", "words_en", "words_ar"}
     if unknown:
-        raise SchemaError(f"{where}: count has unknown keys {sorted(unknown)}")
-    for key in ("value", "low", "high"):
-        number = raw.get(key)
-        if number is not None and (not isinstance(number, int) or isinstance(number, bool)
-                                   or number < 0):
-            raise SchemaError(f"{where}: count.{key} must be a whole number >= 0, got {number!r}")
-    count = Count(**raw)
+        raise SchemaError(f"{where}: count has unknown keys {shown(sorted(unknown))}")
+    numbers = {key: check_count(raw.get(key), where, f"count.{key}")
+               for key in ("value", "low", "high")}
+    words = {key: check_text(raw.get(key), where, f"count.{key}", required=False)
+             for key in ("words_en", "words_ar")}
+    approximate = raw.get("approximate", False)
+    if not isinstance(approximate, bool):
+        raise SchemaError(f"{where}: field 'count.approximate' must be true or false, "
+                          f"got {shown(approximate)}")
+    count = Count(**numbers, **words, approximate=approximate)
     has_range = count.low is not None or count.high is not None
     if has_range and (count.low is None or count.high is None or count.low > count.high):
-        raise SchemaError(f"{where}: count range needs low <= high, got {raw!r}")
+        raise SchemaError(f"{where}: count range needs low <= high, got {shown(raw)}")
     if count.value is None and not has_range and not count.words_en:
         raise SchemaError(f"{where}: count needs a value, a low/high range or words_en")
     if bool(count.words_en) != bool(count.words_ar):
@@ -163,33 +181,44 @@ def _count(raw: Any, where: str) -> Count:
 
 def _source(raw: Any, where: str) -> Source:
     if not isinstance(raw, dict):
-        raise SchemaError(f"{where}: each source must be an object, got {raw!r}")
+        raise SchemaError(f"{where}: each source must be an object, got {shown(raw)}")
     who = _require(raw, where, "who", str)
     who_ar = _require(raw, where, "who_ar", str)
-    fact = _require(raw, where, "fact", str)
-    via, via_ar = raw.get("via"), raw.get("via_ar")
-    for key, value in (("via", via), ("via_ar", via_ar)):
-        if value is not None and not isinstance(value, str):
-            raise SchemaError(f"{where}: source {key!r} must be text, got {value!r}")
+    fact = check_text(raw.get("fact"), where, "source.fact", max_chars=MAX_FACT_CHARS)
+    via = check_text(raw.get("via"), where, "source.via", required=False)
+    via_ar = check_text(raw.get("via_ar"), where, "source.via_ar", required=False)
     if (via is None) != (via_ar is None):
-        raise SchemaError(f"{where}: source {who!r} needs both 'via' and 'via_ar', or neither")
+        raise SchemaError(f"{where}: source {shown(who)} needs both 'via' and 'via_ar', "
+                          "or neither")
     date = _date(raw["date"], where, "source.date") if raw.get("date") else None
     return Source(who=who, via=via, fact=fact, date=date, who_ar=who_ar, via_ar=via_ar)
 
 
-def parse_feature(raw: Any, index: int) -> FeatureRecord:
-    """Validate one feature record from features.json."""
+def _geometry_ref(value: Any, where: str) -> str:
+    ref = check_text(value, where, "geometry_ref", max_chars=100)
+    if not _GEOMETRY_REF.match(ref):
+        raise SchemaError(f"{where}: field 'geometry_ref' must look like admin1:<ISO 3166-2> "
+                          f"or derived:<name>, got {shown(ref)}")
+    return ref
+
+
+def parse_feature(raw: Any, index: int, source: str = FEATURES_FILE) -> FeatureRecord:
+    """Validate one feature record; `source` names its file in every message."""
     if not isinstance(raw, dict):
-        raise SchemaError(f"feature #{index}: must be an object, got {type(raw).__name__}")
-    where = f"feature {raw.get('id', f'#{index}')!r}"
+        raise SchemaError(f"{source}: feature #{index}: must be an object, "
+                          f"got {type(raw).__name__}")
+    where = f"{source}: feature {shown(raw['id']) if 'id' in raw else f'#{index}'}"
+    for key in ("id", "layer"):
+        if key in raw:
+            check_identifier(raw[key], where, key)
     text = {key: _require(raw, where, key, str) for key in (
         "id", "layer", "symbol", "name_en", "name_ar", "kind", "kind_ar", "actor_en",
         "actor_ar", "summary_en", "summary_ar", "confidence", "geometry_note",
         "geometry_note_ar")}
     if text["symbol"] not in SYMBOLS:
-        raise SchemaError(f"{where}: symbol {text['symbol']!r} is not one of {SYMBOLS}")
+        raise SchemaError(f"{where}: symbol {shown(text['symbol'])} is not one of {SYMBOLS}")
     if text["confidence"] not in CONFIDENCE_LEVELS:
-        raise SchemaError(f"{where}: confidence {text['confidence']!r} is not one of "
+        raise SchemaError(f"{where}: confidence {shown(text['confidence'])} is not one of "
                           f"{CONFIDENCE_LEVELS}")
     raw_sources = _require(raw, where, "sources", list)
     if not raw_sources:
@@ -197,9 +226,10 @@ def parse_feature(raw: Any, index: int) -> FeatureRecord:
     geometry, geometry_ref = raw.get("geometry"), raw.get("geometry_ref")
     if (geometry is None) == (geometry_ref is None):
         raise SchemaError(f"{where}: give exactly one of 'geometry' and 'geometry_ref'")
-    if geometry is not None and not (isinstance(geometry, dict) and "type" in geometry
-                                     and "coordinates" in geometry):
-        raise SchemaError(f"{where}: 'geometry' must be a GeoJSON geometry object")
+    if geometry is not None:
+        check_geometry(geometry, where)
+    else:
+        geometry_ref = _geometry_ref(geometry_ref, where)
     count = _count(raw.get("count"), where)
     if text["symbol"] == "proportional" and not count.is_numeric:
         raise SchemaError(f"{where}: a proportional symbol needs a numeric count.value; "
@@ -214,8 +244,8 @@ def parse_feature(raw: Any, index: int) -> FeatureRecord:
         geometry_approximate=_require(raw, where, "geometry_approximate", bool),
         geometry=geometry,
         geometry_ref=geometry_ref,
-        label_en=raw.get("label_en"),
-        label_ar=raw.get("label_ar"),
+        label_en=check_text(raw.get("label_en"), where, "label_en", required=False),
+        label_ar=check_text(raw.get("label_ar"), where, "label_ar", required=False),
         **_validity(raw, where),
     )
 
@@ -229,8 +259,7 @@ def _validity(raw: dict[str, Any], where: str) -> dict[str, Any]:
                                                    "validity_note_ar"))
     for key, value in (("series", series), ("validity_note", note),
                        ("validity_note_ar", note_ar)):
-        if value is not None and (not isinstance(value, str) or not value.strip()):
-            raise SchemaError(f"{where}: field {key!r} must be non-empty text, got {value!r}")
+        check_text(value, where, key, required=False)
     if (note is None) != (note_ar is None):
         raise SchemaError(f"{where}: give both 'validity_note' and 'validity_note_ar', "
                           "or neither")

@@ -9,7 +9,19 @@ from dataclasses import dataclass
 from geo.features import PlacedFeature
 from geo.schema import FeatureRecord
 
-__all__ = ["Changes", "changes_between", "features_at", "valid_at"]
+__all__ = ["FIRST_DATE", "Changes", "changes_between", "date_out_of_range", "features_at",
+           "valid_at"]
+
+# The earliest date the map can show: the seed's oldest figure is the end of 2009.
+FIRST_DATE = dt.date(2009, 1, 1)
+
+
+def date_out_of_range(date: dt.date) -> bool:
+    """True for a date the map cannot show: before FIRST_DATE or after today.
+
+    The app's date sliders, its links and the command line all keep to this.
+    """
+    return not FIRST_DATE <= date <= dt.date.today()
 
 
 def valid_at(record: FeatureRecord, date: dt.date) -> bool:

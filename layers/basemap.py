@@ -14,17 +14,17 @@ import xyzservices.providers as xyz
 from branca.element import MacroElement
 from jinja2 import Template
 
+from geo.checks import MAX_ZOOM, MIN_ZOOM
 from i18n import t
 from layers.assets import local_css, local_js
 from layers.basemap_vector import OUTLINE_ONLY_CSS
 from layers.prerender import BundledScript
 
-__all__ = ["BASEMAPS", "DEFAULT_BASEMAP", "DEFAULT_CENTER", "DEFAULT_ZOOM", "MAP_CSS", "MAX_ZOOM",
-           "MIN_ZOOM", "Basemap", "NoImageDefaultIcon", "build_base_map"]
+__all__ = ["BASEMAPS", "DEFAULT_BASEMAP", "DEFAULT_CENTER", "DEFAULT_ZOOM", "MAP_CSS", "Basemap",
+           "NoImageDefaultIcon", "build_base_map"]
 
 DEFAULT_CENTER = (34.6, 40.6)  # lat, lon: the border between Nineveh and the tripoint
 DEFAULT_ZOOM = 6
-MIN_ZOOM, MAX_ZOOM = 4, 12
 NATURAL_EARTH_ATTRIBUTION = "Basemap: Natural Earth 1:10m (public domain)"
 MAP_CSS = (Path(__file__).with_name("map_style.css")).read_text(encoding="utf-8")
 

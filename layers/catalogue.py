@@ -8,9 +8,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+from geo.checks import check_identifier, check_text, shown
 from geo.errors import SchemaError
 from geo.features import PlacedFeature, governorate_labels, placed_features
 from geo.paths import read_data_json
+from geo.schema import FEATURES_FILE
 from geo.timeline import features_at
 
 __all__ = ["LayerEntry", "LayerGroup", "catalogue", "features_of", "groups", "layer", "shown_at"]
@@ -45,30 +47,65 @@ class LayerEntry:
         return self.title_ar if lang == "ar" else self.title_en
 
 
+CATALOGUE_FILE = "layers.json"
+MAX_TITLE_CHARS = 200
+
+
+@cache
 def _load() -> dict[str, object]:
-    path, payload = read_data_json("layers.json", "layer catalogue")
+    payload = read_data_json(CATALOGUE_FILE, "layer catalogue")
     if not isinstance(payload, dict) or not isinstance(payload.get("layers"), list) \
             or not isinstance(payload.get("groups"), list):
-        raise SchemaError(f"{path}: expected an object with 'groups' and 'layers' lists")
+        raise SchemaError(f"{CATALOGUE_FILE}: expected an object with 'groups' and 'layers' "
+                          "lists")
     return payload
 
 
-def _text(raw: dict[str, object], where: str, key: str) -> str:
-    value = raw.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise SchemaError(f"{where}: field {key!r} must be non-empty text, got {value!r}")
-    return value
+def _titles(raw: dict[str, object], where: str) -> tuple[str, str]:
+    return tuple(check_text(raw.get(key), where, key, max_chars=MAX_TITLE_CHARS)  # type: ignore[return-value]
+                 for key in ("title_en", "title_ar"))
+
+
+def _where(kind: str, raw: object, index: int) -> str:
+    if not isinstance(raw, dict):
+        raise SchemaError(f"{CATALOGUE_FILE}: {kind} #{index}: must be an object, "
+                          f"got {shown(raw)}")
+    return f"{CATALOGUE_FILE}: {kind} {shown(raw['id']) if 'id' in raw else f'#{index}'}"
 
 
 @cache
 def groups() -> tuple[LayerGroup, ...]:
-    result = []
-    for index, raw in enumerate(_load()["groups"]):  # type: ignore[attr-defined]
-        where = f"layer group #{index}"
-        if not isinstance(raw, dict):
-            raise SchemaError(f"{where}: must be an object")
-        result.append(LayerGroup(*(_text(raw, where, k) for k in ("id", "title_en", "title_ar"))))
+    result: list[LayerGroup] = []
+    for index, raw in enumerate(_load()["groups"]):  # type: ignore[arg-type]
+        where = _where("layer group", raw, index)
+        group = LayerGroup(check_identifier(raw.get("id"), where), *_titles(raw, where))
+        if any(g.id == group.id for g in result):
+            raise SchemaError(f"{where}: group id used twice")
+        result.append(group)
     return tuple(result)
+
+
+def _entry(raw: dict[str, object], where: str) -> LayerEntry:
+    color, z_order = raw.get("color"), raw.get("z_order", 0)
+    default_on, generated = raw.get("default_on", False), raw.get("generated", [])
+    if not isinstance(color, str) or not _COLOR.match(color):
+        raise SchemaError(f"{where}: field 'color' must look like #rrggbb, got {shown(color)}")
+    if not isinstance(z_order, int) or isinstance(z_order, bool) or not -1000 <= z_order <= 1000:
+        raise SchemaError(f"{where}: field 'z_order' must be a whole number from -1000 to "
+                          f"1000, got {shown(z_order)}")
+    if not isinstance(default_on, bool):
+        raise SchemaError(f"{where}: field 'default_on' must be true or false, "
+                          f"got {shown(default_on)}")
+    if not isinstance(generated, list) or any(g not in _GENERATORS for g in generated):
+        raise SchemaError(f"{where}: field 'generated' must be a list of "
+                          f"{sorted(_GENERATORS)}, got {shown(generated)}")
+    title_en, title_ar = _titles(raw, where)
+    return LayerEntry(
+        id=check_identifier(raw.get("id"), where),
+        group=check_identifier(raw.get("group"), where, "group"),
+        title_en=title_en, title_ar=title_ar, color=color,
+        default_on=default_on, z_order=z_order, generated=tuple(generated),
+    )
 
 
 @cache
@@ -76,34 +113,21 @@ def catalogue() -> tuple[LayerEntry, ...]:
     """Every layer, checked: known group, colour, generators, unique ids, and features."""
     group_ids = {g.id for g in groups()}
     entries: list[LayerEntry] = []
-    for index, raw in enumerate(_load()["layers"]):  # type: ignore[attr-defined]
-        if not isinstance(raw, dict):
-            raise SchemaError(f"layer #{index}: must be an object")
-        where = f"layer {raw.get('id', f'#{index}')!r}"
-        entry = LayerEntry(
-            id=_text(raw, where, "id"), group=_text(raw, where, "group"),
-            title_en=_text(raw, where, "title_en"), title_ar=_text(raw, where, "title_ar"),
-            color=_text(raw, where, "color"), default_on=raw.get("default_on") is True,
-            z_order=raw.get("z_order", 0), generated=tuple(raw.get("generated", ())),
-        )
+    for index, raw in enumerate(_load()["layers"]):  # type: ignore[arg-type]
+        where = _where("layer", raw, index)
+        entry = _entry(raw, where)
         if entry.group not in group_ids:
-            raise SchemaError(f"{where}: unknown group {entry.group!r}")
-        if not _COLOR.match(entry.color):
-            raise SchemaError(f"{where}: color must look like #rrggbb, got {entry.color!r}")
-        if not isinstance(entry.z_order, int):
-            raise SchemaError(f"{where}: z_order must be a whole number")
-        unknown = [g for g in entry.generated if g not in _GENERATORS]
-        if unknown:
-            raise SchemaError(f"{where}: unknown generated features {unknown}; "
-                              f"known: {sorted(_GENERATORS)}")
+            raise SchemaError(f"{where}: unknown group {entry.group!r}; "
+                              f"known: {', '.join(sorted(group_ids))}")
         if any(e.id == entry.id for e in entries):
             raise SchemaError(f"{where}: layer id used twice")
         entries.append(entry)
     layer_ids = {e.id for e in entries}
     for placed in placed_features():
         if placed.record.layer not in layer_ids:
-            raise SchemaError(f"feature {placed.record.id!r}: unknown layer "
-                              f"{placed.record.layer!r}")
+            raise SchemaError(f"{FEATURES_FILE}: feature {placed.record.id!r}: field 'layer' "
+                              f"is {placed.record.layer!r}, which {CATALOGUE_FILE} does not "
+                              "declare")
     return tuple(entries)
 
 

@@ -7,9 +7,9 @@ import datetime as dt
 import streamlit as st
 
 from geo.features import placed_features
-from geo.timeline import changes_between, valid_at
+from geo.timeline import FIRST_DATE, changes_between, valid_at
 from i18n import t
-from ui.link import FIRST_DATE, date_from_url
+from ui.link import date_from_url
 from ui.text import plain
 
 __all__ = ["QUICK_DATES", "as_of_picker", "changes_since"]
@@ -38,16 +38,25 @@ def as_of_picker(lang: str) -> dt.date:
 
 def changes_since(as_of: dt.date, lang: str) -> tuple[str, ...]:
     """An optional comparison date; lists what changed and returns the ids to mark."""
+    default = min(_FIRST_REPORT, as_of)
     if "since" not in st.session_state and "since" in st.query_params:
         st.session_state["compare"] = True
-        st.session_state["since"] = date_from_url("since", _FIRST_REPORT, lang)
+        since = date_from_url("since", default, lang)
+        if since > as_of:
+            st.toast(t("link.since_after", lang, value=since, as_of=as_of, default=default))
+            since = default
+        st.session_state["since"] = since
     if not st.sidebar.checkbox(t("changes.checkbox", lang), key="compare"):
         st.query_params.pop("since", None)
         return ()
-    st.session_state.setdefault("since", _FIRST_REPORT)
+    st.session_state.setdefault("since", default)
     since = st.sidebar.slider(t("changes.slider", lang), min_value=FIRST_DATE,
                               max_value=dt.date.today(), key="since", format="YYYY-MM-DD")
     st.query_params["since"] = since.isoformat()
+    if since > as_of:
+        # Comparing backwards would list what appeared as ended: say so instead.
+        st.sidebar.warning(t("changes.since_after", lang, since=since, as_of=as_of))
+        return ()
     features = placed_features()
     names = {p.record.id: plain(p.record.text("name", lang) or "") for p in features}
     series = {p.record.series: p for p in features if p.record.series and

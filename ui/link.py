@@ -11,15 +11,14 @@ import datetime as dt
 
 import streamlit as st
 
+from geo.checks import MAX_ZOOM, MIN_ZOOM
+from geo.timeline import FIRST_DATE, date_out_of_range
 from i18n import t
-from layers.basemap import BASEMAPS, MAX_ZOOM, MIN_ZOOM
+from layers.basemap import BASEMAPS
 from layers.catalogue import LayerEntry
 from ui.text import plain
 
-__all__ = ["FIRST_DATE", "apply_link", "date_from_url"]
-
-FIRST_DATE = dt.date(2009, 1, 1)
-
+__all__ = ["apply_link", "date_from_url"]
 
 def apply_link(entries: tuple[LayerEntry, ...], lang: str) -> None:
     """On a session's first run, take layers, basemap and view from the URL."""
@@ -28,13 +27,7 @@ def apply_link(entries: tuple[LayerEntry, ...], lang: str) -> None:
     st.session_state["link:applied"] = True
     params = st.query_params
     if "layers" in params:
-        wanted = [i for i in params["layers"].split(",") if i]
-        unknown = [i for i in wanted if i not in {e.id for e in entries}]
-        if unknown:
-            st.toast(t("link.unknown_layers", lang,
-                       ids=plain(", ".join(u[:30] for u in unknown[:5]))))
-        for entry in entries:
-            st.session_state[f"layer:{entry.id}"] = entry.id in wanted
+        _layers_from_link(params["layers"], entries, lang)
     if "basemap" in params:
         if params["basemap"] in BASEMAPS:
             st.session_state["basemap"] = params["basemap"]
@@ -50,6 +43,22 @@ def apply_link(entries: tuple[LayerEntry, ...], lang: str) -> None:
             st.toast(t("link.bad_view", lang, min=MIN_ZOOM, max=MAX_ZOOM))
 
 
+def _layers_from_link(value: str, entries: tuple[LayerEntry, ...], lang: str) -> None:
+    """The link's layers; unknown ids are dropped with a notice, and if none is
+    known the defaults stay. `layers=` (empty) is a view with every layer off."""
+    wanted = [i for i in value.split(",") if i]
+    known = {e.id for e in entries}
+    unknown = [i for i in wanted if i not in known]
+    if unknown:
+        st.toast(t("link.unknown_layers", lang,
+                   ids=plain(", ".join(u[:30] for u in unknown[:5]))))
+    if wanted and len(unknown) == len(wanted):
+        st.toast(t("link.layers_default", lang))
+        return
+    for entry in entries:
+        st.session_state[f"layer:{entry.id}"] = entry.id in wanted
+
+
 def date_from_url(name: str, default: dt.date, lang: str) -> dt.date:
     """A date from the URL, or `default` with a notice if it is malformed or out of range."""
     raw = st.query_params.get(name)
@@ -59,7 +68,7 @@ def date_from_url(name: str, default: dt.date, lang: str) -> dt.date:
         value = dt.date.fromisoformat(raw)
     except ValueError:
         value = None
-    if value is None or not FIRST_DATE <= value <= dt.date.today():
+    if value is None or date_out_of_range(value):
         st.toast(t("link.bad_date", lang, name=name, value=plain(raw[:40]), first=FIRST_DATE,
                    default=default))
         return default
