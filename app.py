@@ -15,14 +15,13 @@ from streamlit_folium import st_folium
 
 from exports.view import DEFAULT_BBOX, View
 from geo.errors import PostureDataError
-from geo.gazetteer import places
 from geo.paths import data_dir
 from i18n import DEFAULT_LANGUAGE, t
 from layers.assets import ensure_vendor_assets
 from layers.basemap import BASEMAPS, DEFAULT_BASEMAP, build_base_map
 from layers.builder import toggled_layer
 from layers.bundle import write_bundle
-from layers.catalogue import LayerEntry, catalogue, groups, shown_at
+from layers.catalogue import LayerEntry, check_data_folder, groups, shown_at
 from layers.legend import legend_html
 from layers.toggle_sync import HighlightFeatures, ShownAtDate, SidebarToggleSync
 from ui.chart import force_levels_chart
@@ -48,10 +47,7 @@ def _vendor_assets() -> None:
 # Keyed by the data folder, so a server pointed at other data never sees these.
 @st.cache_resource(show_spinner=False)
 def _layers(data_folder: str) -> tuple[LayerEntry, ...]:
-    # Every data file is checked here, at start-up: the gazetteer too, so a
-    # broken places.json is named now rather than failing the first search.
-    places()
-    return catalogue()
+    return check_data_folder()
 
 
 @st.cache_resource(show_spinner=False)

@@ -27,7 +27,7 @@ from geo.checks import forbidden_character, shown
 from geo.errors import PostureDataError
 from geo.paths import data_dir
 from geo.timeline import FIRST_DATE, date_out_of_range
-from layers.catalogue import catalogue
+from layers.catalogue import catalogue, check_data_folder
 
 __all__ = ["main"]
 
@@ -165,8 +165,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(parser: _Parser, args: argparse.Namespace) -> int:
     try:
+        entries = check_data_folder()
         if args.list_layers:
-            for entry in catalogue():
+            for entry in entries:
                 print(f"{entry.id}\t{entry.title_en}")
             return 0
         if args.format is None:

@@ -8,14 +8,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+from geo.basemap import countries
 from geo.checks import check_identifier, check_text, shown
 from geo.errors import SchemaError
 from geo.features import PlacedFeature, governorate_labels, placed_features
+from geo.gazetteer import places
 from geo.paths import read_data_json
 from geo.schema import FEATURES_FILE
 from geo.timeline import features_at
 
-__all__ = ["LayerEntry", "LayerGroup", "catalogue", "features_of", "groups", "layer", "shown_at"]
+__all__ = ["LayerEntry", "LayerGroup", "catalogue", "check_data_folder", "features_of", "groups",
+           "layer", "shown_at"]
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # Features a layer can add beyond those in features.json, derived from the basemap.
@@ -129,6 +132,17 @@ def catalogue() -> tuple[LayerEntry, ...]:
                               f"is {placed.record.layer!r}, which {CATALOGUE_FILE} does not "
                               "declare")
     return tuple(entries)
+
+
+def check_data_folder() -> tuple[LayerEntry, ...]:
+    """Load and check every file of the data folder; returns the catalogue.
+
+    The app and the command line call this first, so a broken file is named at
+    start-up, not when a search or an export first reads it.
+    """
+    countries()
+    places()
+    return catalogue()
 
 
 def layer(layer_id: str) -> LayerEntry:

@@ -140,10 +140,10 @@ def copy_data_dir(target: Path) -> Path:
 
 def clear_data_caches() -> None:
     """Forget loaded data: the app loads it once per process, tests switch data folders."""
-    from geo import basemap, derive, features
+    from geo import basemap, derive, features, gazetteer
     from layers import basemap_vector, builder, catalogue
 
-    for module in (basemap, derive, features, basemap_vector, builder, catalogue):
+    for module in (basemap, derive, features, gazetteer, basemap_vector, builder, catalogue):
         for name in dir(module):
             cached = getattr(module, name)
             if callable(cached) and hasattr(cached, "cache_clear"):
