@@ -319,3 +319,113 @@ def test_switching_language_rewords_the_page_and_the_link():
     at.radio(key="lang").set_value("en").run()
     assert at.title[0].value == t("app.title", "en")
     assert not any("direction: rtl" in str(e.proto) for e in at.get("html"))
+
+
+# Bad input in the page: a notice that names what was wrong, never an exception box.
+
+def test_exporting_an_empty_view_gives_a_valid_empty_file_and_a_notice(app):
+    for entry in catalogue():
+        app.toggle(key=f"layer:{entry.id}").set_value(False)
+    app.run()
+    app.selectbox(key="export:format").set_value("geojson").run()
+    app.button(key="export:prepare").click().run()
+    assert not app.exception
+    assert app.error == []
+    name, data, *_ = app.session_state["export:file"]
+    payload = json.loads(data)
+    assert payload["type"] == "FeatureCollection"
+    assert payload["features"] == []
+    assert any(f"{name} is a valid file with no features" in i.value for i in app.info)
+
+
+def test_control_characters_are_taken_out_of_the_export_title(app):
+    app.selectbox(key="export:format").set_value("svg").run()
+    app.text_input(key="export:title:en").input("Border\x01 map\x1b").run()
+    assert any("Removed control characters" in w.value for w in app.warning)
+    app.button(key="export:prepare").click().run()
+    assert not app.exception
+    svg = app.session_state["export:file"][1].decode("utf-8")
+    from lxml import etree
+
+    texts = "".join(etree.fromstring(svg.encode("utf-8")).itertext())
+    assert "Border map" in texts
+
+
+def test_a_link_with_no_known_layer_keeps_the_defaults_with_a_notice():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["layers"] = "nope"
+    at.run()
+    assert not at.exception
+    assert layers_sent(map_args(at)) == {e.id for e in catalogue() if e.default_on}
+    notices = [n.value for n in at.toast]
+    assert any("Ignored unknown layers from the link: nope" in n for n in notices), notices
+    assert any("showing the default layers" in n for n in notices), notices
+
+
+def test_a_link_with_every_layer_off_keeps_them_off():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["layers"] = ""
+    at.run()
+    assert not at.exception
+    assert layers_sent(map_args(at)) == set()
+    assert list(at.toast) == []
+
+
+def test_a_link_comparing_from_after_the_as_of_date_falls_back_with_a_notice():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["as_of"] = "2024-01-25"
+    at.query_params["since"] = "2024-12-02"
+    at.run()
+    assert not at.exception
+    notices = [n.value for n in at.toast]
+    assert any("Ignored since=2024-12-02 from the link: it is after the as-of date 2024-01-25"
+               in n for n in notices), notices
+    assert at.slider(key="since").value == dt.date(2024, 1, 25)
+    assert at.query_params["since"] == "2024-01-25"
+
+
+def test_moving_the_comparison_past_the_as_of_date_is_refused_in_words(app):
+    app.button(key="as_of:2024-01-25").click().run()
+    app.checkbox(key="compare").check().run()
+    app.slider(key="since").set_value(dt.date(2024, 6, 1)).run()
+    assert not app.exception
+    assert any("The comparison date 2024-06-01 is after the as-of date 2024-01-25" in w.value
+               for w in app.sidebar.warning)
+    assert highlighted(map_args(app), "posture-changed") == []
+
+
+def test_a_found_place_centres_the_map_on_its_latitude_and_longitude(app):
+    # Mosul, from FACTS.md's places table: 43.13 E, 36.34 N.
+    app.text_input(key="search").input("Mosul").run()
+    args = map_args(app)
+    assert args["center"] == [36.34, 43.13]
+    assert args["zoom"] == 10
+
+
+def legend_layers(at: AppTest) -> set[str]:
+    legend = [e for e in at.sidebar if type(e).__name__ == "Html"
+              and "posture-legend" in e.proto.body]
+    assert len(legend) == 1
+    return set(re.findall(r"data-layer='([^']+)'", legend[0].proto.body))
+
+
+def test_the_legend_lists_exactly_the_layers_switched_on(app):
+    assert legend_layers(app) == {e.id for e in catalogue() if e.default_on}
+    app.toggle(key="layer:syria-front").set_value(False).run()
+    app.toggle(key="layer:nineveh").set_value(False).run()
+    assert legend_layers(app) == {e.id for e in catalogue() if e.default_on} - {
+        "syria-front", "nineveh"}
+
+
+def test_the_map_keeps_one_key_whatever_the_layers(app):
+    # streamlit-folium remounts the iframe when its key changes: a toggle must not.
+    def map_id(at: AppTest) -> str:
+        components = [e for e in at.main if type(e).__name__ == "UnknownElement"
+                      and getattr(e.proto, "component_name", "").endswith("st_folium")]
+        return components[0].proto.id
+
+    before = map_id(app)
+    assert before.startswith("$$ID-")
+    app.toggle(key="layer:border").set_value(False).run()
+    app.toggle(key="layer:albukamal").set_value(False).run()
+    assert map_id(app) == before

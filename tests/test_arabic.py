@@ -98,3 +98,24 @@ def test_html_export_in_arabic():
     assert "مصدر بارز في الجيش السوري، عبر رويترز" in html
     assert "العشرات من مقاتلي الحشد" in html
     assert ARABIC.search(layer("albukamal").title_ar)
+
+
+def country_labels(script: str) -> set[str]:
+    """The country names the basemap script writes as labels."""
+    import json
+
+    htmls = re.findall(r'"html": ("(?:[^"\\]|\\.)*"),\s*"iconSize": \[\d+, \d+\],\s*'
+                       r'"iconAnchor": \[\d+, \d+\],\s*"className": "country-label"', script)
+    return {re.sub("</?span>", "", json.loads(h)) for h in htmls}
+
+
+def test_basemap_country_names_follow_the_language():
+    from layers.basemap_vector import vector_basemap_script
+
+    # Natural Earth's names, written out by hand; none of these words occurs in a feature.
+    english, arabic = country_labels(vector_basemap_script("en")), country_labels(
+        vector_basemap_script("ar"))
+    assert {"Iraq", "Syria", "Jordan", "Turkey", "Iran", "Saudi Arabia"} <= english
+    assert {"العراق", "سوريا", "الأردن", "تركيا", "إيران", "السعودية"} <= arabic
+    assert not any(ARABIC.search(name) for name in english)
+    assert all(ARABIC.search(name) for name in arabic)

@@ -10,7 +10,15 @@ import pytest
 from geo.timeline import features_at
 from i18n import t
 from layers.catalogue import catalogue, features_of
-from tests.browser_helpers import feature_ids, hover_card, open_dashboard, toggle, wait_idle
+from tests.browser_helpers import (
+    MAP_IFRAME,
+    feature_ids,
+    hover_card,
+    map_frame,
+    open_dashboard,
+    toggle,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -57,20 +65,54 @@ def test_toggle_removes_and_restores_exactly_its_layer(page, app_server, offline
     assert page_errors == []
 
 
-def test_view_survives_a_toggle_without_remount(page, app_server, offline):
+def wait_for_full_rerun(page, before: str) -> None:
+    """Wait until the page has run again after `before` runs, then two frames for
+    React to commit it (a remount would have replaced the iframe by then)."""
+    page.wait_for_function(
+        "n => { const el = document.querySelector('#full-runs');"
+        " return el && Number(el.textContent) > Number(n); }", arg=before)
+    wait_idle(page)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def test_view_survives_toggles_without_remount(page, app_server, offline):
+    # Marks on the iframe element and on its window: a remount replaces the element,
+    # a reload replaces the window. Both must survive every toggle, whatever the timing.
     frame = open_dashboard(page, app_server)
+    page.evaluate(f"() => {{ window.__mapElement = document.querySelector('{MAP_IFRAME}'); }}")
     frame.evaluate("() => { map_div.setView([36.1, 42.0], 8, {animate: false});"
                    " window.__sameMap = true; }")
-    toggle(page, "Force levels: troop counts")
-    frame.wait_for_function("() => !document.querySelector('.layer-force-levels')")
-    wait_idle(page)
-    view = frame.evaluate("() => [map_div.getCenter().lat, map_div.getCenter().lng,"
-                          " map_div.getZoom(), window.__sameMap === true]")
-    assert view[0] == pytest.approx(36.1, abs=1e-6)
-    assert view[1] == pytest.approx(42.0, abs=1e-6)
-    assert view[2] == 8
-    assert view[3], "the map iframe was reloaded"
+    for title in ("Force levels: troop counts", "Iraq–Syria border",
+                  "Force levels: troop counts"):
+        runs = page.locator("#full-runs").inner_text()
+        toggle(page, title)
+        wait_for_full_rerun(page, runs)
+        assert page.evaluate(
+            f"() => document.querySelector('{MAP_IFRAME}') === window.__mapElement"), \
+            f"the map iframe was remounted by toggling {title!r}"
+        view = map_frame(page).evaluate(
+            "() => [map_div.getCenter().lat, map_div.getCenter().lng, map_div.getZoom(),"
+            " window.__sameMap === true]")
+        assert view[3], f"the map iframe was reloaded by toggling {title!r}"
+        assert view[0] == pytest.approx(36.1, abs=1e-6)
+        assert view[1] == pytest.approx(42.0, abs=1e-6)
+        assert view[2] == 8
     assert offline.attempted == []
+
+
+def test_streamlit_switches_look_as_toggle_sync_expects(page, app_server, offline):
+    # layers/toggle_sync.py finds a layer's switch as an input[role=switch] inside a
+    # <label>, named by aria-label after the layer title. A Streamlit release that
+    # changes this DOM makes sidebar switches lag until the rerun: say so plainly.
+    open_dashboard(page, app_server)
+    for entry in catalogue():
+        found = page.evaluate(
+            "title => [...document.querySelectorAll('label input[role=\"switch\"]')]"
+            ".some(input => input.getAttribute('aria-label') === title)", entry.title_en)
+        assert found, (
+            f"Streamlit's switch for {entry.title_en!r} is no longer a label > "
+            "input[role=switch][aria-label=title]: update layers/toggle_sync.py for the "
+            "installed Streamlit, or keep the bound in pyproject.toml")
 
 
 def test_tooltip_shows_count_and_source(page, app_server, offline):

@@ -57,3 +57,16 @@ def test_arabic_card_escapes_every_arabic_field():
     for dangerous in ("<img", "${", "`", "\\", "<script"):
         assert dangerous not in card
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in card
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_card_escapes_hostile_count_words_in_either_language(lang):
+    # The English card also shows the seed's Arabic words for the count, and the
+    # Arabic card the Arabic ones: both must go through the escaping.
+    record = placed_features()[5].record
+    hostile_count = dataclasses.replace(record.count, words_en=PAYLOADS[1],
+                                        words_ar=PAYLOADS[0])
+    card = feature_card_html(dataclasses.replace(record, count=hostile_count), lang)
+    for dangerous in ("<img", "${", "`", "\\"):
+        assert dangerous not in card
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in card

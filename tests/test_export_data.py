@@ -3,26 +3,39 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
-import sys
 
 import geopandas as gpd
 import pandas as pd
 import pytest
 
 from exports.cli import main
-from exports.data import features_frame
 from exports.view import View, features_in_view
-from tests.conftest import ROOT
+from tests.conftest import DATA_DIR, ROOT, load_json
 
 FEATURES = features_in_view(View())
-EXPECTED = features_frame(FEATURES)
-KEY_COLUMNS = ["id", "layer", "name_en", "name_ar", "count_text", "count_words_ar", "as_of",
-               "reported_on", "sources", "confidence", "geometry_note",
-               # the Arabic twins: a data export serves readers of either language
-               "kind_ar", "count_text_ar", "sources_ar", "confidence_text_ar",
-               "geometry_note_ar"]
+# What each exported row must say, read straight from the data file (not through the
+# code that writes the exports), and joined the way the README documents it.
+RAW = {f["id"]: f for f in load_json(DATA_DIR / "features.json")["features"]}
+RAW_COLUMNS = ["layer", "name_en", "name_ar", "kind", "kind_ar", "actor_en", "actor_ar",
+               "confidence", "geometry_note", "geometry_note_ar", "as_of", "reported_on"]
+
+
+def sources_as_documented(raw: dict, lang: str) -> str:
+    """'who, via whom [FACTS row]; …' in English, 'who، عبر via [row]؛ …' in Arabic."""
+    suffix = "_ar" if lang == "ar" else ""
+    via_word, separator = ("، عبر ", "؛ ") if lang == "ar" else (", via ", "; ")
+    return separator.join(
+        s[f"who{suffix}"] + (via_word + s[f"via{suffix}"] if s.get(f"via{suffix}") else "")
+        + f" [{s['fact']}]" for s in raw["sources"])
+
+
+def normalised(value: object, width: int | None = None) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
+        return None
+    return str(value)[:width]
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
@@ -58,19 +71,34 @@ def test_vector_formats_round_trip(tmp_path, fmt, driver):
     out = tmp_path / f"view.{fmt}"
     assert main(["--format", fmt, "--out", str(out)]) == 0
     back = gpd.read_file(out, engine="pyogrio", **({"driver": driver} if driver else {}))
-    assert len(back) == len(EXPECTED)
-    back = back.set_index("id").loc[EXPECTED["id"]].reset_index()
-    for column in KEY_COLUMNS:
-        got = back[column].astype(object).where(back[column].notna(), None)
-        want = EXPECTED[column].astype(object).where(EXPECTED[column].notna(), None)
-        # GDAL reads ISO dates back as dates: compare the day, not the type.
-        width = 10 if column in ("as_of", "reported_on") else None
-        assert [None if v in (None, "") else str(v)[:width] for v in got] == \
-               [None if v in (None, "") else str(v)[:width] for v in want], column
-    assert back.geometry.geom_type.tolist() == EXPECTED.geometry.geom_type.tolist()
-    words = back.set_index("id").loc["pmf-crossing-into-syria"]
-    assert words["count_words_en"] == "dozens"
-    assert pd.isna(words["count_value"]) or words["count_value"] in ("", None)
+    assert sorted(back["id"]) == sorted(f.record.id for f in FEATURES)
+    rows = back.set_index("id")
+    for feature_id, raw in RAW.items():
+        if feature_id not in rows.index:
+            continue
+        row = rows.loc[feature_id]
+        for column in RAW_COLUMNS:
+            # GDAL reads ISO dates back as dates: compare the day, not the type.
+            width = 10 if column in ("as_of", "reported_on") else None
+            assert normalised(row[column], width) == normalised(raw[column]), \
+                (feature_id, column)
+        for column in ("count_words_en", "count_words_ar"):
+            assert normalised(row[column]) == raw["count"].get(column.removeprefix("count_")), \
+                (feature_id, column)
+        assert row["sources"] == sources_as_documented(raw, "en"), feature_id
+        assert row["sources_ar"] == sources_as_documented(raw, "ar"), feature_id
+    # Literal rows, from FACTS.md B7, B8 and F1 and the seed's Arabic.
+    pmf, us = rows.loc["pmf-crossing-into-syria"], rows.loc["us-troops-iraq"]
+    assert pmf["sources_ar"] == ("مصدر بارز في الجيش السوري، عبر رويترز [B7]؛ "
+                                 "مصدران عسكريان سوريان، عبر رويترز [B8]")
+    assert pmf["sources"] == ("a senior Syrian army source, via Reuters [B7]; "
+                              "two Syrian military sources, via Reuters [B8]")
+    assert (pmf["count_text"], pmf["count_text_ar"]) == ("dozens", "العشرات")
+    assert pd.isna(pmf["count_value"]) or pmf["count_value"] in ("", None)
+    assert (us["count_text"], us["count_text_ar"]) == ("about 2,500", "نحو 2,500")
+    assert us["confidence_text_ar"] == "نقلته وسائل إعلام"
+    assert rows.loc["iraq-syria-border", "geometry"].geom_type == "LineString"
+    assert rows.loc["nineveh-governorate", "geometry"].geom_type in ("Polygon", "MultiPolygon")
 
 
 def test_csv_has_a_row_per_feature_with_wkt(tmp_path):
@@ -143,5 +171,9 @@ def test_a_failed_render_leaves_no_partial_file(tmp_path, monkeypatch):
 
 
 def test_console_script_is_installed():
-    assert (ROOT / ".venv" / "bin" / "posture-export").exists() or shutil.which("posture-export")
-    assert sys.executable
+    script = ROOT / ".venv" / "bin" / "posture-export"
+    assert os.access(script, os.X_OK), f"{script} is missing or not executable"
+    result = subprocess.run([str(script), "--help"], capture_output=True, text=True,
+                            check=False)
+    assert result.returncode == 0
+    assert "--format {png,pdf,svg,html,geojson,gpkg,kml,csv}" in result.stdout

@@ -58,3 +58,25 @@ def test_html_keeps_toggles_tooltips_and_sources(page, html_file, offline):
     assert page.locator(".layer-force-levels").count() == 0
     assert page.locator(".layer-border").count() > 0
     assert offline.attempted == []
+
+
+def test_html_draws_only_the_layers_chosen(page, tmp_path, offline):
+    out = tmp_path / "two-layers.html"
+    assert export(["--format", "html", "--out", str(out), "--layers", "border,albukamal",
+                   "--as-of", "2024-12-02"]) == 0
+    page.goto(out.as_uri())
+    page.locator("path.leaflet-interactive").first.wait_for(state="attached")
+    drawn = set(page.evaluate("""() => {
+      const layers = new Set();
+      for (const el of document.querySelectorAll('.posture'))
+        for (const c of el.classList) if (c.startsWith('layer-')) layers.add(c.slice(6));
+      return [...layers];
+    }"""))
+    assert drawn == {"border", "albukamal"}
+    # FACTS.md B7: the crossing and the PMF movement are both drawn on 2 December 2024.
+    assert {"albukamal-crossing", "pmf-crossing-into-syria", "iraq-syria-border"} <= \
+        feature_ids(page.main_frame)
+    # The other layers stay in the layer control, switched off.
+    checked = page.locator(".leaflet-control-layers-overlays input:checked")
+    assert checked.count() == 2
+    assert offline.attempted == []
