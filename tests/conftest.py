@@ -1,4 +1,9 @@
-"""Shared fixtures: the data folder, a real Streamlit server, and an offline Chromium."""
+"""Shared fixtures: the data folder, a real Streamlit server, and an offline Chromium.
+
+The rule for every test (tests/README.md): an expected value comes from outside the
+code under test (FACTS.md, a literal written by hand, the raw data file, or an
+independent library such as pyproj, pypdf or lxml), never from the function tested.
+"""
 
 from __future__ import annotations
 
