@@ -35,6 +35,7 @@ PROG = "posture-export"
 FORMATS = EXPORT_FORMATS
 DPI_RANGE = (96, 600)
 MAX_TITLE_CHARS = 200
+MAX_PATH_CHARS = 4096  # Linux's PATH_MAX
 
 
 class _Parser(argparse.ArgumentParser):
@@ -70,24 +71,20 @@ def _date(text: str) -> dt.date:
     return date
 
 
-def _free_text(text: str) -> str:
+def _free_text(text: str, limit: int = MAX_TITLE_CHARS) -> str:
     """A title or other free text: no control characters (they break SVG and KML)."""
     bad = forbidden_character(text)
     if bad:
         position, code = bad
         raise argparse.ArgumentTypeError(
             f"contains the control character {code} at position {position}")
-    if len(text) > MAX_TITLE_CHARS:
-        raise argparse.ArgumentTypeError(
-            f"is {len(text):,} characters long; the limit is {MAX_TITLE_CHARS}")
+    if len(text) > limit:
+        raise argparse.ArgumentTypeError(f"is {len(text):,} characters long; the limit is {limit}")
     return text
 
 
 def _path(text: str) -> Path:
-    bad = forbidden_character(text)
-    if bad:
-        raise argparse.ArgumentTypeError(f"contains the control character {bad[1]}")
-    return Path(text)
+    return Path(_free_text(text, MAX_PATH_CHARS))
 
 
 def _dpi(text: str) -> int:

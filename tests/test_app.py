@@ -16,11 +16,15 @@ from tests.conftest import ROOT
 APP = str(ROOT / "app.py")
 
 
-def map_args(at: AppTest) -> dict:
+def map_component(at: AppTest):
     components = [e for e in at.main if type(e).__name__ == "UnknownElement"
                   and getattr(e.proto, "component_name", "").endswith("st_folium")]
     assert len(components) == 1, "the page should hold exactly one map"
-    return json.loads(components[0].proto.json_args)
+    return components[0]
+
+
+def map_args(at: AppTest) -> dict:
+    return json.loads(map_component(at).proto.json_args)
 
 
 def layers_sent(args: dict) -> set[str]:
@@ -419,13 +423,8 @@ def test_the_legend_lists_exactly_the_layers_switched_on(app):
 
 def test_the_map_keeps_one_key_whatever_the_layers(app):
     # streamlit-folium remounts the iframe when its key changes: a toggle must not.
-    def map_id(at: AppTest) -> str:
-        components = [e for e in at.main if type(e).__name__ == "UnknownElement"
-                      and getattr(e.proto, "component_name", "").endswith("st_folium")]
-        return components[0].proto.id
-
-    before = map_id(app)
+    before = map_component(app).proto.id
     assert before.startswith("$$ID-")
     app.toggle(key="layer:border").set_value(False).run()
     app.toggle(key="layer:albukamal").set_value(False).run()
-    assert map_id(app) == before
+    assert map_component(app).proto.id == before
