@@ -7,7 +7,7 @@ iframe is never remounted; toggled layers travel as `feature_group_to_add`.
 
 from __future__ import annotations
 
-import datetime as dt
+from dataclasses import replace
 
 import folium
 import streamlit as st
@@ -15,7 +15,9 @@ from streamlit_folium import st_folium
 
 from exports.view import DEFAULT_BBOX, View
 from geo.errors import PostureDataError
+from geo.features import placed_features
 from geo.paths import data_dir
+from geo.timeline import features_at, stale_at
 from i18n import DEFAULT_LANGUAGE, t
 from layers.assets import ensure_vendor_assets
 from layers.basemap import BASEMAPS, DEFAULT_BASEMAP, build_base_map
@@ -97,27 +99,31 @@ def _bbox_of(result: dict | None) -> tuple[float, float, float, float]:
 
 
 @st.fragment
-def _map_and_export(enabled_ids: tuple[str, ...], basemap_id: str, bundle_url: str,
-                    as_of: dt.date, shown: dict[str, list[str]], lang: str,
-                    focus: tuple[float, float, int] | None = None,
-                    highlight: tuple[str, ...] = (), changed: tuple[str, ...] = ()) -> None:
+def _map_and_export(view: View, basemap_id: str, bundle_url: str, shown: dict[str, list[str]],
+                    marks: dict[str, tuple[str, ...]],
+                    focus: tuple[float, float, int] | None = None) -> None:
+    """The map of `view` (its bounds come back from the map) and its export panel.
+
+    `marks` maps a CSS class to the features that carry it: highlighted by a
+    source, changed since the comparison date, or stale at the as-of date.
+    """
     # A fragment: panning sends the map's bounds back (the export panel needs
     # them) and reruns only this, never the whole page.
     entries = _layers(str(data_dir()))
-    enabled = [e for e in entries if e.id in enabled_ids]
-    base_map = build_base_map(bundle_url, basemap_id, lang)
+    enabled = [e for e in entries if e.id in view.layer_ids]
+    base_map = build_base_map(bundle_url, basemap_id, view.lang)
     SidebarToggleSync(entries).add_to(base_map)
     state = folium.FeatureGroup(control=False)
     ShownAtDate(shown).add_to(state)
     highlighter = folium.FeatureGroup(control=False)
-    HighlightFeatures(list(highlight)).add_to(highlighter)
-    HighlightFeatures(list(changed), "posture-changed").add_to(highlighter)
+    for css_class, ids in marks.items():
+        HighlightFeatures(list(ids), css_class).add_to(highlighter)
     result = st_folium(
         base_map,
         key=MAP_KEY,
         height=MAP_HEIGHT,
         use_container_width=True,
-        feature_group_to_add=[state, *(toggled_layer(e, shown[e.id], lang)
+        feature_group_to_add=[state, *(toggled_layer(e, shown[e.id], view.lang)
                                        for e in sorted(enabled, key=lambda e: e.z_order)),
                               highlighter],
         layer_control=folium.LayerControl(collapsed=True),
@@ -126,8 +132,7 @@ def _map_and_export(enabled_ids: tuple[str, ...], basemap_id: str, bundle_url: s
         zoom=focus[2] if focus else None,
     )
     _view_to_url(result)
-    export_panel(View(bbox=_bbox_of(result), layer_ids=enabled_ids or ("none",), as_of=as_of,
-                      lang=lang))
+    export_panel(replace(view, bbox=_bbox_of(result), layer_ids=view.layer_ids or ("none",)))
 
 
 def _view_to_url(result: dict | None) -> None:
@@ -151,7 +156,7 @@ def main() -> None:
 
     apply_link(entries, lang)
     focus = place_search(lang) or st.session_state.get("link:view")
-    as_of = as_of_picker(lang)
+    as_of, stale_months = as_of_picker(lang)
     changed = changes_since(as_of, lang)
     basemap_id = _basemap_picker(lang)
     enabled = _layer_toggles(entries, lang)
@@ -165,16 +170,20 @@ def main() -> None:
     shown = shown_at(entries, as_of)
     highlight = sources_panel(entries, shown, lang)
     force_levels_chart(lang)
+    view = View(layer_ids=tuple(e.id for e in enabled), as_of=as_of, lang=lang,
+                stale_months=stale_months)
+    marks = {"posture-highlight": tuple(highlight), "posture-changed": changed,
+             "posture-stale": tuple(stale_at(features_at(placed_features(), as_of), as_of,
+                                              stale_months))}
     with map_slot:
-        _map_and_export(tuple(e.id for e in enabled), basemap_id, bundle_url, as_of, shown, lang,
-                        focus, tuple(highlight), changed)
+        _map_and_export(view, basemap_id, bundle_url, shown, marks, focus)
     basemap = t("basemap.attribution", lang)
     if BASEMAPS[basemap_id].online:
         basemap += "; " + t("app.tiles", lang, title=t(f"basemap.{basemap_id}", lang))
     st.caption(t("app.attribution", lang, basemap=basemap))
     with st.sidebar:
         st.header(t("legend.header", lang))
-        st.html(legend_html(enabled, lang))
+        st.html(legend_html(enabled, lang, stale_months))
 
 
 main()

@@ -25,8 +25,15 @@ from exports.static_map import write_static
 from exports.view import DEFAULT_BBOX, View, features_in_view
 from geo.checks import forbidden_character, shown
 from geo.errors import PostureDataError
+from geo.features import placed_features
 from geo.paths import data_dir
-from geo.timeline import FIRST_DATE, date_out_of_range
+from geo.timeline import (
+    DEFAULT_STALE_MONTHS,
+    FIRST_DATE,
+    STALE_MONTHS_RANGE,
+    date_out_of_range,
+    latest_report,
+)
 from layers.catalogue import catalogue, check_data_folder
 
 __all__ = ["main"]
@@ -71,6 +78,14 @@ def _date(text: str) -> dt.date:
     return date
 
 
+def _fade_months(text: str) -> int:
+    low, high = STALE_MONTHS_RANGE
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of months from {low} to {high}, got {shown(text)}")
+    return int(text)
+
+
 def _free_text(text: str, limit: int = MAX_TITLE_CHARS) -> str:
     """A title or other free text: no control characters (they break SVG and KML)."""
     bad = forbidden_character(text)
@@ -109,7 +124,12 @@ def _parser() -> _Parser:
     parser.add_argument("--bbox", type=_bbox, default=DEFAULT_BBOX,
                         help="W,S,E,N in degrees (default: the app's default view)")
     parser.add_argument("--as-of", type=_date,
-                        help=f"YYYY-MM-DD, {FIRST_DATE} to today: the posture as of that date")
+                        help=f"YYYY-MM-DD, {FIRST_DATE} to today: the posture as of that date "
+                             "(default: the latest report in the data, as in the app)")
+    parser.add_argument("--fade-months", type=_fade_months, default=DEFAULT_STALE_MONTHS,
+                        help="draw figures older than this many months before the as-of date "
+                             f"faded ({STALE_MONTHS_RANGE[0]}-{STALE_MONTHS_RANGE[1]}, "
+                             f"default {DEFAULT_STALE_MONTHS})")
     parser.add_argument("--dpi", type=_dpi, default=150, help="96 to 600 (static maps)")
     parser.add_argument("--paper", choices=tuple(PAPERS), default="a4-landscape")
     parser.add_argument("--lang", choices=("en", "ar"), default="en")
@@ -171,8 +191,9 @@ def _run(parser: _Parser, args: argparse.Namespace) -> int:
             parser.error("argument --format: required (one of " + ", ".join(FORMATS) + ")")
         if args.out is None:
             parser.error("argument --out: required")
-        view = View(bbox=args.bbox, layer_ids=_layer_ids(parser, args.layers), as_of=args.as_of,
-                    lang=args.lang, title=args.title)
+        as_of = args.as_of or latest_report(placed_features())
+        view = View(bbox=args.bbox, layer_ids=_layer_ids(parser, args.layers), as_of=as_of,
+                    lang=args.lang, title=args.title, stale_months=args.fade_months)
         _check_writable(parser, args.out)
         features = features_in_view(view)
         extension = _extension(args.format)

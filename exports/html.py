@@ -14,6 +14,7 @@ import xstatic.pkg.leaflet as xleaflet
 
 from exports.furniture import sources_in_view
 from exports.view import View, features_in_view
+from geo.timeline import stale_at
 from i18n import direction, t
 from layers.basemap import MAP_CSS, NoImageDefaultIcon
 from layers.bundle import bundle_source
@@ -21,6 +22,7 @@ from layers.catalogue import catalogue, shown_at
 from layers.escape import escape_map_text as esc
 from layers.legend import legend_html
 from layers.prerender import BundledScript
+from layers.toggle_sync import HighlightFeatures
 
 __all__ = ["build_html", "write_html"]
 
@@ -62,13 +64,16 @@ def build_html(view: View) -> str:
         group = folium.FeatureGroup(name=esc(entry.title(view.lang)), show=entry.id in shown)
         BundledScript("layers", entry.id, shown_ids[entry.id]).add_to(group)
         group.add_to(m)
+    features = features_in_view(view)
+    # After the layers, so their elements exist when the marks are set.
+    HighlightFeatures(stale_at(features, view.as_of, view.stale_months),
+                      "posture-stale").add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     m.fit_bounds([[south, west], [north, east]])
-    features = features_in_view(view)
     lang = view.lang
     sources = "".join(f"<li>{esc(s)}</li>" for s in sources_in_view(features, lang))
     as_of = view.as_of.isoformat() if view.as_of else t("furniture.latest", lang)
-    legend = legend_html([e for e in entries if e.id in shown], lang)
+    legend = legend_html([e for e in entries if e.id in shown], lang, view.stale_months)
     m.get_root().html.add_child(folium.Element(
         f"<div class='posture-panel' dir='{direction(lang)}' lang='{lang}'>"
         f"<h2>{esc(view.heading)}</h2><div>{esc(t('html.as_of', lang, as_of=as_of))}</div>"

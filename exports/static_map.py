@@ -21,14 +21,21 @@ from exports.paper import pixel_size
 from exports.view import View, features_in_view
 from geo.basemap import countries, governorates
 from geo.features import PlacedFeature
+from geo.timeline import stale_at
 from layers.basemap_vector import FOCUS_COUNTRIES
 from layers.catalogue import LayerEntry, layer
-from layers.symbology import confidence_style, proportional_radius
+from layers.symbology import (
+    STALE_OPACITY,
+    confidence_style,
+    figure_label,
+    proportional_radius,
+)
 
 __all__ = ["StaticMap", "draw_static", "label_text", "write_static"]
 
 SEA = "#c9dbe6"
 PX_TO_PT = 0.75  # CSS pixels (the live map's unit) to points
+STALE_TEXT = "#7a7a7a"  # the label of a faded, old figure
 
 
 @dataclass
@@ -81,8 +88,8 @@ def _draw_basemap(ax: Axes, view_bbox: tuple[float, float, float, float], lang: 
 
 def label_text(p: PlacedFeature, lang: str) -> str:
     """The feature's label in `lang` and its confidence mark, as on the live map."""
-    mark = confidence_style(p.record.confidence).mark
-    return (p.record.text("label", lang) or "") + (f" {mark}" if mark else "")
+    label, mark = figure_label(p.record, lang)
+    return label + (f" {mark}" if mark else "")
 
 
 def _label(ax: Axes, p: PlacedFeature, lang: str, dx: float = 6, dy: float = 0,
@@ -95,11 +102,17 @@ def _label(ax: Axes, p: PlacedFeature, lang: str, dx: float = 6, dy: float = 0,
                 **style)
 
 
-def _draw_feature(ax: Axes, p: PlacedFeature, entry: LayerEntry, lang: str) -> None:
+def _strength(p: PlacedFeature, stale: bool) -> float:
+    """The live map's opacity scale: confidence strength, and faded if the figure is old."""
+    return confidence_style(p.record.confidence).strength * (STALE_OPACITY if stale else 1.0)
+
+
+def _draw_feature(ax: Axes, p: PlacedFeature, entry: LayerEntry, lang: str,
+                  stale: bool = False) -> None:
     symbol, color, z = p.record.symbol, entry.color, 3 + entry.z_order / 10
     geometry = p.display_geometry
-    # The live map's opacities, scaled by the same confidence strength.
-    strength = confidence_style(p.record.confidence).strength
+    strength = _strength(p, stale)
+    text_color = STALE_TEXT if stale else "black"
     if symbol == "line":
         _plot_geometry(ax, geometry, color=color, linewidth=3 * PX_TO_PT, zorder=z,
                        alpha=0.95 * strength)
@@ -109,7 +122,8 @@ def _draw_feature(ax: Axes, p: PlacedFeature, entry: LayerEntry, lang: str) -> N
                        solid_capstyle="butt", zorder=z)
         anchor = geometry.interpolate(0.3, normalized=True)
         ax.annotate(label_text(p, lang), (anchor.x, anchor.y), xytext=(10, -4),
-                    textcoords="offset points", fontsize=7, fontweight="bold", zorder=9)
+                    textcoords="offset points", fontsize=7, fontweight="bold", zorder=9,
+                    color=text_color)
     elif symbol in ("area", "approx_area"):
         approx = symbol == "approx_area"
         _plot_geometry(ax, geometry, facecolor=color,
@@ -119,19 +133,19 @@ def _draw_feature(ax: Axes, p: PlacedFeature, entry: LayerEntry, lang: str) -> N
         if approx:
             _plot_geometry(ax, geometry, facecolor="none", edgecolor=color, hatch="///",
                            linewidth=0, zorder=z, alpha=strength)
-            _label(ax, p, lang, dx=-40, fontweight="bold")
+            _label(ax, p, lang, dx=-40, fontweight="bold", color=text_color)
     elif symbol == "arrow":
         _plot_geometry(ax, geometry, facecolor=color, edgecolor=color, alpha=0.9 * strength,
                        zorder=z)
         if p.record.geometry_approximate:
             _plot_geometry(ax, geometry.boundary, color=color, linewidth=1,
                            linestyle=_dashes("6 6"), zorder=z)
-        _label(ax, p, lang, dy=8, fontweight="bold")
+        _label(ax, p, lang, dy=8, fontweight="bold", color=text_color)
     elif symbol == "point":
         ax.scatter([p.geometry.x], [p.geometry.y], s=(8 * PX_TO_PT * 2) ** 2, color=color,
                    edgecolors="white", linewidths=1.5, zorder=z + 1, alpha=0.95 * strength,
                    linestyle="--" if p.record.geometry_approximate else "-")
-        _label(ax, p, lang, fontweight="bold")
+        _label(ax, p, lang, fontweight="bold", color=text_color)
     elif symbol == "place":
         ax.scatter([p.geometry.x], [p.geometry.y], s=(4 * PX_TO_PT * 2) ** 2, color="white",
                    edgecolors=color, linewidths=1, zorder=z + 1)
@@ -144,7 +158,8 @@ def _draw_feature(ax: Axes, p: PlacedFeature, entry: LayerEntry, lang: str) -> N
                     ha="center", va="center", zorder=2.5, clip_on=True)
 
 
-def _draw_proportional(ax: Axes, features: list[PlacedFeature], lang: str) -> None:
+def _draw_proportional(ax: Axes, features: list[PlacedFeature], lang: str,
+                       stale: set[str]) -> None:
     stacks: dict[tuple[float, float], list[PlacedFeature]] = {}
     for p in features:
         stacks.setdefault((p.geometry.x, p.geometry.y), []).append(p)
@@ -155,13 +170,15 @@ def _draw_proportional(ax: Axes, features: list[PlacedFeature], lang: str) -> No
         for index, p in enumerate(stack):
             value = p.record.count.value or 0
             size = (proportional_radius(value) * PX_TO_PT * 2) ** 2
-            strength = confidence_style(p.record.confidence).strength
+            faded = p.record.id in stale
+            strength = _strength(p, faded)
             ax.scatter([x], [y], s=size, zorder=8 + index * 0.01, linewidths=1,
                        facecolors=(color if value else "none"), edgecolors=color,
                        alpha=(0.35 if value else 1.0) * strength,
                        linestyle="-" if value else ":")
             ax.annotate(label_text(p, lang), (x, y), xytext=(largest + 4, 8 - 9 * index),
-                        textcoords="offset points", fontsize=6.5, fontweight="bold", zorder=9)
+                        textcoords="offset points", fontsize=6.5, fontweight="bold", zorder=9,
+                        color=STALE_TEXT if faded else "black")
 
 
 def draw_static(view: View, paper: str, dpi: int) -> StaticMap:
@@ -181,11 +198,12 @@ def draw_static(view: View, paper: str, dpi: int) -> StaticMap:
     ax.set_yticks([])
     _draw_basemap(ax, view.bbox, view.lang)
     features = features_in_view(view)
+    stale = set(stale_at(features, view.as_of, view.stale_months))
     for p in features:
         if p.record.symbol != "proportional":
-            _draw_feature(ax, p, layer(p.record.layer), view.lang)
+            _draw_feature(ax, p, layer(p.record.layer), view.lang, p.record.id in stale)
     _draw_proportional(ax, [p for p in features if p.record.symbol == "proportional"],
-                       view.lang)
+                       view.lang, stale)
     add_furniture(figure, ax, view, features)
     return StaticMap(figure, ax, view, features)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from shapely.geometry import box
 
 from geo.features import PlacedFeature
-from geo.timeline import features_at
+from geo.timeline import DEFAULT_STALE_MONTHS, features_at
 from i18n import t
 from layers.catalogue import LayerEntry, catalogue, features_of
 
@@ -26,6 +26,8 @@ class View:
     as_of: dt.date | None = None
     lang: str = "en"
     title: str | None = None  # None: the default title in the view's language
+    # Figures older than this before `as_of` are drawn faded.
+    stale_months: int = DEFAULT_STALE_MONTHS
 
     @property
     def heading(self) -> str:

@@ -22,8 +22,8 @@ from geo.checks import (
 from geo.errors import SchemaError
 from i18n import t
 
-__all__ = ["CONFIDENCE_LEVELS", "FEATURES_FILE", "SYMBOLS", "Count", "FeatureRecord", "Source",
-           "parse_feature"]
+__all__ = ["AS_OF_PRECISIONS", "CONFIDENCE_LEVELS", "FEATURES_FILE", "SYMBOLS", "Count",
+           "FeatureRecord", "Source", "parse_feature"]
 
 # The file every feature message names, relative to the data folder.
 FEATURES_FILE = "features.json"
@@ -34,6 +34,7 @@ _GEOMETRY_REF = re.compile(r"^(admin1|derived):[A-Za-z0-9_-]+$")
 # How a feature is drawn; the layer builder has one drawing rule per symbol.
 SYMBOLS = ("line", "deployment_line", "area", "approx_area", "arrow", "point",
            "proportional", "place", "label")
+AS_OF_PRECISIONS = ("day", "month", "year")
 # Worded in i18n/<lang>.json as confidence.<level>.
 CONFIDENCE_LEVELS = ("official", "media_anonymous", "media", "estimate", "reference")
 
@@ -115,6 +116,17 @@ class FeatureRecord:
     # over time) share a series, so a change in count can be told apart from
     # one feature ending and another appearing.
     series: str | None = None
+    # How precisely the source dates the figure: "2020 estimate" is a year.
+    as_of_precision: str = "day"
+
+    def as_of_text(self, lang: str = "en") -> str | None:
+        """The as-of date as a map label gives it: "Jan 2024", or "2020" for a year."""
+        if self.as_of is None:
+            return None
+        if self.as_of_precision == "year":
+            return str(self.as_of.year)
+        return t("date.month_year", lang, month=t(f"month.{self.as_of.month}", lang),
+                 year=self.as_of.year)
 
     def text(self, field: str, lang: str = "en") -> str | None:
         """A text field in `lang`: name, label, kind, actor, summary, geometry_note,
@@ -246,8 +258,17 @@ def parse_feature(raw: Any, index: int, source: str = FEATURES_FILE) -> FeatureR
         geometry_ref=geometry_ref,
         label_en=check_text(raw.get("label_en"), where, "label_en", required=False),
         label_ar=check_text(raw.get("label_ar"), where, "label_ar", required=False),
+        as_of_precision=_as_of_precision(raw, where),
         **_validity(raw, where),
     )
+
+
+def _as_of_precision(raw: dict[str, Any], where: str) -> str:
+    precision = raw.get("as_of_precision", "day")
+    if precision not in AS_OF_PRECISIONS:
+        raise SchemaError(f"{where}: field 'as_of_precision' must be one of {AS_OF_PRECISIONS}, "
+                          f"got {shown(precision)}")
+    return precision
 
 
 def _validity(raw: dict[str, Any], where: str) -> dict[str, Any]:

@@ -9,11 +9,15 @@ from dataclasses import dataclass
 from geo.features import PlacedFeature
 from geo.schema import FeatureRecord
 
-__all__ = ["FIRST_DATE", "Changes", "changes_between", "date_out_of_range", "features_at",
-           "valid_at"]
+__all__ = ["DEFAULT_STALE_MONTHS", "FIRST_DATE", "STALE_MONTHS_RANGE", "Changes",
+           "changes_between", "date_out_of_range", "features_at", "latest_report",
+           "months_before", "stale_at", "valid_at"]
 
 # The earliest date the map can show: the seed's oldest figure is the end of 2009.
 FIRST_DATE = dt.date(2009, 1, 1)
+# A figure older than this before the as-of date is drawn faded.
+DEFAULT_STALE_MONTHS = 12
+STALE_MONTHS_RANGE = (1, 240)
 
 
 def date_out_of_range(date: dt.date) -> bool:
@@ -24,6 +28,12 @@ def date_out_of_range(date: dt.date) -> bool:
     return not FIRST_DATE <= date <= dt.date.today()
 
 
+def latest_report(features: Iterable[PlacedFeature]) -> dt.date | None:
+    """The latest reporting date in the data: the honest default date of the map."""
+    dates = [p.record.reported_on for p in features if p.record.reported_on is not None]
+    return max(dates, default=None)
+
+
 def valid_at(record: FeatureRecord, date: dt.date) -> bool:
     """True if the map shows the feature on `date` (both ends of the interval included)."""
     if record.valid_from is not None and date < record.valid_from:
@@ -32,8 +42,42 @@ def valid_at(record: FeatureRecord, date: dt.date) -> bool:
 
 
 def features_at(features: Iterable[PlacedFeature], date: dt.date | None) -> list[PlacedFeature]:
-    """The features shown as of `date`; None means no date filter."""
-    return [p for p in features if date is None or valid_at(p.record, date)]
+    """The features shown as of `date` (None: at any date).
+
+    Within a series (one force in one country), a figure is shown only until a
+    newer one supersedes it: of the members valid at the date, the latest.
+    """
+    valid = [p for p in features if date is None or valid_at(p.record, date)]
+    latest: dict[str, PlacedFeature] = {}
+    for p in valid:
+        series = p.record.series
+        if series and (series not in latest or _as_of_key(p) > _as_of_key(latest[series])):
+            latest[series] = p
+    return [p for p in valid if not p.record.series or latest[p.record.series] is p]
+
+
+def _as_of_key(p: PlacedFeature) -> dt.date:
+    return p.record.as_of or dt.date.min
+
+
+def months_before(date: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months earlier (the month's last day if shorter)."""
+    index = date.year * 12 + date.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    next_month = dt.date(year + month // 12, month % 12 + 1, 1)
+    return dt.date(year, month, min(date.day, (next_month - dt.timedelta(days=1)).day))
+
+
+def stale_at(features: Iterable[PlacedFeature], date: dt.date | None,
+             months: int = DEFAULT_STALE_MONTHS) -> list[str]:
+    """Ids of the dated features whose figure is older than `months` before `date`:
+    still the latest word, but drawn faded, with its date."""
+    if date is None:
+        return []
+    cutoff = months_before(date, months)
+    return [p.record.id for p in features
+            if p.record.as_of is not None and p.record.as_of < cutoff]
 
 
 @dataclass(frozen=True)
@@ -46,8 +90,8 @@ class Changes:
 def changes_between(features: Iterable[PlacedFeature], since: dt.date,
                     until: dt.date) -> Changes:
     features = list(features)
-    before = {p.record.id: p.record for p in features if valid_at(p.record, since)}
-    after = {p.record.id: p.record for p in features if valid_at(p.record, until)}
+    before = {p.record.id: p.record for p in features_at(features, since)}
+    after = {p.record.id: p.record for p in features_at(features, until)}
 
     def by_series(records: dict[str, FeatureRecord]) -> dict[str, FeatureRecord]:
         return {r.series: r for r in records.values() if r.series}

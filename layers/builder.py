@@ -25,6 +25,7 @@ from layers.symbology import (
     APPROX_DASH,
     DEPLOYMENT_DASH,
     confidence_style,
+    figure_label,
     proportional_radius,
 )
 from layers.tooltip import feature_card_html
@@ -88,10 +89,9 @@ def _vector(placed: PlacedFeature, entry: LayerEntry, style: dict[str, object],
 
 
 def _label_html(placed: PlacedFeature, lang: str) -> str:
-    """The feature's label in `lang`, followed by its confidence mark."""
-    mark = confidence_style(placed.record.confidence).mark
-    return esc(placed.record.text("label", lang) or "") + (
-        f" <span class='confidence-mark'>{esc(mark)}</span>" if mark else "")
+    """The feature's dated label in `lang`, followed by its confidence mark."""
+    label, mark = figure_label(placed.record, lang)
+    return esc(label) + (f" <span class='confidence-mark'>{esc(mark)}</span>" if mark else "")
 
 
 def _text_label(location: tuple[float, float], text: str, classes: str,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from geo.schema import CONFIDENCE_LEVELS
+from geo.timeline import DEFAULT_STALE_MONTHS
 from i18n import direction, t
 from layers.catalogue import LayerEntry, features_of
 from layers.escape import escape_map_text as esc
@@ -18,6 +19,7 @@ from layers.symbology import (
     DEPLOYMENT_DASH,
     MIN_RADIUS_PX,
     PROPORTIONAL_REFERENCE,
+    STALE_OPACITY,
     confidence_style,
     proportional_radius,
 )
@@ -55,7 +57,7 @@ def _confidence_swatch(strength: float) -> str:
             "stroke-width='2'/></svg>")
 
 
-def _confidence_key(lang: str) -> str:
+def _confidence_key(lang: str, stale_months: int) -> str:
     rows = "".join(
         f"<li data-confidence='{level}'>{_confidence_swatch(confidence_style(level).strength)} "
         f"{confidence_html(level, lang)}</li>" for level in CONFIDENCE_LEVELS)
@@ -64,8 +66,14 @@ def _confidence_key(lang: str) -> str:
                    f"stroke='{CONFIDENCE_KEY_COLOR}' stroke-width='2' "
                    f"stroke-dasharray='{APPROX_DASH}'/>"
                    f"</svg> {esc(t('legend.approximate', lang))}</li>")
+    stale = (f"<li data-confidence='stale'><svg width='32' height='18' aria-hidden='true'>"
+             f"<rect x='3' y='3' width='26' height='12' fill='{CONFIDENCE_KEY_COLOR}' "
+             f"fill-opacity='{CONFIDENCE_KEY_FILL * STALE_OPACITY:.2f}' "
+             f"stroke='{CONFIDENCE_KEY_COLOR}' stroke-opacity='{STALE_OPACITY:.2f}' "
+             f"stroke-width='2'/></svg> "
+             f"{esc(t('legend.stale', lang, months=stale_months))}</li>")
     return (f"<div class='legend-confidence'><b>{esc(t('legend.confidence_title', lang))}</b>"
-            f"<ul>{rows}{approximate}</ul>"
+            f"<ul>{rows}{approximate}{stale}</ul>"
             f"<div class='note'>{esc(t('legend.confidence_note', lang))}</div></div>")
 
 
@@ -81,7 +89,8 @@ def _proportional_scale(color: str, lang: str) -> str:
     return f"<div class='scale'>{circles}<div class='note'>{esc(note)}</div></div>"
 
 
-def legend_html(entries: Iterable[LayerEntry], lang: str = "en") -> str:
+def legend_html(entries: Iterable[LayerEntry], lang: str = "en",
+                stale_months: int = DEFAULT_STALE_MONTHS) -> str:
     """Legend for the given layers in `lang`: each layer's title and the symbols it
     uses, then how confidence shows in the style."""
     blocks = []
@@ -95,5 +104,5 @@ def legend_html(entries: Iterable[LayerEntry], lang: str = "en") -> str:
     return (
         f"<div class='posture-legend' dir='{direction(lang)}' lang='{lang}'>"
         + ("".join(blocks) or f"<p>{esc(t('legend.none', lang))}</p>")
-        + _confidence_key(lang) + "</div>"
+        + _confidence_key(lang, stale_months) + "</div>"
     )

@@ -6,10 +6,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from geo.schema import FeatureRecord
+from i18n import t
+
 __all__ = ["APPROX_DASH", "CONFIDENCE_KEY_COLOR", "CONFIDENCE_KEY_FILL", "CONFIDENCE_STYLES",
            "DEPLOYMENT_DASH", "MIN_RADIUS_PX",
-           "PROPORTIONAL_MAX_PX", "PROPORTIONAL_REFERENCE", "ConfidenceStyle",
-           "confidence_style", "proportional_radius"]
+           "PROPORTIONAL_MAX_PX", "PROPORTIONAL_REFERENCE", "STALE_OPACITY", "ConfidenceStyle",
+           "confidence_style", "figure_label", "proportional_radius"]
 
 # Circle area is proportional to the count, against a fixed reference so that
 # the same count always has the same size, whatever else is shown.
@@ -46,6 +49,10 @@ CONFIDENCE_STYLES: dict[str, ConfidenceStyle] = {
 }
 
 
+# A figure older than the chosen age before the as-of date: drawn at this opacity,
+# on the live map (map_style.css, .posture-stale) and in print.
+STALE_OPACITY = 0.4
+
 # The legend's confidence swatches (map legend and print legend): one neutral
 # colour, filled at this opacity times each level's strength.
 CONFIDENCE_KEY_COLOR = "#2c3e50"
@@ -60,3 +67,13 @@ def proportional_radius(value: int) -> float:
     """Radius in pixels of the circle for a count (area proportional to count)."""
     radius = PROPORTIONAL_MAX_PX * math.sqrt(max(value, 0) / PROPORTIONAL_REFERENCE)
     return max(radius, MIN_RADIUS_PX)
+
+
+def figure_label(record: FeatureRecord, lang: str) -> tuple[str, str]:
+    """A feature's map label in `lang`, with the date its figure holds ("~2,500 US · Jan
+    2024"), and its confidence mark: the same text on the live map and in print."""
+    label = record.text("label", lang) or ""
+    date = record.as_of_text(lang)
+    if date:
+        label = t("label.dated", lang, label=label, date=date)
+    return label, confidence_style(record.confidence).mark

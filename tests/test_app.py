@@ -103,9 +103,9 @@ def test_export_panel_previews_and_serves_a_png(app):
     assert not app.exception
     assert len(images(app)) == 1  # the preview, before download
     label = download_label(app)
-    # The snapshot carries the as-of date, today by default.
-    today = dt.date.today().isoformat()
-    assert f"posture_7-layers_35.5-31.5-46.0-38.0_{today}.png" in label
+    # The snapshot carries the as-of date: by default the latest report in the data,
+    # Part 2's Monday 2024-12-02 (FACTS.md).
+    assert "posture_7-layers_35.5-31.5-46.0-38.0_2024-12-02.png" in label
 
 
 def test_export_panel_serves_data_without_preview(app):
@@ -165,7 +165,8 @@ def test_a_link_sets_the_date_and_a_bad_one_falls_back_with_a_notice():
         at.query_params["as_of"] = bad
         at.run()
         assert not at.exception
-        assert at.slider(key="as_of").value == dt.date.today()
+        # The default: the latest report in the data (FACTS.md, Part 2, 2024-12-02).
+        assert at.slider(key="as_of").value == dt.date(2024, 12, 2)
         assert any("Ignored as_of=" in t.value for t in at.toast), bad
 
 
@@ -428,3 +429,32 @@ def test_the_map_keeps_one_key_whatever_the_layers(app):
     app.toggle(key="layer:border").set_value(False).run()
     app.toggle(key="layer:albukamal").set_value(False).run()
     assert map_component(app).proto.id == before
+
+
+def test_the_default_date_is_the_latest_report_and_the_page_says_so(app):
+    assert app.slider(key="as_of").value == dt.date(2024, 12, 2)
+    captions = [c.value for c in app.sidebar.caption]
+    assert "Showing the posture as of 2024-12-02, the latest report in the data." in captions
+    app.button(key=f"as_of:{dt.date.today()}").click().run()
+    assert app.slider(key="as_of").value == dt.date.today()
+    captions = [c.value for c in app.sidebar.caption]
+    assert (f"Showing the posture as of today, {dt.date.today()}; the latest report in the "
+            "data is of 2024-12-02.") in captions
+
+
+def test_old_figures_are_marked_stale_on_the_map(app):
+    # On 2 December 2024 only the 2020 estimate of Iraq's forces (F4) is over a year old.
+    assert highlighted(map_args(app), "posture-stale") == ["iraq-armed-forces"]
+    app.number_input(key="stale_months").set_value(6).run()
+    assert sorted(highlighted(map_args(app), "posture-stale")) == [
+        "iraq-armed-forces", "us-troops-iraq", "us-troops-syria"]
+    assert app.query_params["fade"] == "6"
+
+
+def test_a_bad_fade_in_a_link_falls_back_with_a_notice():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["fade"] = "-3"
+    at.run()
+    assert not at.exception
+    assert at.number_input(key="stale_months").value == 12
+    assert any("Ignored fade=" in n.value and "from 1 to 240" in n.value for n in at.toast)

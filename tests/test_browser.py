@@ -23,12 +23,14 @@ from tests.browser_helpers import (
 pytestmark = pytest.mark.browser
 
 DEFAULT_LAYERS = [e for e in catalogue() if e.default_on]
+LATEST_REPORT = datetime.date(2024, 12, 2)
 
 
 def ids_of(entries) -> set[str]:
-    """The features the app draws for these layers as of today, its default date."""
+    """The features the app draws for these layers at its default date, the latest report
+    (FACTS.md: Part 2, Monday 2024-12-02)."""
     return {p.record.id for e in entries
-            for p in features_at(features_of(e), datetime.date.today())}
+            for p in features_at(features_of(e), LATEST_REPORT)}
 
 
 @pytest.fixture

@@ -49,7 +49,8 @@ def test_hostile_text_renders_as_text_and_no_script_runs(page, hostile_server, o
 
     label = frame.locator(".feature-aleppo-taken.posture-label")
     # The name, as text, then the confidence mark (Aleppo: reported by media).
-    assert label.inner_text() == f"{NAME} {confidence_style('media').mark}"
+    # The hostile name, shown as text, then the figure's date (FACTS B9: December 2024).
+    assert label.inner_text() == f"{NAME} · Dec 2024 {confidence_style('media').mark}"
     assert frame.locator(".feature-aleppo-taken img").count() == 0
 
     frame.locator("path.feature-aleppo-taken").hover()

@@ -79,6 +79,9 @@ def test_pdf_holds_title_date_and_every_source_in_view(tmp_path):
     assert "2024-12-02" in flat
     for source in SOURCES_2024_12_02:
         assert source in flat, source
+    # FACTS F3's coalition figures are superseded in their series by F1's US figure of
+    # January 2024: neither they nor their source (SIPRI) are on the December map.
+    assert "SIPRI" not in flat
 
 
 # Whom FACTS.md credits for each figure on the default map of 2 December 2024, with the
@@ -94,7 +97,6 @@ SOURCES_2024_12_02 = [
     "Reuters; Syrian sources, via Alhurra",  # B9
     "two Syrian army sources, via Reuters",  # B10
     "the report, via AFP",  # F1, F2
-    "SIPRI, via Alhurra",  # F3
     "IISS, via the World Bank",  # F4
     "Natural Earth 1:10m admin-1",  # the basemap
 ]

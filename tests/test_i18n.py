@@ -63,7 +63,8 @@ def test_every_key_the_code_uses_exists():
 def test_every_key_family_the_code_builds_exists():
     families = {prefix for path in _code_files()
                 for prefix in FAMILY_KEY.findall(path.read_text(encoding="utf-8"))}
-    members = {"confidence": CONFIDENCE_LEVELS, "legend.symbol": SYMBOLS, "basemap": BASEMAPS}
+    members = {"confidence": CONFIDENCE_LEVELS, "legend.symbol": SYMBOLS, "basemap": BASEMAPS,
+               "month": range(1, 13)}
     assert families <= set(members), f"a key family with no test: {families - set(members)}"
     for prefix in families:
         for name in members[prefix]:

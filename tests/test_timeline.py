@@ -10,7 +10,14 @@ import pytest
 from geo.errors import SchemaError
 from geo.features import placed_features
 from geo.schema import parse_feature
-from geo.timeline import changes_between, features_at, valid_at
+from geo.timeline import (
+    changes_between,
+    features_at,
+    latest_report,
+    months_before,
+    stale_at,
+    valid_at,
+)
 from tests.conftest import DATA_DIR, load_json
 
 D = dt.date
@@ -49,8 +56,63 @@ def test_december_2024_has_both():
     assert {"alqaim-jordan-armour", "pmf-crossing-into-syria", "aleppo-taken"} <= at_dec
 
 
-def test_no_date_means_everything():
-    assert len(features_at(placed_features(), None)) == len(placed_features())
+def test_no_date_means_every_feature_but_only_the_latest_of_a_series():
+    # The coalition's 131,000 (end 2009) and 0 (end 2011) are superseded by the US
+    # figure of January 2024 in the series of US-led forces in Iraq (FACTS F1, F3).
+    assert ids_at(None) == {p.record.id for p in placed_features()} - {
+        "coalition-iraq-2009", "coalition-iraq-2011"}
+
+
+@pytest.mark.parametrize(("date", "shown"), [
+    (D(2010, 6, 1), "coalition-iraq-2009"),  # 131,000 at the end of 2009
+    (D(2012, 6, 1), "coalition-iraq-2011"),  # 0 at the end of 2011
+    (D(2024, 1, 24), "coalition-iraq-2011"),  # still the latest word the day before
+    (D(2024, 1, 25), "us-troops-iraq"),  # ~2,500 from the report of 25 January 2024
+    (D(2026, 11, 30), "us-troops-iraq"),
+])
+def test_us_led_forces_in_iraq_are_one_series(date, shown):
+    in_series = {"coalition-iraq-2009", "coalition-iraq-2011", "us-troops-iraq"}
+    assert ids_at(date) & in_series == {shown}
+
+
+def test_the_count_change_from_zero_to_2500_is_a_change_of_the_series():
+    changes = changes_between(placed_features(), D(2012, 6, 1), JAN)
+    assert changes.changed == ("us-led-forces-iraq",)
+    assert "us-troops-iraq" not in changes.appeared
+    assert "coalition-iraq-2011" not in changes.ended
+
+
+@pytest.mark.parametrize(("date", "months", "stale"), [
+    # On 2 December 2024, only the 2020 estimate (F4) is over a year old.
+    (DEC, 12, {"iraq-armed-forces"}),
+    # Six months back from 2 December is 2 June: January's US figures are older.
+    (DEC, 6, {"iraq-armed-forces", "us-troops-iraq", "us-troops-syria"}),
+    # On 25 January 2024 the US figures are new.
+    (JAN, 12, {"iraq-armed-forces"}),
+    # Two years on, every dated claim of the report is old.
+    (D(2026, 11, 30), 12, {"iraq-armed-forces", "us-troops-iraq", "us-troops-syria",
+                           "alqaim-jordan-armour", "nineveh-nw-reinforcement",
+                           "pmf-crossing-into-syria", "aleppo-taken", "idlib-taken",
+                           "hama-front", "iraq-syria-border"}),
+])
+def test_old_figures_are_stale(date, months, stale):
+    assert set(stale_at(features_at(placed_features(), date), date, months)) == stale
+
+
+@pytest.mark.parametrize(("date", "months", "before"), [
+    (D(2024, 12, 2), 12, D(2023, 12, 2)),
+    (D(2024, 3, 31), 1, D(2024, 2, 29)),  # a leap year's February
+    (D(2023, 3, 31), 1, D(2023, 2, 28)),
+    (D(2024, 1, 15), 1, D(2023, 12, 15)),  # across a year
+    (D(2024, 12, 31), 24, D(2022, 12, 31)),
+])
+def test_months_before(date, months, before):
+    assert months_before(date, months) == before
+
+
+def test_the_default_date_is_the_latest_report():
+    # FACTS.md: Part 2 was reported on Monday 2024-12-02.
+    assert latest_report(placed_features()) == DEC
 
 
 def test_changes_from_january_to_december_2024():
@@ -64,7 +126,7 @@ def test_changes_from_january_to_december_2024():
 
 def test_a_new_count_in_a_series_is_a_change_not_an_appearance():
     changes = changes_between(placed_features(), D(2010, 6, 1), D(2012, 6, 1))
-    assert changes.changed == ("coalition-iraq",)
+    assert changes.changed == ("us-led-forces-iraq",)
     assert changes.appeared == ()
     assert changes.ended == ()
 

@@ -7,7 +7,14 @@ import datetime as dt
 import streamlit as st
 
 from geo.features import placed_features
-from geo.timeline import FIRST_DATE, changes_between, valid_at
+from geo.timeline import (
+    DEFAULT_STALE_MONTHS,
+    FIRST_DATE,
+    STALE_MONTHS_RANGE,
+    changes_between,
+    features_at,
+    latest_report,
+)
 from i18n import t
 from ui.link import date_from_url
 from ui.text import plain
@@ -20,20 +27,53 @@ QUICK_DATES = {"dates.quick_part1": dt.date(2024, 1, 25),
 _FIRST_REPORT = QUICK_DATES["dates.quick_part1"]
 
 
-def as_of_picker(lang: str) -> dt.date:
-    """A slider from 2009 to today, with the seed's two reporting dates."""
-    today = dt.date.today()
+def _latest_report() -> dt.date:
+    return latest_report(placed_features()) or dt.date.today()
+
+
+def as_of_picker(lang: str) -> tuple[dt.date, int]:
+    """The map's date and how old a figure may be before it is drawn faded.
+
+    The default date is the latest report in the data, not today: a map dated
+    today would present two-year-old figures as current. Today is one click away.
+    """
+    today, latest = dt.date.today(), _latest_report()
     if "as_of" not in st.session_state:  # first run: a shared link may carry the date
-        st.session_state["as_of"] = date_from_url("as_of", today, lang)
+        st.session_state["as_of"] = date_from_url("as_of", latest, lang)
     st.sidebar.header(t("dates.header", lang))
     # One per row: side by side, the labels (with their dates) were cut short.
-    for label, date in QUICK_DATES.items():
+    for label, date in (*QUICK_DATES.items(), ("dates.today", today)):
         st.sidebar.button(t(label, lang, date=date), key=f"as_of:{date}", width="stretch",
                           on_click=st.session_state.__setitem__, args=("as_of", date))
     as_of = st.sidebar.slider(t("dates.slider", lang), min_value=FIRST_DATE, max_value=today,
                               key="as_of", format="YYYY-MM-DD", label_visibility="collapsed")
     st.query_params["as_of"] = as_of.isoformat()  # copying the URL reproduces the view
-    return as_of
+    which = ("dates.is_latest" if as_of == latest else
+             "dates.is_today" if as_of == today else "dates.is_chosen")
+    st.sidebar.caption(t(which, lang, date=as_of, latest=latest))
+    return as_of, _stale_months_picker(lang)
+
+
+def _stale_months_picker(lang: str) -> int:
+    low, high = STALE_MONTHS_RANGE
+    if "stale_months" not in st.session_state:
+        st.session_state["stale_months"] = _stale_months_from_url(lang)
+    months = st.sidebar.number_input(t("dates.stale_months", lang), min_value=low,
+                                     max_value=high, step=1, key="stale_months")
+    st.query_params["fade"] = str(months)
+    return int(months)
+
+
+def _stale_months_from_url(lang: str) -> int:
+    raw = st.query_params.get("fade")
+    if raw is None:
+        return DEFAULT_STALE_MONTHS
+    low, high = STALE_MONTHS_RANGE
+    if raw.isdigit() and low <= int(raw) <= high:
+        return int(raw)
+    st.toast(t("link.bad_fade", lang, value=plain(raw[:20]), low=low, high=high,
+               default=DEFAULT_STALE_MONTHS))
+    return DEFAULT_STALE_MONTHS
 
 
 def changes_since(as_of: dt.date, lang: str) -> tuple[str, ...]:
@@ -59,8 +99,7 @@ def changes_since(as_of: dt.date, lang: str) -> tuple[str, ...]:
         return ()
     features = placed_features()
     names = {p.record.id: plain(p.record.text("name", lang) or "") for p in features}
-    series = {p.record.series: p for p in features if p.record.series and
-              valid_at(p.record, as_of)}
+    series = {p.record.series: p for p in features_at(features, as_of) if p.record.series}
     changes = changes_between(features, since, as_of)
     nothing = t("changes.nothing", lang)
     separator = t("list.comma", lang)
