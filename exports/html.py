@@ -20,6 +20,7 @@ from layers.basemap import MAP_CSS, NoImageDefaultIcon
 from layers.bundle import bundle_source
 from layers.catalogue import catalogue, shown_at
 from layers.escape import escape_map_text as esc
+from layers.labels import LabelPlacement
 from layers.legend import legend_html
 from layers.prerender import BundledScript
 from layers.toggle_sync import HighlightFeatures
@@ -58,6 +59,7 @@ def build_html(view: View) -> str:
     header.add_child(folium.Element(_inline_script(bundle_source(entries, view.lang))))
     header.add_child(folium.Element(f"<title>{esc(view.heading)}</title>"))
     NoImageDefaultIcon().add_to(m)
+    LabelPlacement(view.lang).add_to(m)
     BundledScript("basemaps", "vector").add_to(m)
     shown_ids = shown_at(entries, view.as_of)
     for entry in sorted(entries, key=lambda e: e.z_order):

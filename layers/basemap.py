@@ -18,6 +18,7 @@ from geo.checks import MAX_ZOOM, MIN_ZOOM
 from i18n import t
 from layers.assets import local_css, local_js
 from layers.basemap_vector import OUTLINE_ONLY_CSS
+from layers.labels import LabelPlacement
 from layers.prerender import BundledScript
 
 __all__ = ["BASEMAPS", "DEFAULT_BASEMAP", "DEFAULT_CENTER", "DEFAULT_ZOOM", "MAP_CSS", "Basemap",
@@ -102,6 +103,7 @@ def build_base_map(bundle_url: str, basemap_id: str = DEFAULT_BASEMAP,
     m.get_root().header.add_child(folium.Element(f"<style>{MAP_CSS}</style>"))
     NoImageDefaultIcon().add_to(m)
     ZoomButtonTitles(lang).add_to(m)
+    LabelPlacement(lang).add_to(m)
     if basemap.online:
         folium.TileLayer(basemap.tiles_url, attr=basemap.attribution, name=basemap.title,
                          control=False).add_to(m)

@@ -98,7 +98,9 @@ def _text_label(location: tuple[float, float], text: str, classes: str,
                 extra_class: str = "", dx: int = 8, dy: int = 8) -> folium.Marker:
     return folium.Marker(
         location,
-        icon=folium.DivIcon(html=f"<span>{text}</span>", icon_size=(240, 18),
+        # dir=auto: an Arabic label that starts with a figure ("495 ألف عراقي") still
+        # reads right to left, with the figure at its right.
+        icon=folium.DivIcon(html=f"<span dir='auto'>{text}</span>", icon_size=(240, 18),
                             icon_anchor=(-dx, dy), class_name=f"{classes} posture-label "
                                                               f"{extra_class}".strip()),
         interactive=False,
@@ -158,8 +160,9 @@ def _draw_point(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup, lan
     dash = APPROX_DASH if p.record.geometry_approximate else None
     _circle(p, e, 8, {"color": "#ffffff", "weight": 2, "fill_color": e.color,
                       "fill_opacity": 0.95, "dash_array": dash}, lang).add_to(group)
-    _text_label(_latlon(p), _label_html(p, lang), element_classes(e, p.record.id)
-                ).add_to(group)
+    # Clear of the 8 px circle and its 2 px ring, so the label never covers the point.
+    _text_label(_latlon(p), _label_html(p, lang), element_classes(e, p.record.id),
+                dx=12).add_to(group)
 
 
 def _draw_place(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup, lang: str) -> None:
