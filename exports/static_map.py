@@ -17,11 +17,13 @@ from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
 from exports.furniture import MAP_AXES, add_furniture
+from exports.label_layout import mark_label, place_labels
 from exports.paper import pixel_size
 from exports.view import View, features_in_view
 from geo.basemap import countries, governorates
 from geo.features import PlacedFeature
 from geo.timeline import stale_at
+from i18n import direction
 from layers.basemap_vector import FOCUS_COUNTRIES
 from layers.catalogue import LayerEntry, layer
 from layers.symbology import (
@@ -79,9 +81,11 @@ def _draw_basemap(ax: Axes, view_bbox: tuple[float, float, float, float], lang: 
         point = row.geometry.intersection(view).representative_point() \
             if row.geometry.intersects(view) else None
         if point is not None and not point.is_empty:
-            ax.text(point.x, point.y, getattr(row, name).upper() if lang == "en" else
-                    getattr(row, name), fontsize=8, color="#6b6258", ha="center",
-                    va="center", zorder=2, clip_on=True)
+            mark_label(ax.annotate(getattr(row, name).upper() if lang == "en"
+                                   else getattr(row, name), (point.x, point.y),
+                                   xytext=(0, 0), textcoords="offset points", fontsize=8,
+                                   color="#6b6258", ha="center", va="center", zorder=2,
+                                   clip_on=True), 3)
     for geometry in governorates().geometry:
         _plot_geometry(ax, geometry.boundary, color="#b3a996", linewidth=0.4, zorder=2)
 
@@ -93,13 +97,14 @@ def label_text(p: PlacedFeature, lang: str) -> str:
 
 
 def _label(ax: Axes, p: PlacedFeature, lang: str, dx: float = 6, dy: float = 0,
-           **style: object) -> None:
-    text = label_text(p, lang)
+           priority: int = 0, **style: object) -> None:
+    text = label_text(p, lang) if priority == 0 else p.record.text("name", lang) or ""
     point = p.geometry if p.geometry.geom_type == "Point" else p.geometry.representative_point()
-    ax.annotate(text, (point.x, point.y), xytext=(dx, dy), textcoords="offset points",
-                fontsize=style.pop("fontsize", 7), zorder=9, clip_on=True,
-                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.6},
-                **style)
+    mark_label(ax.annotate(
+        text, (point.x, point.y), xytext=(dx, dy), textcoords="offset points",
+        fontsize=style.pop("fontsize", 7), zorder=9, clip_on=True, va="center",
+        bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.6},
+        **style), priority)
 
 
 def _strength(p: PlacedFeature, stale: bool) -> float:
@@ -121,9 +126,9 @@ def _draw_feature(ax: Axes, p: PlacedFeature, entry: LayerEntry, lang: str,
                        alpha=0.85 * strength, linestyle=_dashes("14 8"),
                        solid_capstyle="butt", zorder=z)
         anchor = geometry.interpolate(0.3, normalized=True)
-        ax.annotate(label_text(p, lang), (anchor.x, anchor.y), xytext=(10, -4),
-                    textcoords="offset points", fontsize=7, fontweight="bold", zorder=9,
-                    color=text_color)
+        mark_label(ax.annotate(label_text(p, lang), (anchor.x, anchor.y), xytext=(10, -4),
+                               textcoords="offset points", fontsize=7, fontweight="bold",
+                               zorder=9, color=text_color, va="center"), 0)
     elif symbol in ("area", "approx_area"):
         approx = symbol == "approx_area"
         _plot_geometry(ax, geometry, facecolor=color,
@@ -149,13 +154,14 @@ def _draw_feature(ax: Axes, p: PlacedFeature, entry: LayerEntry, lang: str,
     elif symbol == "place":
         ax.scatter([p.geometry.x], [p.geometry.y], s=(4 * PX_TO_PT * 2) ** 2, color="white",
                    edgecolors=color, linewidths=1, zorder=z + 1)
-        _label(ax, p, lang, dx=5)
+        _label(ax, p, lang, dx=5, priority=1)
     elif symbol == "label":
-        ax.annotate(p.record.text("name", lang),
-                    (p.geometry.x, p.geometry.y), fontsize=6, color="#6f6f6f",
-                    # DejaVu's oblique faces have no Arabic glyphs; Arabic is not slanted.
-                    style="normal" if lang == "ar" else "italic",
-                    ha="center", va="center", zorder=2.5, clip_on=True)
+        mark_label(ax.annotate(p.record.text("name", lang),
+                               (p.geometry.x, p.geometry.y), xytext=(0, 0),
+                               textcoords="offset points", fontsize=6, color="#6f6f6f",
+                               # DejaVu's oblique faces have no Arabic glyphs.
+                               style="normal" if lang == "ar" else "italic",
+                               ha="center", va="center", zorder=2.5, clip_on=True), 2)
 
 
 def _draw_proportional(ax: Axes, features: list[PlacedFeature], lang: str,
@@ -176,9 +182,10 @@ def _draw_proportional(ax: Axes, features: list[PlacedFeature], lang: str,
                        facecolors=(color if value else "none"), edgecolors=color,
                        alpha=(0.35 if value else 1.0) * strength,
                        linestyle="-" if value else ":")
-            ax.annotate(label_text(p, lang), (x, y), xytext=(largest + 4, 8 - 9 * index),
-                        textcoords="offset points", fontsize=6.5, fontweight="bold", zorder=9,
-                        color=STALE_TEXT if faded else "black")
+            mark_label(ax.annotate(
+                label_text(p, lang), (x, y), xytext=(largest + 4, 8 - 9 * index),
+                textcoords="offset points", fontsize=6.5, fontweight="bold", zorder=9,
+                va="center", color=STALE_TEXT if faded else "black"), 0)
 
 
 def draw_static(view: View, paper: str, dpi: int) -> StaticMap:
@@ -205,6 +212,7 @@ def draw_static(view: View, paper: str, dpi: int) -> StaticMap:
     _draw_proportional(ax, [p for p in features if p.record.symbol == "proportional"],
                        view.lang, stale)
     add_furniture(figure, ax, view, features)
+    place_labels(ax, rtl=direction(view.lang) == "rtl")
     return StaticMap(figure, ax, view, features)
 
 

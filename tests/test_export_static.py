@@ -57,7 +57,9 @@ def test_a4_sizes_are_the_paper_at_that_dpi():
 
 
 def test_png_shows_the_border_and_hiding_it_removes_its_colour(tmp_path):
-    lonlat = border_point_at(36.0)
+    # 35.5 N: north of the Al-Qaim sector and south of Nineveh's label, which since label
+    # placement may cross the border further north: only the border line is drawn here.
+    lonlat = border_point_at(35.5)
     shown = write_static(View(layer_ids=ALL_DEFAULT), "png", tmp_path / "shown.png", dpi=120)
     without = tuple(i for i in ALL_DEFAULT if i != "border")
     write_static(View(layer_ids=without), "png", tmp_path / "hidden.png", dpi=120)
@@ -157,3 +159,48 @@ def test_scale_bar_is_true_at_the_map_latitude(bbox):
     (x0, x1), (lat, _) = bars[0].get_xdata(), bars[0].get_ydata()
     label = next(t.get_text() for t in static.ax.texts if t.get_text().endswith(" km"))
     assert distance_km(x0, lat, x1, lat) == pytest.approx(float(label.split()[0]), rel=0.01)
+
+
+def visible_label_boxes(static) -> list[tuple[str, object]]:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(static.figure).get_renderer()
+    return [(t.get_text(), t.get_window_extent(renderer)) for t in static.ax.texts
+            if t.get_visible() and (t.get_gid() or "").startswith("posture-label-")]
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize("bbox", [(35.5, 31.5, 46.0, 38.0),  # the default view
+                                  (40.3, 33.9, 41.8, 34.9),  # Al-Qaim, zoomed in
+                                  (36.0, 35.0, 38.5, 36.8)])  # Aleppo to Hama
+def test_printed_labels_never_overlap_and_stay_in_the_frame(lang, bbox):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from exports.label_layout import point_boxes
+
+    static = draw_static(View(bbox=bbox, lang=lang, as_of=dt.date(2024, 12, 2)),
+                         "a4-landscape", 150)
+    renderer = FigureCanvasAgg(static.figure).get_renderer()
+    frame = static.ax.get_window_extent(renderer)
+    labels = visible_label_boxes(static)
+    assert labels, "no label was drawn"
+    for index, (text, box) in enumerate(labels):
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1, f"{text!r} leaves the frame"
+        assert frame.y0 <= box.y0 and box.y1 <= frame.y1, f"{text!r} leaves the frame"
+        for other, other_box in labels[index + 1:]:
+            assert not box.overlaps(other_box), (text, other)
+        for point in point_boxes(static.ax):
+            assert not box.overlaps(point), f"{text!r} covers a point symbol"
+
+
+def test_printed_figures_carry_their_dates(tmp_path):
+    out = tmp_path / "map.svg"
+    write_static(View(layer_ids=("force-levels",), as_of=dt.date(2024, 12, 2)), "svg", out)
+    flat = re.sub(r"\s+", " ", " ".join(ET.parse(out).getroot().itertext()))
+    # FACTS F1, F2 (January 2024) and F4 (a 2020 estimate).
+    assert "~2,500 US · Jan 2024" in flat
+    assert "~900 US · Jan 2024" in flat
+    assert "495,000 Iraqi · 2020" in flat
+    # Superseded in their series by F1: not on the December 2024 map.
+    assert "131,000 coalition" not in flat
+    assert "0 coalition" not in flat

@@ -1,0 +1,128 @@
+"""Label placement in static snapshots: the live map's rules (layers/label_placement.js)
+on matplotlib's own text extents.
+
+Each label carries a priority (posture and counts 0, places 1, governorates 2,
+countries 3). In that order each takes the first free candidate slot: its
+authored offset, the mirror image across its anchor, then shifted up or down;
+a posture label moved far gets a leader line. A slot must lie inside the map
+frame and clear of every earlier label, every point symbol and the map's own
+furniture (scale bar, north arrow). A label with no free slot is left out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+from matplotlib.axes import Axes
+from matplotlib.backend_bases import RendererBase
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PathCollection
+from matplotlib.patches import FancyArrow
+from matplotlib.text import Annotation, Text
+from matplotlib.transforms import Bbox
+
+__all__ = ["LABEL_GID", "mark_label", "place_labels", "point_boxes"]
+
+LABEL_GID = "posture-label-"
+# Scatter markers up to this radius (points) are point symbols to keep clear;
+# larger ones are proportional circles that labels may cross.
+POINT_RADIUS_PT = 8.0
+
+
+def mark_label(text: Text, priority: int) -> Text:
+    """Register a drawn label for placement."""
+    text.set_gid(f"{LABEL_GID}{priority}")
+    return text
+
+
+def _priority(text: Text) -> int | None:
+    gid = text.get_gid() or ""
+    return int(gid[len(LABEL_GID):]) if gid.startswith(LABEL_GID) else None
+
+
+def point_boxes(ax: Axes) -> list[Bbox]:
+    """Display boxes of the small scatter markers: places, events and small counts."""
+    boxes = []
+    scale = ax.figure.dpi / 72
+    for collection in ax.collections:
+        if not isinstance(collection, PathCollection):
+            continue
+        sizes = collection.get_sizes()
+        for index, (x, y) in enumerate(ax.transData.transform(collection.get_offsets())):
+            radius = math.sqrt(sizes[index % len(sizes)]) / 2
+            if radius <= POINT_RADIUS_PT:
+                r = (radius + collection.get_linewidths()[0] / 2) * scale
+                boxes.append(Bbox.from_extents(x - r, y - r, x + r, y + r))
+    return boxes
+
+
+def _furniture_boxes(ax: Axes, renderer: RendererBase) -> list[Bbox]:
+    boxes = [t.get_window_extent(renderer) for t in ax.texts
+             if _priority(t) is None and t.get_visible() and t.get_text()]
+    boxes += [p.get_window_extent(renderer) for p in ax.patches if isinstance(p, FancyArrow)]
+    return boxes
+
+
+def _candidates(text: Text, priority: int, rtl: bool
+                ) -> Iterator[tuple[tuple[float, float], str, bool]]:
+    """(offset in points, horizontal alignment, needs a leader line)."""
+    if not isinstance(text, Annotation) or text.anncoords != "offset points":
+        yield (0.0, 0.0), text.get_ha(), False  # fixed text: keep it or leave it out
+        return
+    dx, dy = text.xyann
+    ha = text.get_ha()
+    step = text.get_fontsize() * 1.35
+    if ha == "center":  # a name over an area: nudged up or down, never beside
+        for shift in (0, step / 2, -step / 2, step, -step, 2 * step, -2 * step):
+            yield (dx, dy + shift), ha, False
+        return
+    mirrored = {"left": "right", "right": "left"}[ha]
+    sides = [((-dx, mirrored)), ((dx, ha))] if rtl else [((dx, ha)), ((-dx, mirrored))]
+    near = (0, step, -step)
+    far = (2 * step, -2 * step, 3 * step, -3 * step, 4 * step, -4 * step) if priority == 0 \
+        else ()
+    for index, shift in enumerate(near + far):
+        for x, alignment in sides:
+            yield (x, dy + shift), alignment, index >= len(near)
+
+
+def _inside(frame: Bbox, box: Bbox) -> bool:
+    return (box.x0 >= frame.x0 and box.y0 >= frame.y0 and box.x1 <= frame.x1
+            and box.y1 <= frame.y1)
+
+
+def _leader(ax: Axes, text: Annotation, box: Bbox) -> None:
+    anchor = ax.transData.transform(text.xy)
+    end_x = box.x1 if box.x1 < anchor[0] else box.x0
+    end = ax.transData.inverted().transform((end_x, (box.y0 + box.y1) / 2))
+    ax.plot([text.xy[0], end[0]], [text.xy[1], end[1]], color="#444444", linewidth=0.5,
+            zorder=8.5, gid="label-leader")
+
+
+def place_labels(ax: Axes, rtl: bool = False) -> None:
+    """Move every registered label to a free slot inside the frame, or leave it out."""
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()
+    ax.apply_aspect()
+    frame = ax.get_window_extent(renderer)
+    taken = point_boxes(ax) + _furniture_boxes(ax, renderer)
+    labels = sorted(((priority, order, text) for order, text in enumerate(ax.texts)
+                     if (priority := _priority(text)) is not None),
+                    key=lambda item: item[:2])
+    for priority, _, text in labels:
+        original = (getattr(text, "xyann", None), text.get_ha())
+        for offset, alignment, leader in _candidates(text, priority, rtl):
+            if isinstance(text, Annotation) and text.anncoords == "offset points":
+                text.xyann = offset
+            text.set_ha(alignment)
+            box = text.get_window_extent(renderer)
+            if _inside(frame, box) and not any(box.overlaps(b) for b in taken):
+                taken.append(box)
+                if leader:
+                    _leader(ax, text, box)  # type: ignore[arg-type]
+                break
+        else:
+            if original[0] is not None:
+                text.xyann = original[0]
+            text.set_ha(original[1])
+            text.set_visible(False)
