@@ -4,7 +4,8 @@ Prints, for app.py and for a naive baseline (bench/naive_app.py) in the same run
 cold start (server launch to map drawn), toggle latency (median and p95 over
 N toggles, from the click event to the map's DOM changing, and to the map
 receiving the server's rerun), and the map payload (websocket bytes of the first page load,
-and the static files the page fetched from /app/static/).
+and the static files the page fetched from /app/static/). For the app alone, the time
+label placement takes per view, in the browser and in print.
 
     make bench            # or: .venv/bin/python bench/bench_dashboard.py --toggles 20
 """
@@ -147,6 +148,57 @@ def measure(script: str, toggles: int, browser, optimistic: bool,
     }
 
 
+# Views the label placement is timed on: the default and zooms 6-11 around three places
+# (FACTS.md's places table), as in tests/test_browser.py.
+LABEL_VIEWS = [(34.6, 40.6, 6)] + [(lat, lon, zoom) for lat, lon in
+                                   ((34.369, 41.094), (36.34, 43.13), (36.20, 37.16))
+                                   for zoom in range(6, 12)]
+
+
+def label_placement_ms(browser) -> dict[str, object]:
+    """Milliseconds the browser spends placing the map's labels, per view and language."""
+    times: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        server = start_app(Path(tmp))
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        try:
+            for lang in ("en", "ar"):
+                page.goto(f"{server.url}/?lang={lang}")
+                page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
+                frame = page.frame_locator(MAP_IFRAME)
+                frame.locator("path.leaflet-interactive").first.wait_for(state="attached")
+                handle = page.locator(MAP_IFRAME).element_handle().content_frame()
+                handle.wait_for_function("() => window.postureLabelRuns > 0")
+                for lat, lon, zoom in LABEL_VIEWS:
+                    runs = handle.evaluate("() => window.postureLabelRuns")
+                    handle.evaluate(f"() => map_div.setView([{lat}, {lon}], {zoom},"
+                                    " {animate: false})")
+                    handle.wait_for_function(f"() => window.postureLabelRuns > {runs}")
+                    times.append(handle.evaluate("() => window.postureLabelMs"))
+        finally:
+            stop_app(server)
+            page.close()
+    return {"views": len(times), "median_ms": round(statistics.median(times), 2),
+            "p95_ms": round(percentile(times, 0.95), 2), "max_ms": round(max(times), 2)}
+
+
+def print_placement_ms() -> dict[str, object]:
+    """Milliseconds matplotlib's label placement takes on the default printed view."""
+    from exports.label_layout import place_labels
+    from exports.static_map import draw_static
+    from exports.view import View
+
+    times = []
+    for lang in ("en", "ar"):
+        static = draw_static(View(lang=lang), "a4-landscape", 150)
+        for _ in range(5):
+            started = time.perf_counter()
+            place_labels(static.ax, rtl=lang == "ar")
+            times.append((time.perf_counter() - started) * 1000)
+    return {"runs": len(times), "median_ms": round(statistics.median(times), 2),
+            "max_ms": round(max(times), 2)}
+
+
 def serve_static_beside(script: str) -> None:
     # Streamlit serves ./static next to the main script; the baseline lives in
     # bench/, so it gets a link to the same folder.
@@ -170,6 +222,8 @@ def main() -> None:
                               cold_starts=args.cold_starts),
             "naive baseline": measure("bench/naive_app.py", args.toggles, browser,
                                       optimistic=False, cold_starts=args.cold_starts),
+            "label placement, live map": label_placement_ms(browser),
+            "label placement, print": print_placement_ms(),
         }
         browser.close()
     print(json.dumps(results, indent=2))
@@ -181,6 +235,10 @@ def main() -> None:
           f"{naive['cold_start_median_s']:.2f} s); goal <= 3 s")
     print(f"map payload: {app['map_payload_bytes']:,} bytes (websocket + layer bundle), plus "
           f"{app['leaflet_bytes']:,} bytes of Leaflet; goal <= 300 KB")
+    live, printed = results["label placement, live map"], results["label placement, print"]
+    print(f"label placement: live map median {live['median_ms']} ms, max {live['max_ms']} ms "
+          f"over {live['views']} views; print median {printed['median_ms']} ms; "
+          "goal <= 50 ms per view")
 
 
 if __name__ == "__main__":
