@@ -185,8 +185,10 @@ def test_printed_labels_never_overlap_and_stay_in_the_frame(lang, bbox):
     labels = visible_label_boxes(static)
     assert labels, "no label was drawn"
     for index, (text, box) in enumerate(labels):
-        assert frame.x0 <= box.x0 and box.x1 <= frame.x1, f"{text!r} leaves the frame"
-        assert frame.y0 <= box.y0 and box.y1 <= frame.y1, f"{text!r} leaves the frame"
+        assert frame.x0 <= box.x0, f"{text!r} leaves the frame"
+        assert box.x1 <= frame.x1, f"{text!r} leaves the frame"
+        assert frame.y0 <= box.y0, f"{text!r} leaves the frame"
+        assert box.y1 <= frame.y1, f"{text!r} leaves the frame"
         for other, other_box in labels[index + 1:]:
             assert not box.overlaps(other_box), (text, other)
         for point in point_boxes(static.ax):
