@@ -16,12 +16,13 @@ from streamlit_folium import st_folium
 from exports.view import DEFAULT_BBOX, View
 from geo.errors import PostureDataError
 from geo.features import placed_features
+from geo.gazetteer import Place
 from geo.paths import data_dir
 from geo.timeline import features_at, stale_at
 from i18n import DEFAULT_LANGUAGE, t
 from layers.assets import ensure_vendor_assets
 from layers.basemap import BASEMAPS, DEFAULT_BASEMAP, build_base_map
-from layers.builder import toggled_layer
+from layers.builder import found_place_marker, toggled_layer
 from layers.bundle import write_bundle
 from layers.catalogue import LayerEntry, check_data_folder, groups, shown_at
 from layers.legend import legend_html
@@ -101,7 +102,8 @@ def _bbox_of(result: dict | None) -> tuple[float, float, float, float]:
 @st.fragment
 def _map_and_export(view: View, basemap_id: str, bundle_url: str, shown: dict[str, list[str]],
                     marks: dict[str, tuple[str, ...]],
-                    focus: tuple[float, float, int] | None = None) -> None:
+                    focus: tuple[float, float, int] | None = None,
+                    found: Place | None = None) -> None:
     """The map of `view` (its bounds come back from the map) and its export panel.
 
     `marks` maps a CSS class to the features that carry it: highlighted by a
@@ -118,6 +120,8 @@ def _map_and_export(view: View, basemap_id: str, bundle_url: str, shown: dict[st
     highlighter = folium.FeatureGroup(control=False)
     for css_class, ids in marks.items():
         HighlightFeatures(list(ids), css_class).add_to(highlighter)
+    if found is not None:
+        found_place_marker(found, view.lang).add_to(highlighter)
     result = st_folium(
         base_map,
         key=MAP_KEY,
@@ -155,7 +159,8 @@ def main() -> None:
         st.stop()
 
     apply_link(entries, lang)
-    focus = place_search(lang) or st.session_state.get("link:view")
+    found = place_search(lang)
+    focus = (found.lat, found.lon, found.zoom) if found else st.session_state.get("link:view")
     as_of, stale_months = as_of_picker(lang)
     changed = changes_since(as_of, lang)
     basemap_id = _basemap_picker(lang)
@@ -176,7 +181,7 @@ def main() -> None:
              "posture-stale": tuple(stale_at(features_at(placed_features(), as_of), as_of,
                                               stale_months))}
     with map_slot:
-        _map_and_export(view, basemap_id, bundle_url, shown, marks, focus)
+        _map_and_export(view, basemap_id, bundle_url, shown, marks, focus, found)
     basemap = t("basemap.attribution", lang)
     if BASEMAPS[basemap_id].online:
         basemap += "; " + t("app.tiles", lang, title=t(f"basemap.{basemap_id}", lang))

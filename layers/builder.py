@@ -18,6 +18,7 @@ from jinja2 import Template
 from shapely.geometry import mapping
 
 from geo.features import PlacedFeature
+from geo.gazetteer import Place
 from layers.catalogue import LayerEntry, features_of
 from layers.escape import escape_map_text as esc
 from layers.prerender import BundledScript, prerender_children
@@ -30,7 +31,8 @@ from layers.symbology import (
 )
 from layers.tooltip import feature_card_html
 
-__all__ = ["build_layer", "element_classes", "layer_script", "toggled_layer"]
+__all__ = ["build_layer", "element_classes", "found_place_marker", "layer_script",
+           "toggled_layer"]
 
 
 def element_classes(entry: LayerEntry, feature_id: str) -> str:
@@ -266,4 +268,15 @@ def build_layer(entry: LayerEntry, shown: Collection[str] | None = None, lang: s
     for feature_id, feature_group in feature_groups(entry, lang).items():
         if shown is None or feature_id in shown:
             feature_group.add_to(group)
+    return group
+
+
+def found_place_marker(place: Place, lang: str) -> folium.FeatureGroup:
+    """A ring and the name on the place the search found, so the reader sees where it is."""
+    group = folium.FeatureGroup(control=False)
+    folium.CircleMarker((place.lat, place.lon), radius=7, color="#d6336c", weight=3,
+                        fill=False, className="found-place", interactive=False).add_to(group)
+    name = place.name_ar if lang == "ar" else place.name_en
+    _text_label((place.lat, place.lon), esc(name), "found-place", "place", dx=10
+                ).add_to(group)
     return group

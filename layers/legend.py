@@ -5,6 +5,7 @@ branca's colormap legends pull d3 from a CDN, so the legend is drawn here.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterable
 
 from geo.schema import CONFIDENCE_LEVELS
@@ -25,7 +26,7 @@ from layers.symbology import (
 )
 from layers.tooltip import confidence_html
 
-__all__ = ["legend_html", "symbol_swatch"]
+__all__ = ["legend_html", "svg_image", "symbol_swatch"]
 
 def symbol_swatch(symbol: str, color: str, lang: str = "en") -> str:
     """A small inline SVG that looks like the symbol on the map."""
@@ -46,47 +47,74 @@ def symbol_swatch(symbol: str, color: str, lang: str = "en") -> str:
         "proportional": f"<circle cx='16' cy='9' r='7' fill='{c}' fill-opacity='0.18' "
                         f"stroke='{c}' stroke-width='1.5'/>",
     }
-    return f"<svg width='32' height='18' aria-hidden='true'>{shapes[symbol]}</svg>"
+    return svg_image(shapes[symbol])
 
 
-def _confidence_swatch(strength: float) -> str:
-    return (f"<svg width='32' height='18' aria-hidden='true'><rect x='3' y='3' width='26' "
-            f"height='12' fill='{CONFIDENCE_KEY_COLOR}' "
-            f"fill-opacity='{CONFIDENCE_KEY_FILL * strength:.2f}' "
-            f"stroke='{CONFIDENCE_KEY_COLOR}' stroke-opacity='{strength:.2f}' "
-            "stroke-width='2'/></svg>")
+def svg_image(body: str, width: int = 32, height: int = 18) -> str:
+    """An SVG drawing as an <img> with a data URI.
+
+    Streamlit's st.html strips inline <svg>; an image survives it, and reads
+    the same in the map iframe and the standalone HTML export.
+    """
+    svg = (f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
+           f"viewBox='0 0 {width} {height}'>{body}</svg>")
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return (f"<img class='swatch' src='data:image/svg+xml;base64,{data}' width='{width}' "
+            f"height='{height}' alt=''>")
+
+
+def _confidence_swatch(level: str) -> str:
+    # Strength alone gave near-identical grey boxes: the mark inside tells them apart.
+    style = confidence_style(level)
+    return svg_image(
+        f"<rect x='3' y='3' width='26' height='12' fill='{CONFIDENCE_KEY_COLOR}' "
+        f"fill-opacity='{CONFIDENCE_KEY_FILL * style.strength:.2f}' "
+        f"stroke='{CONFIDENCE_KEY_COLOR}' stroke-opacity='{style.strength:.2f}' "
+        "stroke-width='2'/>"
+        + (f"<text x='16' y='13' font-size='10' font-weight='bold' text-anchor='middle' "
+           f"fill='#ffffff'>{esc(style.mark)}</text>" if style.mark else ""))
 
 
 def _confidence_key(lang: str, stale_months: int) -> str:
     rows = "".join(
-        f"<li data-confidence='{level}'>{_confidence_swatch(confidence_style(level).strength)} "
+        f"<li data-confidence='{level}'>{_confidence_swatch(level)} "
         f"{confidence_html(level, lang)}</li>" for level in CONFIDENCE_LEVELS)
-    approximate = (f"<li data-confidence='approximate'><svg width='32' height='18' "
-                   f"aria-hidden='true'><rect x='3' y='3' width='26' height='12' fill='none' "
-                   f"stroke='{CONFIDENCE_KEY_COLOR}' stroke-width='2' "
-                   f"stroke-dasharray='{APPROX_DASH}'/>"
-                   f"</svg> {esc(t('legend.approximate', lang))}</li>")
-    stale = (f"<li data-confidence='stale'><svg width='32' height='18' aria-hidden='true'>"
-             f"<rect x='3' y='3' width='26' height='12' fill='{CONFIDENCE_KEY_COLOR}' "
-             f"fill-opacity='{CONFIDENCE_KEY_FILL * STALE_OPACITY:.2f}' "
-             f"stroke='{CONFIDENCE_KEY_COLOR}' stroke-opacity='{STALE_OPACITY:.2f}' "
-             f"stroke-width='2'/></svg> "
-             f"{esc(t('legend.stale', lang, months=stale_months))}</li>")
+    approximate = ("<li data-confidence='approximate'>" + svg_image(
+        f"<rect x='3' y='3' width='26' height='12' fill='none' stroke='{CONFIDENCE_KEY_COLOR}' "
+        f"stroke-width='2' stroke-dasharray='{APPROX_DASH}'/>")
+        + f" {esc(t('legend.approximate', lang))}</li>")
+    stale = ("<li data-confidence='stale'>" + svg_image(
+        f"<rect x='3' y='3' width='26' height='12' fill='{CONFIDENCE_KEY_COLOR}' "
+        f"fill-opacity='{CONFIDENCE_KEY_FILL * STALE_OPACITY:.2f}' "
+        f"stroke='{CONFIDENCE_KEY_COLOR}' stroke-opacity='{STALE_OPACITY:.2f}' "
+        "stroke-width='2'/>")
+        + f" {esc(t('legend.stale', lang, months=stale_months))}</li>")
     return (f"<div class='legend-confidence'><b>{esc(t('legend.confidence_title', lang))}</b>"
             f"<ul>{rows}{approximate}{stale}</ul>"
             f"<div class='note'>{esc(t('legend.confidence_note', lang))}</div></div>")
 
 
 def _proportional_scale(color: str, lang: str) -> str:
+    """The size key: nested circles on one baseline, each with its count."""
     sizes = [500_000, 100_000, 10_000]
-    circles = "".join(
-        f"<div class='scale-row'><svg width='{2 * int(proportional_radius(v)) + 4}' "
-        f"height='{2 * int(proportional_radius(v)) + 4}'><circle cx='{proportional_radius(v) + 2}'"
-        f" cy='{proportional_radius(v) + 2}' r='{proportional_radius(v)}' fill='{esc(color)}' "
-        f"fill-opacity='0.18' stroke='{esc(color)}'/></svg> {v:,}</div>" for v in sizes)
+    largest = proportional_radius(sizes[0])
+    width, height = int(2 * largest + 90), int(2 * largest + 4)
+    base = height - 2
+    c = esc(color)
+    shapes = []
+    for value in sizes:
+        r = proportional_radius(value)
+        shapes.append(f"<circle cx='{largest + 2:.1f}' cy='{base - r:.1f}' r='{r:.1f}' "
+                      f"fill='{c}' fill-opacity='0.12' stroke='{c}' stroke-width='1'/>"
+                      f"<line x1='{largest + 2:.1f}' y1='{base - 2 * r:.1f}' "
+                      f"x2='{2 * largest + 10:.1f}' y2='{base - 2 * r:.1f}' stroke='#777' "
+                      "stroke-width='0.6' stroke-dasharray='2 2'/>"
+                      f"<text x='{2 * largest + 12:.1f}' y='{base - 2 * r + 4:.1f}' "
+                      f"font-size='11' fill='#333'>{value:,}</text>")
     note = t("legend.scale_note", lang, reference=f"{PROPORTIONAL_REFERENCE:,}",
              min_px=f"{MIN_RADIUS_PX:g}")
-    return f"<div class='scale'>{circles}<div class='note'>{esc(note)}</div></div>"
+    return (f"<div class='scale'>{svg_image(''.join(shapes), width, height)}"
+            f"<div class='note'>{esc(note)}</div></div>")
 
 
 def legend_html(entries: Iterable[LayerEntry], lang: str = "en",

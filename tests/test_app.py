@@ -401,10 +401,16 @@ def test_moving_the_comparison_past_the_as_of_date_is_refused_in_words(app):
 
 def test_a_found_place_centres_the_map_on_its_latitude_and_longitude(app):
     # Mosul, from FACTS.md's places table: 43.13 E, 36.34 N.
+    assert "found-place" not in map_args(app)["feature_group"]
     app.text_input(key="search").input("Mosul").run()
     args = map_args(app)
     assert args["center"] == [36.34, 43.13]
     assert args["zoom"] == 10
+    # A labelled marker on the place found.
+    assert re.search(r"L\.circleMarker\(\s*\[36\.34, 43\.13\]", args["feature_group"])
+    assert '"className": "found-place"' in args["feature_group"]
+    assert r'"html": "\u003cspan dir=\u0027auto\u0027\u003eMosul\u003c/span\u003e"' in \
+        args["feature_group"]
 
 
 def legend_layers(at: AppTest) -> set[str]:
@@ -458,3 +464,33 @@ def test_a_bad_fade_in_a_link_falls_back_with_a_notice():
     assert not at.exception
     assert at.number_input(key="stale_months").value == 12
     assert any("Ignored fade=" in n.value and "from 1 to 240" in n.value for n in at.toast)
+
+
+def test_the_legend_draws_a_graphic_for_every_layer_switched_on(app):
+    import base64
+
+    from lxml import etree, html
+
+    app.toggle(key="layer:nineveh").set_value(False).run()
+    legend = next(e.proto.body for e in app.sidebar if type(e).__name__ == "Html"
+                  and "posture-legend" in e.proto.body)
+    blocks = html.fromstring(legend).xpath("//div[@data-layer]")
+    assert {b.get("data-layer") for b in blocks} == {
+        e.id for e in catalogue() if e.default_on} - {"nineveh"}
+    for block in blocks:
+        color = next(e.color for e in catalogue() if e.id == block.get("data-layer"))
+        images = block.xpath(".//img/@src")
+        assert images, f"no graphic for {block.get('data-layer')}"
+        for src in images:
+            prefix = "data:image/svg+xml;base64,"
+            assert src.startswith(prefix)
+            svg = etree.fromstring(base64.b64decode(src[len(prefix):]))
+            assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+        drawn = b"".join(base64.b64decode(src.split(",", 1)[1]) for src in images)
+        assert color.encode() in drawn, block.get("data-layer")
+    # The size key: nested circles, one per reference count.
+    scale = html.fromstring(legend).xpath("//div[@class='scale']//img/@src")
+    key = etree.fromstring(base64.b64decode(scale[0].split(",", 1)[1]))
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    assert len(key.xpath("//s:circle", namespaces=ns)) == 3
+    assert key.xpath("//s:text/text()", namespaces=ns) == ["500,000", "100,000", "10,000"]

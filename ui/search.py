@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.gazetteer import search
+from geo.gazetteer import Place, search
 from i18n import t
 from ui.text import plain
 
 __all__ = ["place_search"]
 
 
-def place_search(lang: str) -> tuple[float, float, int] | None:
-    """A search box; returns (lat, lon, zoom) of the chosen place, or None."""
+def place_search(lang: str) -> Place | None:
+    """A search box; returns the chosen place, or None."""
     query = st.sidebar.text_input(t("search.label", lang), key="search",
                                   placeholder=t("search.placeholder", lang), max_chars=80)
     if not query.strip():
@@ -28,4 +28,4 @@ def place_search(lang: str) -> tuple[float, float, int] | None:
     name = place.name_ar if lang == "ar" else place.name_en
     st.sidebar.caption(t("search.centred", lang, name=plain(name), lat=f"{place.lat:.2f}",
                          lon=f"{place.lon:.2f}"))
-    return place.lat, place.lon, place.zoom
+    return place
