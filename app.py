@@ -174,7 +174,7 @@ def main() -> None:
     map_slot = st.container()
     shown = shown_at(entries, as_of)
     highlight = sources_panel(entries, shown, lang)
-    force_levels_chart(lang)
+    force_levels_chart(lang, as_of)
     view = View(layer_ids=tuple(e.id for e in enabled), as_of=as_of, lang=lang,
                 stale_months=stale_months)
     marks = {"posture-highlight": tuple(highlight), "posture-changed": changed,

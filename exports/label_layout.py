@@ -87,6 +87,11 @@ def _candidates(text: Text, priority: int, rtl: bool
             yield (x, dy + shift), alignment, index >= len(near)
 
 
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """Whether two (x0, y0, x1, y1) boxes share any area (touching edges do not)."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
 def _inside(frame: Bbox, box: Bbox) -> bool:
     return (box.x0 >= frame.x0 and box.y0 >= frame.y0 and box.x1 <= frame.x1
             and box.y1 <= frame.y1)
@@ -102,27 +107,46 @@ def _leader(ax: Axes, text: Annotation, box: Bbox) -> None:
 
 def place_labels(ax: Axes, rtl: bool = False) -> None:
     """Move every registered label to a free slot inside the frame, or leave it out."""
-    renderer = FigureCanvasAgg(ax.figure).get_renderer()
+    figure = ax.figure
+    # The figure's own Agg canvas if it has one: a new one would re-measure every text.
+    canvas = figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) \
+        else FigureCanvasAgg(figure)
+    renderer = canvas.get_renderer()
     ax.apply_aspect()
     frame = ax.get_window_extent(renderer)
-    taken = point_boxes(ax) + _furniture_boxes(ax, renderer)
+    scale = figure.dpi / 72
+    taken = [b.extents for b in point_boxes(ax) + _furniture_boxes(ax, renderer)]
     labels = sorted(((priority, order, text) for order, text in enumerate(ax.texts)
                      if (priority := _priority(text)) is not None),
                     key=lambda item: item[:2])
     for priority, _, text in labels:
-        original = (getattr(text, "xyann", None), text.get_ha())
+        box = text.get_window_extent(renderer)  # measured once, at the authored slot
         for offset, alignment, leader in _candidates(text, priority, rtl):
-            if isinstance(text, Annotation) and text.anncoords == "offset points":
-                text.xyann = offset
-            text.set_ha(alignment)
-            box = text.get_window_extent(renderer)
-            if _inside(frame, box) and not any(box.overlaps(b) for b in taken):
-                taken.append(box)
+            moved = _shifted(text, box, offset, alignment, scale)
+            extents = moved.extents
+            if _inside(frame, moved) and not any(_overlap(extents, b) for b in taken):
+                taken.append(extents)
+                if isinstance(text, Annotation) and text.anncoords == "offset points":
+                    text.xyann = offset
+                text.set_ha(alignment)
                 if leader:
-                    _leader(ax, text, box)  # type: ignore[arg-type]
+                    _leader(ax, text, moved)  # type: ignore[arg-type]
                 break
         else:
-            if original[0] is not None:
-                text.xyann = original[0]
-            text.set_ha(original[1])
             text.set_visible(False)
+
+
+def _shifted(text: Text, box: Bbox, offset: tuple[float, float], ha: str,
+             scale: float) -> Bbox:
+    """The box `text` (drawn now in `box`) would have at `offset` points, aligned `ha`.
+
+    Computed, not measured: laying text out again is the slow part of placement.
+    """
+    if not isinstance(text, Annotation) or text.anncoords != "offset points":
+        return box
+    (dx, dy), width = text.xyann, box.width
+    # The text's reference point now, and the gap between it and the text's edge.
+    x_now = {"left": box.x0, "right": box.x1, "center": (box.x0 + box.x1) / 2}[text.get_ha()]
+    x_new = x_now + (offset[0] - dx) * scale
+    x0 = {"left": x_new, "right": x_new - width, "center": x_new - width / 2}[ha]
+    return Bbox.from_bounds(x0, box.y0 + (offset[1] - dy) * scale, width, box.height)

@@ -7,6 +7,7 @@ catalogue and symbology as the live map, so a briefing slide matches the screen.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +47,7 @@ class StaticMap:
     ax: Axes
     view: View
     features: list[PlacedFeature]
+    label_ms: float = 0.0  # time label placement took, for the bench
 
     def pixel_of(self, lon: float, lat: float) -> tuple[int, int]:
         """Where (lon, lat) lands in the saved PNG, as (column, row) from the top left."""
@@ -212,8 +214,10 @@ def draw_static(view: View, paper: str, dpi: int) -> StaticMap:
     _draw_proportional(ax, [p for p in features if p.record.symbol == "proportional"],
                        view.lang, stale)
     add_furniture(figure, ax, view, features)
+    started = time.perf_counter()
     place_labels(ax, rtl=direction(view.lang) == "rtl")
-    return StaticMap(figure, ax, view, features)
+    label_ms = (time.perf_counter() - started) * 1000
+    return StaticMap(figure, ax, view, features, label_ms)
 
 
 def write_static(view: View, fmt: str, path: Path, paper: str = "a4-landscape",

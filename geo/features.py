@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache, cached_property
+from typing import Any
 
 import shapely
 from shapely import Geometry
@@ -11,12 +12,14 @@ from shapely.errors import ShapelyError
 from shapely.geometry import LineString, Point, shape
 
 from geo.basemap import governorates
+from geo.checks import check_identifier, check_text, shown
 from geo.derive import arrow, resolve_geometry_ref
 from geo.errors import SchemaError
 from geo.paths import read_data_json
 from geo.schema import FEATURES_FILE, Count, FeatureRecord, Source, parse_feature
 
-__all__ = ["PlacedFeature", "governorate_labels", "load_features", "placed_features"]
+__all__ = ["PlacedFeature", "governorate_labels", "load_features", "placed_features",
+           "series_titles"]
 
 
 # About 200 m: finer than a pixel at the zooms the map allows below 9, and it
@@ -42,18 +45,53 @@ class PlacedFeature:
 
 
 @cache
-def load_features() -> tuple[FeatureRecord, ...]:
-    """Read and validate data/features.json; ids must be unique."""
+def _feature_file() -> dict[str, Any]:
     payload = read_data_json(FEATURES_FILE, "feature file")
-    raw_features = payload.get("features") if isinstance(payload, dict) else None
-    if not isinstance(raw_features, list):
+    if not isinstance(payload, dict) or not isinstance(payload.get("features"), list):
         raise SchemaError(f"{FEATURES_FILE}: expected an object with a 'features' list")
+    return payload
+
+
+@cache
+def series_titles() -> dict[str, tuple[str, str]]:
+    """Each series' name in English and Arabic: one force in one country over time."""
+    raw = _feature_file().get("series", {})
+    if not isinstance(raw, dict):
+        raise SchemaError(f"{FEATURES_FILE}: 'series' must be an object of series ids")
+    titles = {}
+    for series_id, entry in raw.items():
+        where = f"{FEATURES_FILE}: series {shown(series_id)}"
+        check_identifier(series_id, where)
+        if not isinstance(entry, dict):
+            raise SchemaError(f"{where}: must be an object with title_en and title_ar")
+        titles[series_id] = (check_text(entry.get("title_en"), where, "title_en", max_chars=200),
+                             check_text(entry.get("title_ar"), where, "title_ar", max_chars=200))
+    return titles
+
+
+@cache
+def load_features() -> tuple[FeatureRecord, ...]:
+    """Read and validate data/features.json; ids must be unique, series declared."""
+    raw_features = _feature_file()["features"]
     records = tuple(parse_feature(raw, index) for index, raw in enumerate(raw_features))
     seen: set[str] = set()
+    declared = series_titles()
     for record in records:
         if record.id in seen:
             raise SchemaError(f"{FEATURES_FILE}: feature id {record.id!r} is used twice")
         seen.add(record.id)
+        if record.series is not None and record.series not in declared:
+            raise SchemaError(f"{FEATURES_FILE}: feature {record.id!r}: field 'series' is "
+                              f"{record.series!r}, which the file's 'series' does not declare")
+    # The map supersedes within a series layer by layer, so a series keeps to one layer.
+    layers_of: dict[str, set[str]] = {}
+    for record in records:
+        if record.series is not None:
+            layers_of.setdefault(record.series, set()).add(record.layer)
+    for series, layers in layers_of.items():
+        if len(layers) > 1:
+            raise SchemaError(f"{FEATURES_FILE}: series {series!r} spans layers "
+                              f"{sorted(layers)}; a series keeps to one layer")
     return records
 
 

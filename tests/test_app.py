@@ -243,17 +243,16 @@ def test_data_text_in_the_change_list_is_not_markdown(data_copy):
 
 def test_force_level_chart_points_carry_their_sources(app):
     app.toggle(key="chart").set_value(True).run()
-    charts = [e for e in app.main if type(e).__name__ == "UnknownElement"
-              and hasattr(e.proto, "spec")]
-    assert len(charts) == 1
-    # Streamlit moves the chart's data out of the spec, as an Arrow table.
-    import pyarrow as pa
-
-    values = pa.ipc.open_stream(charts[0].proto.data.data).read_all().to_pylist()
+    # A layered chart keeps its points' data inline, in the layer that draws them.
+    spec = chart_spec(app)
+    values = next(layer["data"]["values"] for layer in spec["layer"]
+                  if "tooltip" in layer.get("encoding", {}))
     by_figure = {(v["figure"], v["date"]): v for v in values}
-    assert by_figure[("Coalition forces in Iraq", "2009-12-31")]["count"] == 131_000
-    assert by_figure[("Coalition forces in Iraq", "2011-12-31")]["count"] == 0
-    assert by_figure[("US troops in Iraq", "2024-01-25")]["source"] == "the report, via AFP [F1]"
+    # FACTS F3 and F1: one force, the US-led forces in Iraq, at three dates.
+    assert by_figure[("US-led forces in Iraq", "2009-12-31")]["count"] == 131_000
+    assert by_figure[("US-led forces in Iraq", "2011-12-31")]["count"] == 0
+    assert by_figure[("US-led forces in Iraq", "2024-01-25")]["source"] == \
+        "the report, via AFP [F1]"
     assert by_figure[("US troops in Syria", "2024-01-25")]["count"] == 900
     assert all(v["source"] for v in values)
 
@@ -494,3 +493,35 @@ def test_the_legend_draws_a_graphic_for_every_layer_switched_on(app):
     ns = {"s": "http://www.w3.org/2000/svg"}
     assert len(key.xpath("//s:circle", namespaces=ns)) == 3
     assert key.xpath("//s:text/text()", namespaces=ns) == ["500,000", "100,000", "10,000"]
+
+
+def chart_spec(at: AppTest) -> dict:
+    charts = [e for e in at.main if type(e).__name__ == "UnknownElement"
+              and hasattr(e.proto, "spec")]
+    assert len(charts) == 1
+    return json.loads(charts[0].proto.spec)
+
+
+def test_force_level_chart_reads_small_and_large_figures_and_marks_the_date(app):
+    app.toggle(key="chart").set_value(True).run()
+    spec = chart_spec(app)
+    points = next(layer for layer in spec["layer"] if "tooltip" in layer["encoding"])
+    # 900 and 2,500 stay apart, and apart from zero, beside 495,000.
+    assert points["encoding"]["y"]["scale"]["type"] == "symlog"
+    rules = [layer for layer in spec["layer"] if layer["mark"] == "rule"
+             or (isinstance(layer["mark"], dict) and layer["mark"]["type"] == "rule")]
+    assert len(rules) == 1
+    assert [v["date"] for v in rules[0]["data"]["values"]] == ["2024-12-02"]  # the as-of date
+
+
+def test_force_level_chart_colours_a_force_alike_in_both_languages(app):
+    app.toggle(key="chart").set_value(True).run()
+
+    def colours(spec: dict) -> list[str]:
+        layer = next(layer for layer in spec["layer"] if "color" in layer.get("encoding", {}))
+        return layer["encoding"]["color"]["scale"]["range"]
+
+    english = colours(chart_spec(app))
+    app.radio(key="lang").set_value("ar").run()
+    app.toggle(key="chart").set_value(True).run()
+    assert colours(chart_spec(app)) == english

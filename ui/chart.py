@@ -2,45 +2,69 @@
 
 from __future__ import annotations
 
-import re
+import datetime as dt
 
 import altair as alt
 import streamlit as st
 
-from geo.features import placed_features
+from geo.features import PlacedFeature, placed_features, series_titles
 from i18n import t
 
-__all__ = ["force_levels_chart"]
+__all__ = ["SERIES_COLORS", "force_levels_chart"]
+
+# One colour per force, the same in either language (Tableau 10, colour-blind safe order).
+SERIES_COLORS = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948",
+                 "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac")
 
 
-def _figure_name(name: str, in_series: bool) -> str:
-    # One line per series: "Coalition forces in Iraq, end of 2009" and "…, end of
-    # 2011" are the same quantity at two dates. The date follows the first comma.
-    return re.split("[,،]", name)[0] if in_series else name
+def _force(p: PlacedFeature) -> str:
+    """The force a figure counts: its series, or the figure itself if it stands alone."""
+    return p.record.series or p.record.id
 
 
-def force_levels_chart(lang: str) -> None:
-    """Every numeric force level on a time axis, drawn on request."""
+def _force_name(p: PlacedFeature, lang: str) -> str:
+    if p.record.series:
+        english, arabic = series_titles()[p.record.series]
+        return arabic if lang == "ar" else english
+    return p.record.text("name", lang) or p.record.id
+
+
+def force_levels_chart(lang: str, as_of: dt.date | None = None) -> None:
+    """Every numeric force level on a time axis, drawn on request.
+
+    A symmetric-log axis, so 900 and 2,500 read beside 495,000 (and 0 still has a
+    place); a rule at the as-of date; one colour per force in either language.
+    """
     # On request: the chart library's script would slow every page's first load.
     if not st.toggle(t("chart.toggle", lang), key="chart"):
         return
     figure, as_reported = t("chart.figure", lang), t("chart.as_reported", lang)
     date, source = t("chart.date", lang), t("chart.source", lang)
     separator = t("list.semicolon", lang)
+    figures = [p for p in placed_features()
+               if p.record.symbol == "proportional" and p.record.as_of is not None]
+    forces = sorted({_force(p) for p in figures})
+    names = {_force(p): _force_name(p, lang) for p in figures}
     rows = [{date: p.record.as_of.isoformat(), "count": p.record.count.value,
-             figure: _figure_name(p.record.text("name", lang) or "", bool(p.record.series)),
-             as_reported: p.record.count.text(lang),
+             figure: names[_force(p)], as_reported: p.record.count.text(lang),
              source: separator.join(f"{s.text(lang)} [{s.fact}]" for s in p.record.sources)}
-            for p in placed_features()
-            if p.record.symbol == "proportional" and p.record.as_of is not None]
+            for p in figures]
+    colors = alt.Scale(domain=[names[f] for f in forces],
+                       range=[SERIES_COLORS[i % len(SERIES_COLORS)] for i in range(len(forces))])
     with st.container():
-        points = alt.OverlayMarkDef(size=80)
-        chart = alt.Chart(alt.Data(values=rows)).mark_line(point=points).encode(
+        points = alt.OverlayMarkDef(size=90, filled=True)
+        lines = alt.Chart(alt.Data(values=rows)).mark_line(point=points).encode(
             x=alt.X(f"{date}:T", title=t("chart.x", lang)),
-            y=alt.Y("count:Q", title=t("chart.y", lang)),
-            color=alt.Color(f"{figure}:N", title=None,
+            y=alt.Y("count:Q", title=t("chart.y_log", lang),
+                    scale=alt.Scale(type="symlog", constant=100)),
+            color=alt.Color(f"{figure}:N", title=None, scale=colors,
                             legend=alt.Legend(orient="bottom", columns=2)),
             tooltip=[f"{figure}:N", f"{as_reported}:N", f"{date}:T", f"{source}:N"],
         )
-        st.altair_chart(chart, width="stretch")
-        st.caption(t("chart.caption", lang))
+        layers = [lines]
+        if as_of is not None:
+            rule = alt.Chart(alt.Data(values=[{date: as_of.isoformat()}])).mark_rule(
+                color="#b00020", strokeDash=[4, 3]).encode(x=f"{date}:T")
+            layers.append(rule)
+        st.altair_chart(alt.layer(*layers), width="stretch")
+        st.caption(t("chart.caption", lang, as_of=as_of.isoformat() if as_of else "—"))
