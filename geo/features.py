@@ -43,6 +43,15 @@ class PlacedFeature:
         simple = self.geometry.simplify(DISPLAY_TOLERANCE_DEG, preserve_topology=True)
         return shapely.set_precision(simple, DISPLAY_GRID_DEG)
 
+    @cached_property
+    def movement(self) -> LineString | None:
+        """For an arrow, the two-point line it was drawn from: where from, where to."""
+        if self.record.symbol != "arrow":
+            return None
+        if self.record.geometry_ref is not None:
+            return resolve_geometry_ref(self.record.geometry_ref)  # type: ignore[return-value]
+        return shape(self.record.geometry)  # type: ignore[return-value]
+
 
 @cache
 def _feature_file() -> dict[str, Any]:

@@ -8,6 +8,7 @@ can find exactly one layer's or one feature's marks in the page.
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from functools import cache
@@ -142,11 +143,49 @@ def _draw_approx_area(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGrou
                 dx=-60).add_to(group)
 
 
+# The schematic arrow is a symbol of fixed screen size: drawn to scale it grew to
+# 80 km at zoom 11 and covered both towns of the crossing.
+ARROW_PX = (64, 24)
+
+
+def screen_angle(start: tuple[float, float], end: tuple[float, float]) -> float:
+    """Degrees clockwise from east of the line start → end on a Web Mercator map."""
+    def mercator_y(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    dx = math.radians(end[0] - start[0])
+    dy = mercator_y(end[1]) - mercator_y(start[1])
+    return math.degrees(math.atan2(-dy, dx))  # screen y grows downwards
+
+
+def _arrow_svg(color: str, angle: float, strength: float, approximate: bool) -> str:
+    width, height = ARROW_PX
+    dash = f" stroke-dasharray='{APPROX_DASH}'" if approximate else ""
+    return (f"<svg width='{width}' height='{height}' viewBox='0 0 {width} {height}' "
+            f"style='transform: rotate({angle:.1f}deg)' aria-hidden='true'>"
+            f"<path d='M2 8 H42 V2 L62 12 L42 22 V16 H2 Z' fill='{esc(color)}' "
+            f"fill-opacity='{0.9 * strength:.2f}' stroke='{esc(color)}' stroke-width='1.5'"
+            f"{dash}/></svg>")
+
+
 def _draw_arrow(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup, lang: str) -> None:
-    _vector(p, e, {"color": e.color, "weight": 1, "fillColor": e.color,
-                   "fillOpacity": 0.9, "dashArray": APPROX_DASH}, lang).add_to(group)
-    _text_label(_latlon(p), _label_html(p, lang), element_classes(e, p.record.id),
-                dy=-10).add_to(group)
+    line = p.movement
+    assert line is not None  # geo/features.py checked: an arrow is a two-point line
+    start, end = line.coords[0], line.coords[-1]
+    middle = line.interpolate(0.5, normalized=True)
+    width, height = ARROW_PX
+    marker = folium.Marker(
+        (middle.y, middle.x),
+        icon=folium.DivIcon(
+            html=_arrow_svg(e.color, screen_angle(start, end),
+                            confidence_style(p.record.confidence).strength,
+                            p.record.geometry_approximate),
+            icon_size=ARROW_PX, icon_anchor=(width // 2, height // 2),
+            class_name=f"{element_classes(e, p.record.id)} posture-arrow"))
+    _attach_card(marker, p, lang)
+    marker.add_to(group)
+    _text_label((middle.y, middle.x), _label_html(p, lang), element_classes(e, p.record.id),
+                dx=width // 2 + 4, dy=-10).add_to(group)
 
 
 def _circle(p: PlacedFeature, e: LayerEntry, radius: float, style: dict[str, object],

@@ -43,11 +43,17 @@
     return found;
   }
 
-  // Small circle markers (places, events, small counts) must stay visible and
-  // clickable; large proportional circles are areas a label may cross.
-  function pointBoxes() {
+  // Small circle markers (places, events, small counts) and movement arrows must
+  // stay visible and clickable; large proportional circles are areas a label may cross.
+  function pointBoxes(origin) {
     var boxes = [];
     map.eachLayer(function (layer) {
+      var icon = layer._icon;
+      if (icon && icon.classList.contains("posture-arrow") && icon.firstElementChild) {
+        var r = icon.firstElementChild.getBoundingClientRect();
+        boxes.push({x: r.left - origin.left, y: r.top - origin.top, w: r.width, h: r.height});
+        return;
+      }
       if (layer instanceof L.CircleMarker && layer._path && layer.getRadius() <= 10) {
         var c = map.latLngToContainerPoint(layer.getLatLng());
         var r = layer.getRadius() + (layer.options.weight || 0) / 2;
@@ -104,7 +110,7 @@
         label.order = order;
       });
       all.sort(function (a, b) { return a.priority - b.priority || a.order - b.order; });
-      var taken = pointBoxes();
+      var taken = pointBoxes(origin);
       var size = map.getSize();
       all.forEach(function (label) {
         if (!label.box.w || !label.box.h) return;

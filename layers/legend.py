@@ -57,7 +57,8 @@ def svg_image(body: str, width: int = 32, height: int = 18) -> str:
     the same in the map iframe and the standalone HTML export.
     """
     svg = (f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
-           f"viewBox='0 0 {width} {height}'>{body}</svg>")
+           f"viewBox='0 0 {width} {height}'><style>text {{ font-family: 'DejaVu Sans', "
+           f"Arial, sans-serif; }}</style>{body}</svg>")
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return (f"<img class='swatch' src='data:image/svg+xml;base64,{data}' width='{width}' "
             f"height='{height}' alt=''>")

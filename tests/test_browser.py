@@ -128,10 +128,8 @@ def test_tooltip_shows_count_and_source(page, app_server, offline):
 
 def test_words_not_numbers_where_the_source_has_none(page, app_server, offline):
     frame = open_dashboard(page, app_server)
-    box = frame.locator("path.feature-pmf-crossing-into-syria").bounding_box()
-    # The arrow points north-west: its head fills the top-left of its box.
-    text = hover_card(frame, "path.feature-pmf-crossing-into-syria",
-                      {"x": box["width"] * 0.12, "y": box["height"] * 0.14})
+    # The schematic arrow: a symbol of fixed size at the crossing, carrying the card.
+    text = hover_card(frame, ".posture-arrow.feature-pmf-crossing-into-syria")
     assert "dozens" in text
     assert "العشرات" in text
     assert "Reuters" in text
@@ -330,6 +328,10 @@ RENDERED_BOXES_JS = """() => {
       boxes.push({kind: 'label', text: span.textContent, x: r.left, y: r.top, w: r.width,
                   h: r.height});
   }
+  for (const svg of document.querySelectorAll('.posture-arrow svg')) {
+    const r = svg.getBoundingClientRect();
+    boxes.push({kind: 'point', text: 'arrow', x: r.left, y: r.top, w: r.width, h: r.height});
+  }
   for (const path of document.querySelectorAll('path.leaflet-interactive')) {
     const r = path.getBoundingClientRect();
     // Leaflet draws a circle marker as two arcs; small ones are points to keep clear.
@@ -400,3 +402,17 @@ def test_labels_come_back_when_there_is_room(page, app_server, offline):
     show_view(frame, 33.3, 44.4, 9)
     assert hidden_far > 0
     assert frame.evaluate(hidden_js) < hidden_far
+
+
+def test_the_movement_arrow_keeps_its_screen_size_at_every_zoom(page, app_server, offline):
+    frame = open_dashboard(page, app_server)
+    arrow = ".posture-arrow.feature-pmf-crossing-into-syria svg"
+    sizes = []
+    for zoom in (6, 9, 11):
+        show_view(frame, 34.41, 41.085, zoom)
+        box = frame.locator(arrow).bounding_box()
+        sizes.append((round(box["width"]), round(box["height"])))
+    assert len(set(sizes)) == 1, sizes
+    # Drawn to scale, 80 km would be about 2,400 px wide at zoom 11; the symbol stays small.
+    assert max(sizes[0]) <= 70
+    assert offline.attempted == []

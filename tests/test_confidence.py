@@ -50,8 +50,8 @@ def test_opacity_scales_with_confidence():
 def test_live_map_draws_anonymous_fainter_with_its_mark():
     pmf = _block(layer_script(layer("albukamal")), PMF)
     armour = _block(layer_script(layer("alqaim-jordan-sector")), ARMOUR)
-    assert '"fillOpacity": 0.45' in pmf  # 0.9 at full strength, halved
-    assert f'"dashArray": "{APPROX_DASH}"' in pmf  # schematic geometry
+    assert r"fill-opacity=\u00270.45\u0027" in pmf  # 0.9 at full strength, halved
+    assert rf"stroke-dasharray=\u0027{APPROX_DASH}\u0027" in pmf  # schematic geometry
     assert "confidence-mark'>?<" in pmf
     assert '"opacity": 0.85' in armour  # officially announced: full strength
     assert "confidence-mark'>✔<" in armour
@@ -65,9 +65,20 @@ def test_legend_explains_each_level_and_approximate_geometry(lang):
         assert row, level
         assert t(f"confidence.{level}", lang) in row.group(1)
         assert confidence_style(level).mark in row.group(1)
-        assert f"stroke-opacity='{confidence_style(level).strength:.2f}'" in row.group(1)
-    assert f"stroke-dasharray='{APPROX_DASH}'" in legend
+        swatch = drawn_images(row.group(1))
+        assert f"stroke-opacity='{confidence_style(level).strength:.2f}'" in swatch
+        # The mark is drawn inside the swatch too, so the swatches tell the levels apart.
+        assert confidence_style(level).mark in swatch
+    assert f"stroke-dasharray='{APPROX_DASH}'" in drawn_images(legend)
     assert t("legend.approximate", lang) in legend
+
+
+def drawn_images(html: str) -> str:
+    """The SVG source of every data-URI image in `html`, decoded."""
+    import base64
+
+    return "".join(base64.b64decode(data).decode("utf-8") for data in re.findall(
+        r"src='data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)'", html))
 
 
 def test_static_export_uses_the_same_strength_and_marks():
