@@ -133,6 +133,9 @@ def _parser() -> _Parser:
     parser.add_argument("--dpi", type=_dpi, default=150, help="96 to 600 (static maps)")
     parser.add_argument("--paper", choices=tuple(PAPERS), default="a4-landscape")
     parser.add_argument("--lang", choices=("en", "ar"), default="en")
+    parser.add_argument("--banner", type=_free_text, default=None,
+                        help="a handling banner printed at the top and bottom of the page "
+                             f"(static maps; at most {MAX_TITLE_CHARS} characters)")
     parser.add_argument("--title", type=_free_text, default=None,
                         help=f"at most {MAX_TITLE_CHARS} characters, no control characters "
                              "(default: the standard title in the chosen language)")
@@ -193,7 +196,8 @@ def _run(parser: _Parser, args: argparse.Namespace) -> int:
             parser.error("argument --out: required")
         as_of = args.as_of or latest_report(placed_features())
         view = View(bbox=args.bbox, layer_ids=_layer_ids(parser, args.layers), as_of=as_of,
-                    lang=args.lang, title=args.title, stale_months=args.fade_months)
+                    lang=args.lang, title=args.title, stale_months=args.fade_months,
+                    banner=args.banner)
         _check_writable(parser, args.out)
         features = features_in_view(view)
         extension = _extension(args.format)

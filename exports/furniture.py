@@ -4,6 +4,7 @@ sources, attribution and the caveat for approximate geometry."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import textwrap
 
 from matplotlib.axes import Axes
@@ -16,6 +17,7 @@ from exports.view import View
 from geo.features import PlacedFeature
 from geo.measure import distance_km
 from geo.schema import CONFIDENCE_LEVELS
+from geo.sources import source_index
 from i18n import direction, t
 from layers.catalogue import LayerEntry, layer
 from layers.symbology import CONFIDENCE_KEY_COLOR, CONFIDENCE_KEY_FILL, confidence_style
@@ -25,16 +27,26 @@ __all__ = ["MAP_AXES", "add_furniture", "nice_scale_km", "sources_in_view"]
 # Map axes inside the figure (left, bottom, width, height), leaving room for furniture.
 MAP_AXES = (0.03, 0.16, 0.70, 0.74)
 MAP_RIGHT = MAP_AXES[0] + MAP_AXES[2]
+_FACTS_ROW = re.compile(r"^[A-Z]+\d+$")  # B7, F1: a row of shared/FACTS.md
 _NICE_KM = (10, 20, 25, 50, 100, 150, 200, 250, 300, 500, 1000)
 
 
 def sources_in_view(features: list[PlacedFeature], lang: str = "en") -> list[str]:
-    """Every distinct source behind a feature in view, in first-seen order."""
-    seen: dict[str, None] = {}
-    for p in features:
-        for s in p.record.sources:
-            seen.setdefault(s.text(lang), None)
-    return list(seen)
+    """Every distinct source behind a feature in view, in first-seen order: who, via whom,
+    the FACTS rows and the report's dates ("…, via Reuters · FACTS B7, B8 · Alhurra report
+    of 2024-12-02")."""
+    lines = []
+    for entry in source_index(features, lang):
+        line = entry.label
+        # Reference sources (the basemap, the gazetteer) rest on no row of the report.
+        rows = [fact for fact in entry.facts if _FACTS_ROW.match(fact)]
+        if rows:
+            line = t("furniture.source_facts", lang, source=line, facts=", ".join(rows))
+            if entry.reported_on:
+                line = t("furniture.source_report", lang, source=line, dates=", ".join(
+                    d.isoformat() for d in sorted(entry.reported_on)))
+        lines.append(line)
+    return lines
 
 
 def nice_scale_km(span_km: float) -> int:
@@ -102,11 +114,12 @@ def _scale_bar(ax: Axes, lang: str) -> None:
 
 
 def _north_arrow(ax: Axes, lang: str) -> None:
-    ax.add_patch(FancyArrow(0.95, 0.86, 0, 0.08, width=0.012, head_width=0.035,
-                            head_length=0.03, transform=ax.transAxes, color="black",
+    # Small and in the corner: the labels keep clear of it (exports/label_layout.py).
+    ax.add_patch(FancyArrow(0.965, 0.925, 0, 0.04, width=0.005, head_width=0.018,
+                            head_length=0.018, transform=ax.transAxes, color="black",
                             zorder=20))
-    ax.text(0.95, 0.82, t("furniture.north", lang), transform=ax.transAxes, ha="center",
-            va="top", fontsize=9, fontweight="bold", zorder=20)
+    ax.text(0.965, 0.915, t("furniture.north", lang), transform=ax.transAxes, ha="center",
+            va="top", fontsize=7, fontweight="bold", zorder=20)
 
 
 def add_furniture(figure: Figure, ax: Axes, view: View, features: list[PlacedFeature]) -> None:
@@ -116,6 +129,11 @@ def add_furniture(figure: Figure, ax: Axes, view: View, features: list[PlacedFea
     rtl = direction(lang) == "rtl"
     left, align = (MAP_RIGHT, "right") if rtl else (0.03, "left")
     figure.text(left, 0.955, view.heading, fontsize=15, fontweight="bold", va="top", ha=align)
+    if view.banner:
+        # A handling banner, as briefing papers carry it: top and bottom of the page.
+        for y, va in ((0.993, "top"), (0.007, "bottom")):
+            figure.text(0.5, y, view.banner, fontsize=9, fontweight="bold", color="#a00000",
+                        ha="center", va=va)
     as_of = view.as_of.isoformat() if view.as_of else t("furniture.latest", lang)
     exported = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     figure.text(left, 0.915, t("furniture.dates", lang, as_of=as_of, exported=exported),

@@ -28,6 +28,7 @@ class View:
     title: str | None = None  # None: the default title in the view's language
     # Figures older than this before `as_of` are drawn faded.
     stale_months: int = DEFAULT_STALE_MONTHS
+    banner: str | None = None  # a handling banner printed at the top and bottom of the page
 
     @property
     def heading(self) -> str:

@@ -525,3 +525,23 @@ def test_force_level_chart_colours_a_force_alike_in_both_languages(app):
     app.radio(key="lang").set_value("ar").run()
     app.toggle(key="chart").set_value(True).run()
     assert colours(chart_spec(app)) == english
+
+
+def test_export_panel_names_papers_and_formats_in_words():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "ar"
+    at.run()
+    assert "صورة PNG" in at.selectbox(key="export:format").options
+    at.selectbox(key="export:format").set_value("pdf").run()
+    assert "A4، أفقي" in at.selectbox(key="export:paper").options
+    at.radio(key="lang").set_value("en").run()
+    assert "US Letter, portrait" in at.selectbox(key="export:paper").options
+
+
+def test_the_export_panel_prints_a_banner(app):
+    app.selectbox(key="export:format").set_value("svg").run()
+    app.text_input(key="export:banner").input("FOR BRIEFING ONLY").run()
+    app.button(key="export:prepare").click().run()
+    assert not app.exception
+    svg = app.session_state["export:file"][1].decode("utf-8")
+    assert svg.count("FOR BRIEFING ONLY") == 2

@@ -81,6 +81,11 @@ def test_pdf_holds_title_date_and_every_source_in_view(tmp_path):
     assert "2024-12-02" in flat
     for source in SOURCES_2024_12_02:
         assert source in flat, source
+    # Each source names its FACTS rows and the report's date (FACTS.md: Part 2 of
+    # 2024-12-02, Part 1 of 2024-01-25).
+    assert "a senior Syrian army source, via Reuters · FACTS B7 · Alhurra report of " \
+        "2024-12-02" in flat
+    assert "the report, via AFP · FACTS F1, F2 · Alhurra report of 2024-01-25" in flat
     # FACTS F3's coalition figures are superseded in their series by F1's US figure of
     # January 2024: neither they nor their source (SIPRI) are on the December map.
     assert "SIPRI" not in flat
@@ -206,3 +211,14 @@ def test_printed_figures_carry_their_dates(tmp_path):
     # Superseded in their series by F1: not on the December 2024 map.
     assert "131,000 coalition" not in flat
     assert "0 coalition" not in flat
+
+
+def test_a_handling_banner_is_printed_at_the_top_and_the_bottom(tmp_path):
+    from exports.cli import main
+
+    out = tmp_path / "map.svg"
+    assert main(["--format", "svg", "--out", str(out), "--banner",
+                 "UNCLASSIFIED // FOR BRIEFING"]) == 0
+    root = ET.parse(out).getroot()
+    texts = [" ".join(t.itertext()).strip() for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert texts.count("UNCLASSIFIED // FOR BRIEFING") == 2

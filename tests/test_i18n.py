@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from exports.formats import EXPORT_FORMATS
+from exports.paper import PAPERS
 from geo.schema import CONFIDENCE_LEVELS, SYMBOLS
 from i18n import LANGUAGES, direction, strings, t
 from layers.basemap import BASEMAPS
@@ -64,7 +66,7 @@ def test_every_key_family_the_code_builds_exists():
     families = {prefix for path in _code_files()
                 for prefix in FAMILY_KEY.findall(path.read_text(encoding="utf-8"))}
     members = {"confidence": CONFIDENCE_LEVELS, "legend.symbol": SYMBOLS, "basemap": BASEMAPS,
-               "month": range(1, 13)}
+               "month": range(1, 13), "paper": PAPERS, "format": EXPORT_FORMATS}
     assert families <= set(members), f"a key family with no test: {families - set(members)}"
     for prefix in families:
         for name in members[prefix]:
