@@ -416,3 +416,26 @@ def test_the_movement_arrow_keeps_its_screen_size_at_every_zoom(page, app_server
     # Drawn to scale, 80 km would be about 2,400 px wide at zoom 11; the symbol stays small.
     assert max(sizes[0]) <= 70
     assert offline.attempted == []
+
+
+def test_arabic_page_is_flush_right_and_switches_keep_their_knob(page, app_server, offline):
+    page.goto(f"{app_server.url}/?lang=ar")
+    page.locator("input[role=switch]").first.wait_for(state="attached")
+    wait_idle(page)
+    aligns = page.evaluate("""() => [...document.querySelectorAll(
+        '[data-testid=stHeading] h1, [data-testid=stHeading] h2, [data-testid=stCaptionContainer]')]
+        .map(el => getComputedStyle(el).textAlign)""")
+    assert aligns
+    assert set(aligns) == {"right"}, aligns
+    # Every switch that is on has its knob inside its track.
+    outside = page.evaluate("""() => [...document.querySelectorAll('input[role=switch]:checked')]
+        .map(input => {
+          const track = input.parentElement.nextElementSibling;
+          const knob = track.firstElementChild;
+          const t = track.getBoundingClientRect(), k = knob.getBoundingClientRect();
+          return (k.left >= t.left - 1 && k.right <= t.right + 1) ? null
+                 : input.getAttribute('aria-label');
+        }).filter(Boolean)""")
+    assert page.locator("input[role=switch]:checked").count() >= 7
+    assert outside == []
+    assert offline.attempted == []

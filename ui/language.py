@@ -16,6 +16,12 @@ __all__ = ["language_picker"]
 _RTL_CSS = """<style>
 section[data-testid="stSidebar"], [data-testid="stMain"] { direction: rtl; text-align: right; }
 [data-testid="stSlider"], iframe, [data-testid="stVegaLiteChart"] { direction: ltr; }
+/* Streamlit aligns headings, markdown and captions left whatever the direction. */
+[data-testid="stHeading"], [data-testid="stMarkdownContainer"],
+[data-testid="stCaptionContainer"] { text-align: right; }
+/* A switch's track slides its knob with a left-to-right transform: keep it so,
+   or the knob of a switch that is on leaves the track. */
+span:has(> input[role="switch"]) + div { direction: ltr; }
 </style>"""
 
 
