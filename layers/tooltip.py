@@ -29,12 +29,17 @@ def _date(value: dt.date | None, lang: str, inferred: bool = False) -> str:
 def _validity(record: FeatureRecord, lang: str) -> str:
     if record.valid_from is None and record.valid_to is None:
         return esc(t("card.always", lang))
-    start = isolate(record.valid_from.isoformat()) if record.valid_from \
-        else esc(t("card.start", lang))
-    end = isolate(record.valid_to.isoformat()) if record.valid_to \
-        else esc(t("card.no_end", lang))
+    start = isolate(record.valid_from.isoformat()) if record.valid_from else None
+    end = isolate(record.valid_to.isoformat()) if record.valid_to else None
+    # One sentence per case: "from X to <no end given>" is ungrammatical in Arabic.
+    if start and end:
+        interval = t("card.from_to", lang, start=start, end=end)
+    elif start:
+        interval = t("card.from_open", lang, start=start)
+    else:
+        interval = t("card.until", lang, end=end)
     note = record.text("validity_note", lang)
-    return t("card.from_to", lang, start=start, end=end) + (f". {esc(note)}" if note else "")
+    return interval + (f". {esc(note)}" if note else "")
 
 
 def confidence_html(confidence: str, lang: str) -> str:

@@ -119,3 +119,12 @@ def test_basemap_country_names_follow_the_language():
     assert {"العراق", "سوريا", "الأردن", "تركيا", "إيران", "السعودية"} <= arabic
     assert not any(ARABIC.search(name) for name in english)
     assert all(ARABIC.search(name) for name in arabic)
+
+
+def test_an_open_interval_reads_as_a_sentence_in_either_language():
+    # The PMF crossing is shown from 2024-12-01 with no end (FACTS B7).
+    # The date sits in its own isolate (t() wraps Latin values in Arabic sentences).
+    assert "منذ \u2068<bdi>2024-12-01</bdi>\u2069، دون نهاية مذكورة" in \
+        feature_card_html(PMF, "ar")
+    assert "from <bdi>2024-12-01</bdi>, with no end given" in feature_card_html(PMF, "en")
+    assert "إلى لم تُذكر نهاية" not in feature_card_html(PMF, "ar")
