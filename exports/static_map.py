@@ -28,7 +28,16 @@ from i18n import direction
 from layers.basemap_vector import FOCUS_COUNTRIES
 from layers.catalogue import LayerEntry, layer
 from layers.symbology import (
+    APPROX_DASH,
+    COUNTRY_EDGE,
+    FOCUS_LAND,
+    GOVERNORATE_EDGE,
+    OTHER_LAND,
+    SEA,
     STALE_OPACITY,
+    SYMBOL_STYLES,
+    ZERO_COUNT_DASH,
+    SymbolStyle,
     confidence_style,
     figure_label,
     proportional_radius,
@@ -36,7 +45,6 @@ from layers.symbology import (
 
 __all__ = ["StaticMap", "draw_static", "label_text", "write_static"]
 
-SEA = "#c9dbe6"
 PX_TO_PT = 0.75  # CSS pixels (the live map's unit) to points
 STALE_TEXT = "#7a7a7a"  # the label of a faded, old figure
 
@@ -77,8 +85,8 @@ def _draw_basemap(ax: Axes, view_bbox: tuple[float, float, float, float], lang: 
     name = "name_ar" if lang == "ar" else "name_en"
     view = box(*view_bbox)
     for row in countries().itertuples():
-        fill = "#f4efe4" if row.iso_a2 in FOCUS_COUNTRIES else "#e3ddd0"
-        _plot_geometry(ax, row.geometry, facecolor=fill, edgecolor="#8c8273", linewidth=0.8,
+        fill = FOCUS_LAND if row.iso_a2 in FOCUS_COUNTRIES else OTHER_LAND
+        _plot_geometry(ax, row.geometry, facecolor=fill, edgecolor=COUNTRY_EDGE, linewidth=0.8,
                        zorder=1)
         point = row.geometry.intersection(view).representative_point() \
             if row.geometry.intersects(view) else None
@@ -89,7 +97,7 @@ def _draw_basemap(ax: Axes, view_bbox: tuple[float, float, float, float], lang: 
                                    color="#6b6258", ha="center", va="center", zorder=2,
                                    clip_on=True), 3)
     for geometry in governorates().geometry:
-        _plot_geometry(ax, geometry.boundary, color="#b3a996", linewidth=0.4, zorder=2)
+        _plot_geometry(ax, geometry.boundary, color=GOVERNORATE_EDGE, linewidth=0.4, zorder=2)
 
 
 def label_text(p: PlacedFeature, lang: str) -> str:
@@ -120,42 +128,47 @@ def _draw_feature(ax: Axes, p: PlacedFeature, entry: LayerEntry, lang: str,
     geometry = p.display_geometry
     strength = _strength(p, stale)
     text_color = STALE_TEXT if stale else "black"
-    if symbol == "line":
-        _plot_geometry(ax, geometry, color=color, linewidth=3 * PX_TO_PT, zorder=z,
-                       alpha=0.95 * strength)
-    elif symbol == "deployment_line":
-        _plot_geometry(ax, geometry, color=color, linewidth=8 * PX_TO_PT,
-                       alpha=0.85 * strength, linestyle=_dashes("14 8"),
-                       solid_capstyle="butt", zorder=z)
+    spec = SYMBOL_STYLES.get(symbol, SymbolStyle(weight=1))
+    fill = spec.fill_opacity or 0.0
+    if symbol in ("line", "deployment_line"):
+        _plot_geometry(ax, geometry, color=color, linewidth=spec.weight * PX_TO_PT, zorder=z,
+                       alpha=spec.opacity * strength,
+                       linestyle=_dashes(spec.dash) if spec.dash else "-",
+                       solid_capstyle="butt")
+    if symbol == "deployment_line":
         anchor = geometry.interpolate(0.3, normalized=True)
         mark_label(ax.annotate(label_text(p, lang), (anchor.x, anchor.y), xytext=(10, -4),
                                textcoords="offset points", fontsize=7, fontweight="bold",
                                zorder=9, color=text_color, va="center"), 0)
     elif symbol in ("area", "approx_area"):
         approx = symbol == "approx_area"
-        _plot_geometry(ax, geometry, facecolor=color,
-                       alpha=(0.25 if approx else 0.08) * strength, zorder=z)
-        _plot_geometry(ax, geometry.boundary, color=color, linewidth=2 * PX_TO_PT, zorder=z,
-                       alpha=strength, linestyle=_dashes("6 6") if approx else "-")
+        _plot_geometry(ax, geometry, facecolor=color, alpha=fill * strength,
+                       zorder=z)
+        _plot_geometry(ax, geometry.boundary, color=color, linewidth=spec.weight * PX_TO_PT,
+                       zorder=z, alpha=spec.opacity * strength,
+                       linestyle=_dashes(spec.dash) if spec.dash else "-")
         if approx:
             _plot_geometry(ax, geometry, facecolor="none", edgecolor=color, hatch="///",
                            linewidth=0, zorder=z, alpha=strength)
             _label(ax, p, lang, dx=-40, fontweight="bold", color=text_color)
     elif symbol == "arrow":
-        _plot_geometry(ax, geometry, facecolor=color, edgecolor=color, alpha=0.9 * strength,
-                       zorder=z)
+        _plot_geometry(ax, geometry, facecolor=color, edgecolor=color,
+                       alpha=fill * strength, zorder=z)
         if p.record.geometry_approximate:
-            _plot_geometry(ax, geometry.boundary, color=color, linewidth=1,
-                           linestyle=_dashes("6 6"), zorder=z)
+            _plot_geometry(ax, geometry.boundary, color=color, linewidth=spec.weight * PX_TO_PT,
+                           linestyle=_dashes(APPROX_DASH), zorder=z)
         _label(ax, p, lang, dy=8, fontweight="bold", color=text_color)
     elif symbol == "point":
-        ax.scatter([p.geometry.x], [p.geometry.y], s=(8 * PX_TO_PT * 2) ** 2, color=color,
-                   edgecolors="white", linewidths=1.5, zorder=z + 1, alpha=0.95 * strength,
+        ax.scatter([p.geometry.x], [p.geometry.y], s=((spec.radius or 0) * PX_TO_PT * 2) ** 2,
+                   color=color, edgecolors=spec.outline or color,
+                   linewidths=spec.weight * PX_TO_PT, zorder=z + 1,
+                   alpha=fill * strength,
                    linestyle="--" if p.record.geometry_approximate else "-")
         _label(ax, p, lang, fontweight="bold", color=text_color)
     elif symbol == "place":
-        ax.scatter([p.geometry.x], [p.geometry.y], s=(4 * PX_TO_PT * 2) ** 2, color="white",
-                   edgecolors=color, linewidths=1, zorder=z + 1)
+        ax.scatter([p.geometry.x], [p.geometry.y], s=((spec.radius or 0) * PX_TO_PT * 2) ** 2,
+                   color="white", edgecolors=color, linewidths=spec.weight * PX_TO_PT,
+                   zorder=z + 1)
         _label(ax, p, lang, dx=5, priority=1)
     elif symbol == "label":
         mark_label(ax.annotate(p.record.text("name", lang),
@@ -180,10 +193,16 @@ def _draw_proportional(ax: Axes, features: list[PlacedFeature], lang: str,
             size = (proportional_radius(value) * PX_TO_PT * 2) ** 2
             faded = p.record.id in stale
             strength = _strength(p, faded)
-            ax.scatter([x], [y], s=size, zorder=8 + index * 0.01, linewidths=1,
-                       facecolors=(color if value else "none"), edgecolors=color,
-                       alpha=(0.35 if value else 1.0) * strength,
-                       linestyle="-" if value else ":")
+            spec = SYMBOL_STYLES["proportional"]
+            fill = spec.fill_opacity or 0.0
+            # Fill and ring at their own opacities, as on the live map.
+            ax.scatter([x], [y], s=size, zorder=8 + index * 0.01, linewidths=0,
+                       facecolors=color if value else "none",
+                       alpha=fill * strength)
+            ax.scatter([x], [y], s=size, zorder=8 + index * 0.01,
+                       linewidths=spec.weight * PX_TO_PT, facecolors="none", edgecolors=color,
+                       alpha=spec.opacity * strength,
+                       linestyle=_dashes(ZERO_COUNT_DASH) if not value else "-")
             mark_label(ax.annotate(
                 label_text(p, lang), (x, y), xytext=(largest + 4, 8 - 9 * index),
                 textcoords="offset points", fontsize=6.5, fontweight="bold", zorder=9,

@@ -10,6 +10,7 @@ from shapely.geometry import mapping
 from geo.basemap import countries, governorates
 from layers.escape import escape_map_text as esc
 from layers.prerender import prerender_children
+from layers.symbology import COUNTRY_EDGE, FOCUS_LAND, GOVERNORATE_EDGE, OTHER_LAND
 
 __all__ = ["FOCUS_COUNTRIES", "OUTLINE_ONLY_CSS", "vector_basemap_script"]
 
@@ -20,8 +21,8 @@ FOCUS_COUNTRIES = {"IQ", "SY"}
 def _draw(group: folium.FeatureGroup, lang: str) -> None:
     def country_style(feature: dict) -> dict[str, object]:
         focus = feature["properties"]["iso_a2"] in FOCUS_COUNTRIES
-        return {"color": "#8c8273", "weight": 1.2,
-                "fillColor": "#f4efe4" if focus else "#e3ddd0", "fillOpacity": 1.0}
+        return {"color": COUNTRY_EDGE, "weight": 1.2,
+                "fillColor": FOCUS_LAND if focus else OTHER_LAND, "fillOpacity": 1.0}
 
     frame = countries()
     folium.GeoJson(
@@ -34,7 +35,7 @@ def _draw(group: folium.FeatureGroup, lang: str) -> None:
         {"type": "FeatureCollection", "features": [
             {"type": "Feature", "properties": {}, "geometry": mapping(g)}
             for g in governorates().geometry]},
-        style_function=lambda _f: {"color": "#b3a996", "weight": 0.7, "fill": False},
+        style_function=lambda _f: {"color": GOVERNORATE_EDGE, "weight": 0.7, "fill": False},
         interactive=False, className="basemap-governorate",
     ).add_to(group)
     for row in frame.itertuples():

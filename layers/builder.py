@@ -25,7 +25,8 @@ from layers.escape import escape_map_text as esc
 from layers.prerender import BundledScript, prerender_children
 from layers.symbology import (
     APPROX_DASH,
-    DEPLOYMENT_DASH,
+    SYMBOL_STYLES,
+    ZERO_COUNT_DASH,
     confidence_style,
     figure_label,
     proportional_radius,
@@ -116,14 +117,26 @@ def _latlon(placed: PlacedFeature) -> tuple[float, float]:
     return point.y, point.x
 
 
+def leaflet_style(symbol: str, color: str) -> dict[str, object]:
+    """Leaflet path options for a symbol, from the one symbology table."""
+    spec = SYMBOL_STYLES[symbol]
+    style: dict[str, object] = {"color": spec.outline or color, "weight": spec.weight,
+                                "opacity": spec.opacity}
+    if spec.fill_opacity is not None:
+        style.update(fillColor=color, fillOpacity=spec.fill_opacity, fill=True)
+    if spec.dash:
+        style["dashArray"] = spec.dash
+    return style
+
+
 def _draw_line(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup, lang: str) -> None:
-    _vector(p, e, {"color": e.color, "weight": 3, "opacity": 0.95}, lang).add_to(group)
+    _vector(p, e, leaflet_style("line", e.color), lang).add_to(group)
 
 
 def _draw_deployment_line(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup,
                           lang: str) -> None:
-    _vector(p, e, {"color": e.color, "weight": 8, "opacity": 0.85,
-                   "dashArray": DEPLOYMENT_DASH, "lineCap": "butt"}, lang).add_to(group)
+    _vector(p, e, {**leaflet_style("deployment_line", e.color), "lineCap": "butt"},
+            lang).add_to(group)
     # Label the southern part of the line, clear of the crossing's labels.
     anchor = p.display_geometry.interpolate(0.3, normalized=True)
     _text_label((anchor.y, anchor.x), _label_html(p, lang),
@@ -131,14 +144,12 @@ def _draw_deployment_line(p: PlacedFeature, e: LayerEntry, group: folium.Feature
 
 
 def _draw_area(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup, lang: str) -> None:
-    _vector(p, e, {"color": e.color, "weight": 2, "fillColor": e.color,
-                   "fillOpacity": 0.06}, lang).add_to(group)
+    _vector(p, e, leaflet_style("area", e.color), lang).add_to(group)
 
 
 def _draw_approx_area(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup,
                       lang: str) -> None:
-    _vector(p, e, {"color": e.color, "weight": 2.5, "dashArray": APPROX_DASH,
-                   "fillColor": e.color, "fillOpacity": 0.25}, lang).add_to(group)
+    _vector(p, e, leaflet_style("approx_area", e.color), lang).add_to(group)
     _text_label(_latlon(p), _label_html(p, lang), element_classes(e, p.record.id),
                 dx=-60).add_to(group)
 
@@ -160,11 +171,13 @@ def screen_angle(start: tuple[float, float], end: tuple[float, float]) -> float:
 
 def _arrow_svg(color: str, angle: float, strength: float, approximate: bool) -> str:
     width, height = ARROW_PX
+    spec = SYMBOL_STYLES["arrow"]
     dash = f" stroke-dasharray='{APPROX_DASH}'" if approximate else ""
     return (f"<svg width='{width}' height='{height}' viewBox='0 0 {width} {height}' "
             f"style='transform: rotate({angle:.1f}deg)' aria-hidden='true'>"
             f"<path d='M2 8 H42 V2 L62 12 L42 22 V16 H2 Z' fill='{esc(color)}' "
-            f"fill-opacity='{0.9 * strength:.2f}' stroke='{esc(color)}' stroke-width='1.5'"
+            f"fill-opacity='{(spec.fill_opacity or 0) * strength:.2f}' stroke='{esc(color)}' "
+            f"stroke-width='{spec.weight:g}'"
             f"{dash}/></svg>")
 
 
@@ -198,17 +211,18 @@ def _circle(p: PlacedFeature, e: LayerEntry, radius: float, style: dict[str, obj
 
 
 def _draw_point(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup, lang: str) -> None:
-    dash = APPROX_DASH if p.record.geometry_approximate else None
-    _circle(p, e, 8, {"color": "#ffffff", "weight": 2, "fill_color": e.color,
-                      "fill_opacity": 0.95, "dash_array": dash}, lang).add_to(group)
+    style = leaflet_style("point", e.color)
+    if p.record.geometry_approximate:
+        style["dashArray"] = APPROX_DASH
+    _circle(p, e, SYMBOL_STYLES["point"].radius or 8, style, lang).add_to(group)
     # Clear of the 8 px circle and its 2 px ring, so the label never covers the point.
     _text_label(_latlon(p), _label_html(p, lang), element_classes(e, p.record.id),
                 dx=12).add_to(group)
 
 
 def _draw_place(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup, lang: str) -> None:
-    _circle(p, e, 4, {"color": e.color, "weight": 1, "fill_color": "#ffffff",
-                      "fill_opacity": 1}, lang).add_to(group)
+    _circle(p, e, SYMBOL_STYLES["place"].radius or 4,
+            {**leaflet_style("place", e.color), "fillColor": "#ffffff"}, lang).add_to(group)
     _text_label(_latlon(p), esc(p.record.text("name", lang) or ""),
                 element_classes(e, p.record.id), "place", dx=6).add_to(group)
 
@@ -237,9 +251,9 @@ def _draw_proportional_stack(features: list[PlacedFeature], e: LayerEntry,
     for index, p in enumerate(ordered):
         group = groups.setdefault(p.record.id, folium.FeatureGroup())
         value = p.record.count.value or 0
-        style = ({"color": e.color, "weight": 1.5, "fill_color": e.color, "fill_opacity": 0.18}
-                 if value else {"color": e.color, "weight": 1.5, "fill": False,
-                                "dash_array": "2 3"})
+        style = leaflet_style("proportional", e.color) if value else {
+            **leaflet_style("proportional", e.color), "fill": False,
+            "dashArray": ZERO_COUNT_DASH}
         _circle(p, e, proportional_radius(value), style, lang).add_to(group)
         _text_label(_latlon(p), _label_html(p, lang),
                     element_classes(e, p.record.id), "figure",

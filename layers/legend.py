@@ -17,10 +17,10 @@ from layers.symbology import (
     APPROX_DASH,
     CONFIDENCE_KEY_COLOR,
     CONFIDENCE_KEY_FILL,
-    DEPLOYMENT_DASH,
     MIN_RADIUS_PX,
     PROPORTIONAL_REFERENCE,
     STALE_OPACITY,
+    SYMBOL_STYLES,
     confidence_style,
     proportional_radius,
 )
@@ -29,23 +29,25 @@ from layers.tooltip import confidence_html
 __all__ = ["legend_html", "svg_image", "symbol_swatch"]
 
 def symbol_swatch(symbol: str, color: str, lang: str = "en") -> str:
-    """A small inline SVG that looks like the symbol on the map."""
+    """A small image of the symbol as the map draws it (layers/symbology.py SYMBOL_STYLES)."""
     c = esc(color)
+    spec = SYMBOL_STYLES.get(symbol)
+    stroke = f"stroke='{esc(spec.outline or color)}' stroke-width='{spec.weight:g}' " \
+        f"stroke-opacity='{spec.opacity:g}'" if spec else ""
+    dash = f" stroke-dasharray='{spec.dash}'" if spec and spec.dash else ""
+    fill = f"fill='{c}' fill-opacity='{spec.fill_opacity:g}'" \
+        if spec and spec.fill_opacity is not None else "fill='none'"
     shapes = {
-        "line": f"<line x1='2' y1='9' x2='30' y2='9' stroke='{c}' stroke-width='3'/>",
-        "deployment_line": f"<line x1='2' y1='9' x2='30' y2='9' stroke='{c}' stroke-width='7' "
-                           f"stroke-dasharray='{DEPLOYMENT_DASH}'/>",
-        "area": f"<rect x='3' y='3' width='26' height='12' fill='{c}' fill-opacity='0.1' "
-                f"stroke='{c}' stroke-width='2'/>",
-        "approx_area": f"<rect x='3' y='3' width='26' height='12' fill='{c}' fill-opacity='0.25' "
-                       f"stroke='{c}' stroke-width='2' stroke-dasharray='{APPROX_DASH}'/>",
-        "arrow": f"<path d='M2 7 H20 V3 L30 9 L20 15 V11 H2 Z' fill='{c}'/>",
-        "point": f"<circle cx='16' cy='9' r='6' fill='{c}' stroke='#fff' stroke-width='2'/>",
-        "place": f"<circle cx='16' cy='9' r='4' fill='#fff' stroke='{c}' stroke-width='1.5'/>",
+        "line": f"<line x1='2' y1='9' x2='30' y2='9' {stroke}{dash}/>",
+        "deployment_line": f"<line x1='2' y1='9' x2='30' y2='9' {stroke}{dash}/>",
+        "area": f"<rect x='3' y='3' width='26' height='12' {fill} {stroke}{dash}/>",
+        "approx_area": f"<rect x='3' y='3' width='26' height='12' {fill} {stroke}{dash}/>",
+        "arrow": f"<path d='M2 7 H20 V3 L30 9 L20 15 V11 H2 Z' {fill} {stroke}/>",
+        "point": f"<circle cx='16' cy='9' r='6' {fill} {stroke}/>",
+        "place": f"<circle cx='16' cy='9' r='4' fill='#fff' {stroke}/>",
         "label": f"<text x='4' y='13' font-size='10' font-style='italic' fill='#6f6f6f'>"
                  f"{esc(t('legend.swatch_name', lang))}</text>",
-        "proportional": f"<circle cx='16' cy='9' r='7' fill='{c}' fill-opacity='0.18' "
-                        f"stroke='{c}' stroke-width='1.5'/>",
+        "proportional": f"<circle cx='16' cy='9' r='7' {fill} {stroke}/>",
     }
     return svg_image(shapes[symbol])
 

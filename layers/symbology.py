@@ -10,8 +10,9 @@ from geo.schema import FeatureRecord
 from i18n import t
 
 __all__ = ["APPROX_DASH", "CONFIDENCE_KEY_COLOR", "CONFIDENCE_KEY_FILL", "CONFIDENCE_STYLES",
-           "DEPLOYMENT_DASH", "MIN_RADIUS_PX",
-           "PROPORTIONAL_MAX_PX", "PROPORTIONAL_REFERENCE", "STALE_OPACITY", "ConfidenceStyle",
+           "COUNTRY_EDGE", "DEPLOYMENT_DASH", "FOCUS_LAND", "GOVERNORATE_EDGE", "MIN_RADIUS_PX",
+           "OTHER_LAND", "PROPORTIONAL_MAX_PX", "PROPORTIONAL_REFERENCE", "SEA", "STALE_OPACITY",
+           "SYMBOL_STYLES", "ZERO_COUNT_DASH", "ConfidenceStyle", "SymbolStyle",
            "confidence_style", "figure_label", "proportional_radius"]
 
 # Circle area is proportional to the count, against a fixed reference so that
@@ -23,6 +24,43 @@ MIN_RADIUS_PX = 3.0
 DEPLOYMENT_DASH = "14 8"
 # Dashes (and hatching in print) mean one thing only: approximate geometry.
 APPROX_DASH = "6 6"
+
+
+@dataclass(frozen=True)
+class SymbolStyle:
+    """How one symbol is drawn, in CSS pixels and opacities at full confidence.
+
+    The live map (layers/builder.py), the legend (layers/legend.py) and print
+    (exports/static_map.py) all read these, so a change of style is one edit.
+    """
+
+    weight: float  # stroke width
+    opacity: float = 1.0  # stroke opacity
+    fill_opacity: float | None = None  # None: not filled
+    dash: str | None = None  # dash pattern; dashes mean approximate geometry (or deployment)
+    radius: float | None = None  # circle markers
+    outline: str | None = None  # a stroke colour other than the layer's (a white ring)
+
+
+SYMBOL_STYLES: dict[str, SymbolStyle] = {
+    "line": SymbolStyle(weight=3, opacity=0.95),
+    "deployment_line": SymbolStyle(weight=8, opacity=0.85, dash=DEPLOYMENT_DASH),
+    "area": SymbolStyle(weight=2, fill_opacity=0.06),
+    "approx_area": SymbolStyle(weight=2.5, fill_opacity=0.25, dash=APPROX_DASH),
+    "arrow": SymbolStyle(weight=1.5, fill_opacity=0.9),
+    "point": SymbolStyle(weight=2, fill_opacity=0.95, radius=8, outline="#ffffff"),
+    "place": SymbolStyle(weight=1, fill_opacity=1.0, radius=4),
+    "proportional": SymbolStyle(weight=1.5, fill_opacity=0.18),
+}
+# A count of zero: a dotted ring with no fill.
+ZERO_COUNT_DASH = "2 3"
+
+# The embedded basemap, live and in print.
+SEA = "#c9dbe6"
+FOCUS_LAND = "#f4efe4"  # Iraq and Syria
+OTHER_LAND = "#e3ddd0"
+COUNTRY_EDGE = "#8c8273"
+GOVERNORATE_EDGE = "#b3a996"
 
 
 @dataclass(frozen=True)
