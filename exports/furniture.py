@@ -20,7 +20,12 @@ from geo.schema import CONFIDENCE_LEVELS
 from geo.sources import source_index
 from i18n import direction, t
 from layers.catalogue import LayerEntry, layer
-from layers.symbology import CONFIDENCE_KEY_COLOR, CONFIDENCE_KEY_FILL, confidence_style
+from layers.symbology import (
+    CONFIDENCE_KEY_COLOR,
+    CONFIDENCE_KEY_FILL,
+    SYMBOL_STYLES,
+    confidence_style,
+)
 
 __all__ = ["MAP_AXES", "add_furniture", "nice_scale_km", "sources_in_view"]
 
@@ -68,10 +73,10 @@ def _legend_handles(entries: list[LayerEntry], features: list[PlacedFeature],
                                  hatch="///" if "approx_area" in symbols else None,
                                  label=label))
         elif symbols & {"line", "deployment_line"}:
-            handles.append(Line2D([], [], color=entry.color,
-                                  linewidth=6 if "deployment_line" in symbols else 2.5,
-                                  linestyle="--" if "deployment_line" in symbols else "-",
-                                  label=label))
+            spec = SYMBOL_STYLES["deployment_line" if "deployment_line" in symbols else "line"]
+            # Points (0.75 of a CSS pixel), as the map itself is drawn.
+            handles.append(Line2D([], [], color=entry.color, linewidth=spec.weight * 0.75,
+                                  alpha=spec.opacity, label=label))
         else:
             handles.append(Line2D([], [], marker="o", linestyle="", markersize=8,
                                   markerfacecolor=entry.color, markeredgecolor="white",

@@ -10,7 +10,7 @@ from geo.schema import FeatureRecord
 from i18n import t
 
 __all__ = ["APPROX_DASH", "CONFIDENCE_KEY_COLOR", "CONFIDENCE_KEY_FILL", "CONFIDENCE_STYLES",
-           "COUNTRY_EDGE", "DEPLOYMENT_DASH", "FOCUS_LAND", "GOVERNORATE_EDGE", "MIN_RADIUS_PX",
+           "COUNTRY_EDGE", "FOCUS_LAND", "GOVERNORATE_EDGE", "MIN_RADIUS_PX",
            "OTHER_LAND", "PROPORTIONAL_MAX_PX", "PROPORTIONAL_REFERENCE", "SEA", "STALE_OPACITY",
            "SYMBOL_STYLES", "ZERO_COUNT_DASH", "ConfidenceStyle", "SymbolStyle",
            "confidence_style", "figure_label", "proportional_radius"]
@@ -21,7 +21,6 @@ PROPORTIONAL_REFERENCE = 500_000
 PROPORTIONAL_MAX_PX = 60.0
 # Below this a circle cannot be seen or hovered; the legend says so.
 MIN_RADIUS_PX = 3.0
-DEPLOYMENT_DASH = "14 8"
 # Dashes (and hatching in print) mean one thing only: approximate geometry.
 APPROX_DASH = "6 6"
 
@@ -44,7 +43,8 @@ class SymbolStyle:
 
 SYMBOL_STYLES: dict[str, SymbolStyle] = {
     "line": SymbolStyle(weight=3, opacity=0.95),
-    "deployment_line": SymbolStyle(weight=8, opacity=0.85, dash=DEPLOYMENT_DASH),
+    # Solid: its geometry is the exact border, and dashes mean approximate geometry only.
+    "deployment_line": SymbolStyle(weight=8, opacity=0.85),
     "area": SymbolStyle(weight=2, fill_opacity=0.06),
     "approx_area": SymbolStyle(weight=2.5, fill_opacity=0.25, dash=APPROX_DASH),
     "arrow": SymbolStyle(weight=1.5, fill_opacity=0.9),

@@ -25,7 +25,7 @@ def test_tiny_counts_stay_visible_at_the_stated_minimum():
 
 
 # One style, three renderers. The values are written out by hand: an area is filled
-# at 6 %, a deployment line is 8 px wide at 85 % in 14/8 dashes.
+# at 6 %, a deployment line is 8 px wide at 85 %.
 @pytest.mark.parametrize(("feature_id", "layer_id", "fill", "width_px", "opacity"), [
     ("nineveh-governorate", "nineveh", 0.06, 2, 1.0),
     ("alqaim-jordan-armour", "alqaim-jordan-sector", None, 8, 0.85),
@@ -71,3 +71,11 @@ def test_live_map_legend_and_print_draw_a_symbol_alike(feature_id, layer_id, fil
         fills = {round(a.get_alpha(), 3) for a in static.ax.patches
                  if to_hex(a.get_facecolor()) == entry.color}
         assert fill in fills
+
+
+def test_dashes_mean_approximate_geometry_and_nothing_else():
+    from layers.symbology import APPROX_DASH, SYMBOL_STYLES
+
+    dashed = {name for name, style in SYMBOL_STYLES.items() if style.dash}
+    assert dashed == {"approx_area"}
+    assert SYMBOL_STYLES["approx_area"].dash == APPROX_DASH
