@@ -222,3 +222,13 @@ def test_a_handling_banner_is_printed_at_the_top_and_the_bottom(tmp_path):
     root = ET.parse(out).getroot()
     texts = [" ".join(t.itertext()).strip() for t in root.iter("{http://www.w3.org/2000/svg}text")]
     assert texts.count("UNCLASSIFIED // FOR BRIEFING") == 2
+
+
+def test_printed_confidence_swatches_carry_their_marks():
+    from matplotlib.text import Text
+
+    static = draw_static(View(as_of=dt.date(2024, 12, 2)), "a4-landscape", 96)
+    legend = static.figure.legends[0]
+    marks_alone = {t.get_text() for t in legend.findobj(Text)}
+    # The levels in view on 2 December 2024 and their marks (layers/symbology.py).
+    assert {"✔", "◐", "~", "?"} <= marks_alone
