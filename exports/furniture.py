@@ -7,11 +7,16 @@ import datetime as dt
 import re
 import textwrap
 
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.legend_handler import HandlerPatch
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrow, Patch
+from matplotlib.text import Text
+from matplotlib.transforms import Transform
 
 from exports.view import View
 from geo.features import PlacedFeature
@@ -84,6 +89,29 @@ def _legend_handles(entries: list[LayerEntry], features: list[PlacedFeature],
     return handles
 
 
+class MarkedSwatch(Patch):
+    """A legend swatch with the confidence mark drawn inside it, as in the live legend:
+    strength alone made near-identical grey boxes."""
+
+    def __init__(self, mark: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.mark = mark
+
+
+class _MarkedSwatchHandler(HandlerPatch):
+    def create_artists(self, legend: Legend, orig_handle: Artist, xdescent: float,
+                       ydescent: float, width: float, height: float, fontsize: float,
+                       trans: Transform) -> list[Artist]:
+        artists = super().create_artists(legend, orig_handle, xdescent, ydescent, width,
+                                          height, fontsize, trans)
+        mark = getattr(orig_handle, "mark", "")
+        if mark:
+            artists.append(Text(width / 2 - xdescent, height / 2 - ydescent, mark,
+                                ha="center", va="center", fontsize=fontsize,
+                                fontweight="bold", color="white", transform=trans))
+        return artists
+
+
 def _confidence_handles(features: list[PlacedFeature], lang: str) -> list[object]:
     """The confidence key, as in the live map's legend: only the levels in view."""
     present = {p.record.confidence for p in features}
@@ -92,9 +120,10 @@ def _confidence_handles(features: list[PlacedFeature], lang: str) -> list[object
         if level in present:
             style = confidence_style(level)
             text = f"{style.mark} {t(f'confidence.{level}', lang)}".strip()
-            handles.append(Patch(facecolor=CONFIDENCE_KEY_COLOR, edgecolor=CONFIDENCE_KEY_COLOR,
-                                 alpha=CONFIDENCE_KEY_FILL * style.strength,
-                                 label=textwrap.fill(text, 34)))
+            handles.append(MarkedSwatch(style.mark, facecolor=CONFIDENCE_KEY_COLOR,
+                                        edgecolor=CONFIDENCE_KEY_COLOR,
+                                        alpha=CONFIDENCE_KEY_FILL * style.strength,
+                                        label=textwrap.fill(text, 34)))
     if any(p.record.geometry_approximate for p in features):
         handles.append(Patch(facecolor="none", edgecolor=CONFIDENCE_KEY_COLOR, hatch="///",
                              linestyle="--", label=textwrap.fill(t("legend.approximate", lang),
@@ -148,7 +177,8 @@ def add_furniture(figure: Figure, ax: Axes, view: View, features: list[PlacedFea
     if handles:
         legend = figure.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.75, 0.90),
                                fontsize=7, title=t("furniture.legend", lang), title_fontsize=8,
-                               frameon=False)
+                               frameon=False,
+                               handler_map={MarkedSwatch: _MarkedSwatchHandler()})
         # The sources start under the legend, however many rows it has.
         renderer = FigureCanvasAgg(figure).get_renderer()
         sources_top = legend.get_window_extent(renderer).transformed(
