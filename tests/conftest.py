@@ -170,3 +170,15 @@ def data_copy(tmp_path, monkeypatch) -> Iterator[Path]:
 
 def load_json(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def app():
+    """The page run once by AppTest, as a first visitor sees it."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app_helpers import APP
+
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    return at

@@ -1,0 +1,64 @@
+"""Reading the page that AppTest ran: the map component, the layers it sends, the legend."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+APP = str(ROOT / "app.py")
+
+
+def map_component(at: AppTest):
+    components = [e for e in at.main if type(e).__name__ == "UnknownElement"
+                  and getattr(e.proto, "component_name", "").endswith("st_folium")]
+    assert len(components) == 1, "the page should hold exactly one map"
+    return components[0]
+
+
+def map_args(at: AppTest) -> dict:
+    return json.loads(map_component(at).proto.json_args)
+
+
+def layers_sent(args: dict) -> set[str]:
+    return set(re.findall(r'postureBundle\["layers"\]\["([^"]+)"\]', args["feature_group"]))
+
+
+def images(at: AppTest) -> list:
+    return [e for e in at.main if type(e).__name__ == "Image"]
+
+
+def download_label(at: AppTest) -> str:
+    buttons = at.get("download_button")
+    assert len(buttons) == 1
+    return buttons[0].proto.label
+
+
+def shown_ids(args: dict, layer_id: str) -> list[str]:
+    call = re.search(rf'postureBundle\["layers"\]\["{layer_id}"\]\([^,]+, map_div, (\[.*?\])\)',
+                     args["feature_group"])
+    assert call, f"layer {layer_id} not sent"
+    return json.loads(call.group(1))
+
+
+def highlighted(args: dict, mark: str = "posture-highlight") -> list[str]:
+    calls = re.findall(rf'\}}\)\((\[[^\]]*\]), "{mark}"\);', args["feature_group"])
+    assert len(calls) == 1
+    return json.loads(calls[0])
+
+
+def legend_layers(at: AppTest) -> set[str]:
+    legend = [e for e in at.sidebar if type(e).__name__ == "Html"
+              and "posture-legend" in e.proto.body]
+    assert len(legend) == 1
+    return set(re.findall(r"data-layer='([^']+)'", legend[0].proto.body))
+
+
+def chart_spec(at: AppTest) -> dict:
+    charts = [e for e in at.main if type(e).__name__ == "UnknownElement"
+              and hasattr(e.proto, "spec")]
+    assert len(charts) == 1
+    return json.loads(charts[0].proto.spec)
