@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.legend_handler import HandlerPatch
 from matplotlib.lines import Line2D
-from matplotlib.patches import FancyArrow, Patch
+from matplotlib.patches import Circle, FancyArrow, Patch
 from matplotlib.text import Text
 from matplotlib.transforms import Transform
 
@@ -30,6 +30,7 @@ from layers.symbology import (
     CONFIDENCE_KEY_FILL,
     SYMBOL_STYLES,
     confidence_style,
+    proportional_radius,
 )
 
 __all__ = ["MAP_AXES", "add_furniture", "nice_scale_km", "sources_in_view"]
@@ -131,6 +132,32 @@ def _confidence_handles(features: list[PlacedFeature], lang: str) -> list[object
     return handles
 
 
+SIZE_KEY_COUNTS = (500_000, 100_000, 10_000)
+
+
+def _size_key(figure: Figure, top: float, lang: str) -> float:
+    """Nested circles at the size the map draws them, each with its count, under the
+    legend; returns the figure fraction where the key ends."""
+    points_per_px = 0.75  # the live map's CSS pixels, as the map itself is drawn
+    largest = proportional_radius(SIZE_KEY_COUNTS[0]) * points_per_px  # points
+    height = (2 * largest + 8) / 72 / figure.get_figheight()
+    width = (2 * largest + 40) / 72 / figure.get_figwidth()
+    key = figure.add_axes((0.76, top - height, width, height), gid="size-key")
+    key.set_axis_off()
+    key.set_xlim(0, 2 * largest + 40)
+    key.set_ylim(0, 2 * largest + 8)
+    key.set_aspect("equal", adjustable="datalim")
+    spec = SYMBOL_STYLES["proportional"]
+    for count in SIZE_KEY_COUNTS:
+        r = proportional_radius(count) * points_per_px
+        key.add_patch(Circle((largest + 2, 4 + r), r, facecolor=CONFIDENCE_KEY_COLOR,
+                             alpha=spec.fill_opacity, edgecolor=CONFIDENCE_KEY_COLOR,
+                             linewidth=spec.weight * points_per_px))
+        key.text(2 * largest + 6, 4 + 2 * r, f"{count:,}", fontsize=6, va="center",
+                 ha="left")
+    return top - height
+
+
 def _scale_bar(ax: Axes, lang: str) -> None:
     ax.apply_aspect()
     (west, east), (south, north) = ax.get_xlim(), ax.get_ylim()
@@ -183,6 +210,8 @@ def add_furniture(figure: Figure, ax: Axes, view: View, features: list[PlacedFea
         renderer = FigureCanvasAgg(figure).get_renderer()
         sources_top = legend.get_window_extent(renderer).transformed(
             figure.transFigure.inverted()).y0 - 0.015
+    if any(p.record.symbol == "proportional" for p in features):
+        sources_top = _size_key(figure, sources_top, lang) - 0.015
     sources = sources_in_view(features, lang)
     wrapped = "\n".join(textwrap.fill(f"• {s}", 52, break_on_hyphens=False) for s in sources)
     column_x, column_align = (0.97, "right") if rtl else (0.75, "left")

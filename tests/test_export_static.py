@@ -232,3 +232,22 @@ def test_printed_confidence_swatches_carry_their_marks():
     marks_alone = {t.get_text() for t in legend.findobj(Text)}
     # The levels in view on 2 December 2024 and their marks (layers/symbology.py).
     assert {"✔", "◐", "~", "?"} <= marks_alone
+
+
+def test_print_has_a_circle_size_key_at_map_size():
+    from matplotlib.patches import Circle
+
+    from exports.static_map import PX_TO_PT
+
+    static = draw_static(View(as_of=dt.date(2024, 12, 2)), "a4-landscape", 96)
+    keys = [a for a in static.figure.axes if a.get_gid() == "size-key"]
+    assert len(keys) == 1
+    radii = sorted(round(c.get_radius(), 2) for c in keys[0].patches if isinstance(c, Circle))
+    # 60 px for 500,000 (the live map's reference), area proportional: sqrt(1/5), sqrt(1/50).
+    expected = sorted(round(60 * PX_TO_PT * (n / 500_000) ** 0.5, 2)
+                      for n in (500_000, 100_000, 10_000))
+    assert radii == expected
+    assert [t.get_text() for t in keys[0].texts] == ["500,000", "100,000", "10,000"]
+    # No size key where no count is drawn.
+    borders = draw_static(View(layer_ids=("border",)), "a4-landscape", 96)
+    assert not [a for a in borders.figure.axes if a.get_gid() == "size-key"]
