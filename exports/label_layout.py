@@ -78,7 +78,7 @@ def _candidates(text: Text, priority: int, rtl: bool
             yield (dx, dy + shift), ha, False
         return
     mirrored = {"left": "right", "right": "left"}[ha]
-    sides = [((-dx, mirrored)), ((dx, ha))] if rtl else [((dx, ha)), ((-dx, mirrored))]
+    sides = [(-dx, mirrored), (dx, ha)] if rtl else [(dx, ha), (-dx, mirrored)]
     near = (0, step, -step)
     far = (2 * step, -2 * step, 3 * step, -3 * step, 4 * step, -4 * step) if priority == 0 \
         else ()

@@ -108,7 +108,7 @@ def label_text(p: PlacedFeature, lang: str) -> str:
 
 def _label(ax: Axes, p: PlacedFeature, lang: str, dx: float = 6, dy: float = 0,
            priority: int = 0, **style: object) -> None:
-    text = label_text(p, lang) if priority == 0 else p.record.text("name", lang) or ""
+    text = label_text(p, lang)
     point = p.geometry if p.geometry.geom_type == "Point" else p.geometry.representative_point()
     mark_label(ax.annotate(
         text, (point.x, point.y), xytext=(dx, dy), textcoords="offset points",

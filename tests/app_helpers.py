@@ -62,3 +62,10 @@ def chart_spec(at: AppTest) -> dict:
               and hasattr(e.proto, "spec")]
     assert len(charts) == 1
     return json.loads(charts[0].proto.spec)
+
+
+def run_with_link(**params: str) -> AppTest:
+    """The page opened from a link carrying `params` as its query string."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(params)
+    return at.run()

@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from streamlit.testing.v1 import AppTest
-
 from layers.catalogue import catalogue
 from tests.app_helpers import (
-    APP,
     highlighted,
     layers_sent,
     map_args,
+    run_with_link,
 )
 
 
@@ -45,9 +43,7 @@ def test_control_characters_are_taken_out_of_the_export_title(app):
 
 
 def test_a_link_with_no_known_layer_keeps_the_defaults_with_a_notice():
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["layers"] = "nope"
-    at.run()
+    at = run_with_link(layers="nope")
     assert not at.exception
     assert layers_sent(map_args(at)) == {e.id for e in catalogue() if e.default_on}
     notices = [n.value for n in at.toast]
@@ -56,19 +52,14 @@ def test_a_link_with_no_known_layer_keeps_the_defaults_with_a_notice():
 
 
 def test_a_link_with_every_layer_off_keeps_them_off():
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["layers"] = ""
-    at.run()
+    at = run_with_link(layers="")
     assert not at.exception
     assert layers_sent(map_args(at)) == set()
     assert list(at.toast) == []
 
 
 def test_a_link_comparing_from_after_the_as_of_date_falls_back_with_a_notice():
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["as_of"] = "2024-01-25"
-    at.query_params["since"] = "2024-12-02"
-    at.run()
+    at = run_with_link(as_of="2024-01-25", since="2024-12-02")
     assert not at.exception
     notices = [n.value for n in at.toast]
     assert any("Ignored since=2024-12-02 from the link: it is after the as-of date 2024-01-25"
@@ -88,9 +79,7 @@ def test_moving_the_comparison_past_the_as_of_date_is_refused_in_words(app):
 
 
 def test_a_bad_fade_in_a_link_falls_back_with_a_notice():
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["fade"] = "-3"
-    at.run()
+    at = run_with_link(fade="-3")
     assert not at.exception
     assert at.number_input(key="stale_months").value == 12
     assert any("Ignored fade=" in n.value and "from 1 to 240" in n.value for n in at.toast)

@@ -6,16 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from streamlit.testing.v1 import AppTest
-
 from layers.catalogue import catalogue
 from tests.app_helpers import (
-    APP,
     chart_spec,
     highlighted,
     legend_layers,
     map_args,
     map_component,
+    run_with_link,
 )
 
 
@@ -126,9 +124,7 @@ def test_force_level_chart_colours_a_force_alike_in_both_languages(app):
 
 
 def test_export_panel_names_papers_and_formats_in_words():
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["lang"] = "ar"
-    at.run()
+    at = run_with_link(lang="ar")
     assert "صورة PNG" in at.selectbox(key="export:format").options
     at.selectbox(key="export:format").set_value("pdf").run()
     assert "A4، أفقي" in at.selectbox(key="export:paper").options

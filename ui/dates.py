@@ -8,7 +8,6 @@ import streamlit as st
 
 from geo.features import placed_features
 from geo.timeline import (
-    DEFAULT_STALE_MONTHS,
     FIRST_DATE,
     STALE_MONTHS_RANGE,
     changes_between,
@@ -16,7 +15,7 @@ from geo.timeline import (
     latest_report,
 )
 from i18n import t
-from ui.link import date_from_url
+from ui.link import date_from_url, stale_months_from_url
 from ui.text import plain
 
 __all__ = ["QUICK_DATES", "as_of_picker", "changes_since"]
@@ -57,23 +56,11 @@ def as_of_picker(lang: str) -> tuple[dt.date, int]:
 def _stale_months_picker(lang: str) -> int:
     low, high = STALE_MONTHS_RANGE
     if "stale_months" not in st.session_state:
-        st.session_state["stale_months"] = _stale_months_from_url(lang)
+        st.session_state["stale_months"] = stale_months_from_url(lang)
     months = st.sidebar.number_input(t("dates.stale_months", lang), min_value=low,
                                      max_value=high, step=1, key="stale_months")
     st.query_params["fade"] = str(months)
     return int(months)
-
-
-def _stale_months_from_url(lang: str) -> int:
-    raw = st.query_params.get("fade")
-    if raw is None:
-        return DEFAULT_STALE_MONTHS
-    low, high = STALE_MONTHS_RANGE
-    if raw.isdigit() and low <= int(raw) <= high:
-        return int(raw)
-    st.toast(t("link.bad_fade", lang, value=plain(raw[:20]), low=low, high=high,
-               default=DEFAULT_STALE_MONTHS))
-    return DEFAULT_STALE_MONTHS
 
 
 def changes_since(as_of: dt.date, lang: str) -> tuple[str, ...]:

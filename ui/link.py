@@ -12,13 +12,18 @@ import datetime as dt
 import streamlit as st
 
 from geo.checks import MAX_ZOOM, MIN_ZOOM
-from geo.timeline import FIRST_DATE, date_out_of_range
+from geo.timeline import (
+    DEFAULT_STALE_MONTHS,
+    FIRST_DATE,
+    STALE_MONTHS_RANGE,
+    date_out_of_range,
+)
 from i18n import t
 from layers.basemap import BASEMAPS
 from layers.catalogue import LayerEntry
 from ui.text import plain
 
-__all__ = ["apply_link", "date_from_url"]
+__all__ = ["apply_link", "date_from_url", "stale_months_from_url"]
 
 def apply_link(entries: tuple[LayerEntry, ...], lang: str) -> None:
     """On a session's first run, take layers, basemap and view from the URL."""
@@ -73,3 +78,17 @@ def date_from_url(name: str, default: dt.date, lang: str) -> dt.date:
                    default=default))
         return default
     return value
+
+
+def stale_months_from_url(lang: str) -> int:
+    """`fade` from the URL: months before a figure is drawn faded, or the default with a
+    notice if it is not a whole number in range."""
+    raw = st.query_params.get("fade")
+    if raw is None:
+        return DEFAULT_STALE_MONTHS
+    low, high = STALE_MONTHS_RANGE
+    if raw.isdigit() and low <= int(raw) <= high:
+        return int(raw)
+    st.toast(t("link.bad_fade", lang, value=plain(raw[:20]), low=low, high=high,
+               default=DEFAULT_STALE_MONTHS))
+    return DEFAULT_STALE_MONTHS
