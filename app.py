@@ -136,6 +136,9 @@ def _map_and_export(view: View, basemap_id: str, bundle_url: str, shown: dict[st
         zoom=focus[2] if focus else None,
     )
     _view_to_url(result)
+    # Lets browser tests wait for the map's first report of its view: a toggle
+    # sent during that fragment rerun can make Streamlit remount the map.
+    st.html(f"<span id='map-reported' hidden>{int('center' in (result or {}))}</span>")
     export_panel(replace(view, bbox=_bbox_of(result), layer_ids=view.layer_ids or ("none",)))
 
 

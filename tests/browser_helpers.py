@@ -20,13 +20,19 @@ FEATURE_IDS_JS = """() => {
 }"""
 
 
-def open_dashboard(page: Page, server: AppServer) -> Frame:
-    """Load the page, wait for the script to finish and the map to draw; returns the map frame."""
-    page.goto(server.url)
+def open_dashboard(page: Page, server: AppServer, query: str = "") -> Frame:
+    """Load the page (with a link's `query`, such as "?lang=ar"), wait for the script to
+    finish and the map to draw and report its view; returns the map frame."""
+    page.goto(f"{server.url}/{query}")
     try:
         page.wait_for_selector(IDLE, timeout=60_000)
         page.frame_locator(MAP_IFRAME).locator("path.leaflet-interactive").first.wait_for(
             state="attached", timeout=30_000)
+        # The map reports its view once after drawing, and the fragment reruns; a click
+        # during that rerun can remount the map (a Streamlit race, not the app's promise).
+        page.wait_for_function(
+            "() => document.querySelector('#map-reported')?.textContent === '1'", timeout=30_000)
+        page.wait_for_selector(IDLE, timeout=30_000)
     except PlaywrightTimeoutError as error:
         state = page.evaluate(
             "() => { const a = document.querySelector('[data-testid=stApp]');"

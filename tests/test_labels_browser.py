@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_helpers import MAP_IFRAME, map_frame, open_dashboard, wait_idle
+from tests.browser_helpers import open_dashboard, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -64,13 +64,7 @@ PLACES = {"Al-Qaim": (34.369, 41.094), "Mosul": (36.34, 43.13), "Aleppo": (36.20
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_no_label_overlaps_another_or_covers_a_point(page, app_server, offline, lang):
-    page.goto(f"{app_server.url}/?lang={lang}")
-    frame = open_dashboard(page, app_server) if lang == "en" else None
-    if frame is None:
-        wait_idle(page)
-        page.frame_locator(MAP_IFRAME).locator("path.leaflet-interactive").first.wait_for(
-            state="attached")
-        frame = map_frame(page)
+    frame = open_dashboard(page, app_server, f"?lang={lang}")
     frame.wait_for_function("() => window.postureLabelRuns > 0")
     views = [("default", 34.6, 40.6, 6)] + [
         (name, lat, lon, zoom) for name, (lat, lon) in PLACES.items() for zoom in range(6, 12)]
