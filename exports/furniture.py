@@ -73,7 +73,7 @@ def _legend_handles(entries: list[LayerEntry], features: list[PlacedFeature],
         symbols = {p.record.symbol for p in features if p.record.layer == entry.id}
         if not symbols:
             continue
-        label = textwrap.fill(entry.title(lang), 34)
+        label = in_reading_order(textwrap.fill(entry.title(lang), 34), lang)
         if symbols & {"area", "approx_area"}:
             handles.append(Patch(facecolor=entry.color, alpha=0.3, edgecolor=entry.color,
                                  hatch="///" if "approx_area" in symbols else None,
@@ -183,13 +183,31 @@ def _north_arrow(ax: Axes, lang: str) -> None:
             va="top", fontsize=7, fontweight="bold", zorder=20)
 
 
+RIGHT_TO_LEFT_MARK = "\u200f"
+
+
+def in_reading_order(text: str, lang: str) -> str:
+    """`text` with each of its lines set as a paragraph in the language's direction.
+
+    Matplotlib lays out each line on its own and, like any bidi renderer, takes
+    its direction from the line's first strong letter: an Arabic source line that
+    opens with "Natural Earth" would read left to right, bullet on the left. A
+    right-to-left mark leading every line keeps Arabic lines right to left, with
+    their Latin runs in order inside them.
+    """
+    if direction(lang) != "rtl":
+        return text
+    return "\n".join(RIGHT_TO_LEFT_MARK + line for line in text.split("\n"))
+
+
 def add_furniture(figure: Figure, ax: Axes, view: View, features: list[PlacedFeature]) -> None:
     lang = view.lang
     entries = [layer(i) for i in dict.fromkeys(p.record.layer for p in features)]
     # Arabic furniture reads from the right: flush right against the map's right edge.
     rtl = direction(lang) == "rtl"
     left, align = (MAP_RIGHT, "right") if rtl else (0.03, "left")
-    figure.text(left, 0.955, view.heading, fontsize=15, fontweight="bold", va="top", ha=align)
+    figure.text(left, 0.955, in_reading_order(view.heading, lang), fontsize=15,
+                fontweight="bold", va="top", ha=align)
     if view.banner:
         # A handling banner, as briefing papers carry it: top and bottom of the page.
         for y, va in ((0.993, "top"), (0.007, "bottom")):
@@ -197,7 +215,8 @@ def add_furniture(figure: Figure, ax: Axes, view: View, features: list[PlacedFea
                         ha="center", va=va)
     as_of = view.as_of.isoformat() if view.as_of else t("furniture.latest", lang)
     exported = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    figure.text(left, 0.915, t("furniture.dates", lang, as_of=as_of, exported=exported),
+    figure.text(left, 0.915, in_reading_order(
+        t("furniture.dates", lang, as_of=as_of, exported=exported), lang),
                 fontsize=8, color="#444444", va="top", ha=align)
     handles = _legend_handles(entries, features, lang) + _confidence_handles(features, lang)
     sources_top = 0.90
@@ -215,17 +234,20 @@ def add_furniture(figure: Figure, ax: Axes, view: View, features: list[PlacedFea
     sources = sources_in_view(features, lang)
     wrapped = "\n".join(textwrap.fill(f"• {s}", 52, break_on_hyphens=False) for s in sources)
     column_x, column_align = (0.97, "right") if rtl else (0.75, "left")
-    figure.text(column_x, sources_top, t("furniture.sources", lang) + "\n" + wrapped,
+    figure.text(column_x, sources_top,
+                in_reading_order(t("furniture.sources", lang) + "\n" + wrapped, lang),
                 fontsize=5.5, va="top", ha=column_align, multialignment=column_align,
                 linespacing=1.25)
-    figure.text(left, 0.10, t("basemap.attribution", lang) + ". " + t("furniture.facts", lang),
+    figure.text(left, 0.10, in_reading_order(
+        t("basemap.attribution", lang) + ". " + t("furniture.facts", lang), lang),
                 fontsize=6.5, color="#444444", ha=align)
     approximate = [p.record for p in features if p.record.geometry_approximate]
     if approximate:
         names = t("list.comma", lang).join(r.text("name", lang) or "" for r in approximate[:4])
         if len(approximate) > 4:
             names = t("furniture.and_more", lang, names=names, n=len(approximate) - 4)
-        figure.text(left, 0.075, textwrap.fill(t("furniture.caveat", lang, names=names), 150),
+        figure.text(left, 0.075, in_reading_order(
+            textwrap.fill(t("furniture.caveat", lang, names=names), 150), lang),
                     fontsize=6.5, color="#8a1c1c", va="top", ha=align, multialignment=align)
     _scale_bar(ax, lang)
     _north_arrow(ax, lang)

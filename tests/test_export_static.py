@@ -251,3 +251,34 @@ def test_print_has_a_circle_size_key_at_map_size():
     # No size key where no count is drawn.
     borders = draw_static(View(layer_ids=("border",)), "a4-landscape", 96)
     assert not [a for a in borders.figure.axes if a.get_gid() == "size-key"]
+
+
+def _text_runs(pdf) -> list[tuple[float, float, str]]:
+    """Every run of text pypdf finds on the page, at its page position (x, y)."""
+    runs: list[tuple[float, float, str]] = []
+
+    def visit(text, cm, tm, _font, _size):
+        if text.strip():
+            runs.append((tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5], text))
+
+    PdfReader(pdf).pages[0].extract_text(visitor_text=visit)
+    return runs
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_each_printed_source_opens_with_its_bullet_on_the_reading_side(tmp_path, lang):
+    # An Arabic line that opens with a Latin name ("Natural Earth 1:10m") once read
+    # left to right, bullet on the left, among right-to-left lines.
+    out = tmp_path / "map.pdf"
+    write_static(View(as_of=dt.date(2024, 12, 2), lang=lang), "pdf", out)
+    runs = _text_runs(out)
+    width = float(PdfReader(out).pages[0].mediabox.width)
+    column = [r for r in runs if r[0] > 0.74 * width]  # the sources column
+    bullets = [r for r in column if "•" in r[2]]
+    assert len(bullets) >= len(SOURCES_2024_12_02)
+    for x, y, _ in bullets:
+        line = [rx for rx, ry, _ in column if abs(ry - y) < 1.0]
+        if lang == "ar":
+            assert x >= max(line), f"a bullet left of its Arabic line at y={y:.1f}"
+        else:
+            assert x <= min(line), f"a bullet right of its English line at y={y:.1f}"
