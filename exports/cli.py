@@ -136,6 +136,9 @@ def _parser() -> _Parser:
     parser.add_argument("--banner", type=_free_text, default=None,
                         help="a handling banner printed at the top and bottom of the page "
                              f"(static maps; at most {MAX_TITLE_CHARS} characters)")
+    parser.add_argument("--locator", action="store_true",
+                        help="add a locator inset: the region, with the printed view outlined "
+                             "(static maps)")
     parser.add_argument("--title", type=_free_text, default=None,
                         help=f"at most {MAX_TITLE_CHARS} characters, no control characters "
                              "(default: the standard title in the chosen language)")
@@ -197,7 +200,7 @@ def _run(parser: _Parser, args: argparse.Namespace) -> int:
         as_of = args.as_of or latest_report(placed_features())
         view = View(bbox=args.bbox, layer_ids=_layer_ids(parser, args.layers), as_of=as_of,
                     lang=args.lang, title=args.title, stale_months=args.fade_months,
-                    banner=args.banner)
+                    banner=args.banner, locator=args.locator)
         _check_writable(parser, args.out)
         features = features_in_view(view)
         extension = _extension(args.format)

@@ -19,6 +19,7 @@ from shapely.geometry.base import BaseGeometry
 
 from exports.furniture import MAP_AXES, add_furniture
 from exports.label_layout import mark_label, place_labels
+from exports.locator import add_locator
 from exports.paper import pixel_size
 from exports.view import View, features_in_view
 from geo.basemap import countries, governorates
@@ -233,6 +234,8 @@ def draw_static(view: View, paper: str, dpi: int) -> StaticMap:
     _draw_proportional(ax, [p for p in features if p.record.symbol == "proportional"],
                        view.lang, stale)
     add_furniture(figure, ax, view, features)
+    if view.locator:
+        add_locator(ax, view.bbox, features)
     started = time.perf_counter()
     place_labels(ax, rtl=direction(view.lang) == "rtl")
     label_ms = (time.perf_counter() - started) * 1000

@@ -29,6 +29,7 @@ class View:
     # Figures older than this before `as_of` are drawn faded.
     stale_months: int = DEFAULT_STALE_MONTHS
     banner: str | None = None  # a handling banner printed at the top and bottom of the page
+    locator: bool = False  # a locator inset in the corner of a printed map
 
     @property
     def heading(self) -> str:

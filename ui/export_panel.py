@@ -50,12 +50,13 @@ def export_panel(view: View) -> None:
                            format_func=lambda f: t(f"format.{f}", lang))
         title = st.text_input(t("export.title", lang), value=view.heading,
                               key=f"export:title:{lang}", max_chars=120)
-        paper, dpi, banner = "a4-landscape", 150, ""
+        paper, dpi, banner, locator = "a4-landscape", 150, "", False
         if fmt in STATIC_FORMATS:
             paper = st.selectbox(t("export.paper", lang), list(PAPERS), key="export:paper",
                                  format_func=lambda p: t(f"paper.{p}", lang))
             banner = st.text_input(t("export.banner", lang), key="export:banner",
                                    max_chars=200)
+            locator = st.checkbox(t("export.locator", lang), key="export:locator")
             dpi = st.select_slider(t("export.dpi", lang), options=[96, 150, 200, 300, 600],
                                    value=150, key="export:dpi")
         clean_title = without_control_characters(title).strip()
@@ -63,7 +64,8 @@ def export_panel(view: View) -> None:
             # Pasted text can carry them; SVG and KML cannot hold them.
             st.warning(t("export.title_cleaned", lang))
         view = replace(view, title=clean_title or None,
-                       banner=without_control_characters(banner).strip() or None)
+                       banner=without_control_characters(banner).strip() or None,
+                       locator=locator)
         st.caption(t("export.view", lang, bbox=", ".join(f"{v:.2f}" for v in view.bbox)))
         if st.button(t("export.prepare", lang), key="export:prepare"):
             st.session_state["export:file"] = _prepare(view, fmt, paper, dpi)

@@ -1,0 +1,72 @@
+"""The optional locator inset of printed maps: where the view lies, hiding nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+from matplotlib.patches import Rectangle
+
+from exports.static_map import draw_static
+from exports.view import View
+
+SVG = "{http://www.w3.org/2000/svg}"
+AS_OF = dt.date(2024, 12, 2)
+# Around Al-Qaim: a view a briefing would zoom to, written out by hand.
+ALQAIM_BBOX = (40.0, 33.0, 43.0, 35.5)
+
+
+def _inset(static):
+    insets = [a for a in static.ax.child_axes if a.get_gid() == "locator"]
+    assert len(insets) == 1
+    return insets[0]
+
+
+def test_no_locator_unless_asked():
+    static = draw_static(View(as_of=AS_OF), "a4-landscape", 96)
+    assert static.ax.child_axes == []
+
+
+def test_the_locator_outlines_exactly_the_printed_view():
+    static = draw_static(View(bbox=ALQAIM_BBOX, as_of=AS_OF, locator=True), "a4-landscape", 96)
+    inset = _inset(static)
+    outlines = [p for p in inset.patches if isinstance(p, Rectangle)
+                and p.get_gid() == "locator-view"]
+    assert len(outlines) == 1
+    x, y = outlines[0].get_xy()
+    assert (x, y, x + outlines[0].get_width(), y + outlines[0].get_height()) == ALQAIM_BBOX
+    # Iraq and Syria whole around it: at least 36-48 E, 29-37.5 N.
+    static.figure.canvas.draw()
+    (west, east), (south, north) = inset.get_xlim(), inset.get_ylim()
+    assert west <= 36 and east >= 48 and south <= 29 and north >= 37.5
+
+
+def test_the_locator_hides_no_posture_symbol_and_no_label_on_the_default_map():
+    static = draw_static(View(as_of=AS_OF, locator=True), "a4-landscape", 96)
+    figure = static.figure
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    inset_box = _inset(static).get_window_extent(renderer)
+    # Every sourced feature's anchor point, as drawn on the map.
+    for p in static.features:
+        point = p.geometry if p.geometry.geom_type == "Point" else None
+        if point is None or p.record.layer == "context":
+            continue
+        x, y = static.ax.transData.transform((point.x, point.y))
+        assert not inset_box.contains(x, y), p.record.id
+    for text in static.ax.texts:
+        if text.get_visible() and text.get_text():
+            assert not inset_box.overlaps(text.get_window_extent(renderer)), text.get_text()
+
+
+def test_command_line_locator(tmp_path):
+    from exports.cli import main
+
+    out = tmp_path / "map.svg"
+    assert main(["--format", "svg", "--out", str(out), "--locator",
+                 "--bbox", "40,33,43,35.5"]) == 0
+    ids = {el.get("id") for el in ET.parse(out).getroot().iter(f"{SVG}g")}
+    assert {"locator", "locator-view"} <= ids
+    plain = tmp_path / "plain.svg"
+    assert main(["--format", "svg", "--out", str(plain)]) == 0
+    assert "locator" not in {el.get("id") for el in ET.parse(plain).getroot().iter(f"{SVG}g")}
