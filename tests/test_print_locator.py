@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import xml.etree.ElementTree as ET
 
+from matplotlib.collections import PathCollection
 from matplotlib.patches import Rectangle
+from matplotlib.transforms import Bbox
 
 from exports.static_map import draw_static
 from exports.view import View
@@ -38,7 +41,8 @@ def test_the_locator_outlines_exactly_the_printed_view():
     # Iraq and Syria whole around it: at least 36-48 E, 29-37.5 N.
     static.figure.canvas.draw()
     (west, east), (south, north) = inset.get_xlim(), inset.get_ylim()
-    assert west <= 36 and east >= 48 and south <= 29 and north >= 37.5
+    assert (west <= 36, east >= 48) == (True, True)
+    assert (south <= 29, north >= 37.5) == (True, True)
 
 
 def test_the_locator_hides_no_posture_symbol_and_no_label_on_the_default_map():
@@ -54,6 +58,15 @@ def test_the_locator_hides_no_posture_symbol_and_no_label_on_the_default_map():
             continue
         x, y = static.ax.transData.transform((point.x, point.y))
         assert not inset_box.contains(x, y), p.record.id
+    # Nor any part of a drawn circle: the counts' discs reach far beyond their centres.
+    scale = figure.dpi / 72
+    for collection in static.ax.collections:
+        if not isinstance(collection, PathCollection):
+            continue
+        for (x, y), size in zip(static.ax.transData.transform(collection.get_offsets()),
+                                collection.get_sizes(), strict=False):
+            r = math.sqrt(size) / 2 * scale
+            assert not inset_box.overlaps(Bbox.from_extents(x - r, y - r, x + r, y + r))
     for text in static.ax.texts:
         if text.get_visible() and text.get_text():
             assert not inset_box.overlaps(text.get_window_extent(renderer)), text.get_text()
