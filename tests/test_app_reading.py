@@ -139,3 +139,15 @@ def test_the_export_panel_prints_a_banner(app):
     assert not app.exception
     svg = app.session_state["export:file"][1].decode("utf-8")
     assert svg.count("FOR BRIEFING ONLY") == 2
+
+
+def test_the_export_panel_adds_a_locator_inset_when_asked(app):
+    app.selectbox(key="export:format").set_value("svg").run()
+    app.button(key="export:prepare").click().run()
+    assert 'id="locator"' not in app.session_state["export:file"][1].decode("utf-8")
+    app.checkbox(key="export:locator").check().run()
+    app.button(key="export:prepare").click().run()
+    assert not app.exception
+    svg = app.session_state["export:file"][1].decode("utf-8")
+    assert 'id="locator"' in svg
+    assert 'id="locator-view"' in svg
