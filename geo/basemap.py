@@ -9,7 +9,7 @@ import geopandas as gpd
 from geo.errors import DataFileError
 from geo.paths import data_dir
 
-__all__ = ["admin1_full", "countries", "governorates"]
+__all__ = ["admin1_full", "countries", "country_name", "governorates"]
 
 
 def _read(name: str, columns: tuple[str, ...]) -> gpd.GeoDataFrame:
@@ -42,6 +42,12 @@ def _read(name: str, columns: tuple[str, ...]) -> gpd.GeoDataFrame:
 def countries() -> gpd.GeoDataFrame:
     """Country outlines for display (simplified), with English and Arabic names."""
     return _read("countries.geojson", ("iso_a2", "name_en", "name_ar"))
+
+
+def country_name(iso_a2: str, lang: str) -> str:
+    """A basemap country's name in `lang` ("ar" or otherwise English)."""
+    row = countries().set_index("iso_a2").loc[iso_a2]
+    return str(row["name_ar"] if lang == "ar" else row["name_en"])
 
 
 @cache

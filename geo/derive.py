@@ -6,7 +6,7 @@ Nothing here is hand-drawn: every line follows Natural Earth's geometry.
 from __future__ import annotations
 
 import math
-from functools import cache
+from functools import cache, partial
 
 import shapely
 from pyproj import Transformer
@@ -24,6 +24,7 @@ __all__ = [
     "arrow",
     "border_segment_near",
     "country_anchor",
+    "country_of_total",
     "country_outline",
     "governorate",
     "iraq_syria_border",
@@ -130,6 +131,16 @@ def country_anchor(iso_a2: str) -> Point:
     return centroid if outline.contains(centroid) else outline.representative_point()
 
 
+# The references that stand for a whole country: a figure drawn there is a country
+# total, not a force at that spot.
+COUNTRY_ANCHORS = {"derived:iraq_anchor": "IQ", "derived:syria_anchor": "SY"}
+
+
+def country_of_total(ref: str | None) -> str | None:
+    """The ISO code of the country whose total a figure at `ref` is, or None."""
+    return COUNTRY_ANCHORS.get(ref or "")
+
+
 def resolve_geometry_ref(ref: str) -> Geometry:
     """Turn a `derived:NAME` or `admin1:ISO` reference from the data into geometry."""
     kind, _, name = ref.partition(":")
@@ -145,6 +156,5 @@ _DERIVED = {
     "iraq_syria_border": iraq_syria_border,
     "alqaim_jordan_sector": alqaim_jordan_sector,
     "nineveh_northwest_sector": nineveh_northwest_sector,
-    "iraq_anchor": lambda: country_anchor("IQ"),
-    "syria_anchor": lambda: country_anchor("SY"),
+    **{ref.partition(":")[2]: partial(country_anchor, iso) for ref, iso in COUNTRY_ANCHORS.items()},
 }

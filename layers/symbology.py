@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from geo.basemap import country_name
+from geo.derive import country_of_total
 from geo.schema import FeatureRecord
 from i18n import t
 
@@ -111,6 +113,10 @@ def figure_label(record: FeatureRecord, lang: str) -> tuple[str, str]:
     """A feature's map label in `lang`, with the date its figure holds ("~2,500 US · Jan
     2024"), and its confidence mark: the same text on the live map and in print."""
     label = record.text("label", lang) or ""
+    country = country_of_total(record.geometry_ref)
+    if country:
+        # Drawn at the middle of the country, a total must not read as a force there.
+        label = t("label.country_total", lang, label=label, country=country_name(country, lang))
     date = record.as_of_text(lang)
     if date:
         label = t("label.dated", lang, label=label, date=date)

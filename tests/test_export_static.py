@@ -205,9 +205,9 @@ def test_printed_figures_carry_their_dates(tmp_path):
     write_static(View(layer_ids=("force-levels",), as_of=dt.date(2024, 12, 2)), "svg", out)
     flat = re.sub(r"\s+", " ", " ".join(ET.parse(out).getroot().itertext()))
     # FACTS F1, F2 (January 2024) and F4 (a 2020 estimate).
-    assert "~2,500 US · Jan 2024" in flat
-    assert "~900 US · Jan 2024" in flat
-    assert "495,000 Iraqi · 2020" in flat
+    assert "~2,500 US, Iraq total · Jan 2024" in flat
+    assert "~900 US, Syria total · Jan 2024" in flat
+    assert "495,000 Iraqi, Iraq total · 2020" in flat
     # Superseded in their series by F1: not on the December 2024 map.
     assert "131,000 coalition" not in flat
     assert "0 coalition" not in flat
