@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_helpers import open_dashboard, wait_idle
+from tests.browser_helpers import open_dashboard
 
 pytestmark = pytest.mark.browser
 
@@ -107,9 +107,7 @@ def test_the_movement_arrow_keeps_its_screen_size_at_every_zoom(page, app_server
 
 
 def test_arabic_page_is_flush_right_and_switches_keep_their_knob(page, app_server, offline):
-    page.goto(f"{app_server.url}/?lang=ar")
-    page.locator("input[role=switch]").first.wait_for(state="attached")
-    wait_idle(page)
+    open_dashboard(page, app_server, "?lang=ar")
     aligns = page.evaluate("""() => [...document.querySelectorAll(
         '[data-testid=stHeading] h1, [data-testid=stHeading] h2, [data-testid=stCaptionContainer]')]
         .map(el => getComputedStyle(el).textAlign)""")
