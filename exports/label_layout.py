@@ -60,7 +60,8 @@ def point_boxes(ax: Axes) -> list[Bbox]:
 def _furniture_boxes(ax: Axes, renderer: RendererBase) -> list[Bbox]:
     boxes = [t.get_window_extent(renderer) for t in ax.texts
              if _priority(t) is None and t.get_visible() and t.get_text()]
-    boxes += [p.get_window_extent(renderer) for p in ax.patches if isinstance(p, FancyArrow)]
+    boxes += [p.get_window_extent(renderer) for p in ax.patches
+              if isinstance(p, FancyArrow) or p.get_gid() == "movement-arrow"]
     boxes += [inset.get_window_extent(renderer) for inset in ax.child_axes]  # a locator
     return boxes
 

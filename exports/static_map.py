@@ -13,7 +13,10 @@ from pathlib import Path
 
 import matplotlib
 from matplotlib.axes import Axes
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
+from matplotlib.patches import Polygon
+from matplotlib.transforms import Affine2D, ScaledTranslation
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
@@ -30,6 +33,8 @@ from layers.basemap_vector import FOCUS_COUNTRIES
 from layers.catalogue import LayerEntry, layer
 from layers.symbology import (
     APPROX_DASH,
+    ARROW_OUTLINE_PX,
+    ARROW_PX,
     COUNTRY_EDGE,
     FOCUS_LAND,
     GOVERNORATE_EDGE,
@@ -123,6 +128,29 @@ def _strength(p: PlacedFeature, stale: bool) -> float:
     return confidence_style(p.record.confidence).strength * (STALE_OPACITY if stale else 1.0)
 
 
+def _movement_arrow(ax: Axes, p: PlacedFeature, color: str, fill: float, edge_pt: float,
+                    zorder: float) -> None:
+    """The live map's arrow symbol at its size in points, at the movement's middle and
+    turned along it as printed: the same size whatever the printed extent."""
+    line = p.movement
+    assert line is not None  # geo/features.py checked: an arrow is a two-point line
+    ax.apply_aspect()
+    (x0, y0), (x1, y1) = ax.transData.transform([line.coords[0], line.coords[-1]])
+    middle = line.interpolate(0.5, normalized=True)
+    width, height = ARROW_PX
+    # The outline in points, centred, y up (SVG's y runs down), turned, then placed.
+    outline = [((x - width / 2) * PX_TO_PT, (height / 2 - y) * PX_TO_PT)
+               for x, y in ARROW_OUTLINE_PX]
+    place = (Affine2D().rotate(math.atan2(y1 - y0, x1 - x0)).scale(ax.figure.dpi / 72)
+             + ScaledTranslation(middle.x, middle.y, ax.transData))
+    # Fill at the symbol's opacity, outline solid, as the live map draws it.
+    ax.add_patch(Polygon(outline, closed=True, transform=place,
+                         facecolor=(*to_rgb(color), fill), edgecolor=color, linewidth=edge_pt,
+                         zorder=zorder, gid="movement-arrow",
+                         linestyle=_dashes(APPROX_DASH) if p.record.geometry_approximate
+                         else "-"))
+
+
 def _draw_feature(ax: Axes, p: PlacedFeature, entry: LayerEntry, lang: str,
                   stale: bool = False) -> None:
     symbol, color, z = p.record.symbol, entry.color, 3 + entry.z_order / 10
@@ -153,11 +181,7 @@ def _draw_feature(ax: Axes, p: PlacedFeature, entry: LayerEntry, lang: str,
                            linewidth=0, zorder=z, alpha=strength)
             _label(ax, p, lang, dx=-40, fontweight="bold", color=text_color)
     elif symbol == "arrow":
-        _plot_geometry(ax, geometry, facecolor=color, edgecolor=color,
-                       alpha=fill * strength, zorder=z)
-        if p.record.geometry_approximate:
-            _plot_geometry(ax, geometry.boundary, color=color, linewidth=spec.weight * PX_TO_PT,
-                           linestyle=_dashes(APPROX_DASH), zorder=z)
+        _movement_arrow(ax, p, color, fill * strength, spec.weight * PX_TO_PT, z)
         _label(ax, p, lang, dy=8, fontweight="bold", color=text_color)
     elif symbol == "point":
         ax.scatter([p.geometry.x], [p.geometry.y], s=((spec.radius or 0) * PX_TO_PT * 2) ** 2,

@@ -25,6 +25,8 @@ from layers.escape import escape_map_text as esc
 from layers.prerender import BundledScript, prerender_children
 from layers.symbology import (
     APPROX_DASH,
+    ARROW_OUTLINE_PX,
+    ARROW_PX,
     SYMBOL_STYLES,
     ZERO_COUNT_DASH,
     confidence_style,
@@ -154,11 +156,6 @@ def _draw_approx_area(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGrou
                 dx=-60).add_to(group)
 
 
-# The schematic arrow is a symbol of fixed screen size: drawn to scale it grew to
-# 80 km at zoom 11 and covered both towns of the crossing.
-ARROW_PX = (64, 24)
-
-
 def screen_angle(start: tuple[float, float], end: tuple[float, float]) -> float:
     """Degrees clockwise from east of the line start → end on a Web Mercator map."""
     def mercator_y(lat: float) -> float:
@@ -175,7 +172,8 @@ def _arrow_svg(color: str, angle: float, strength: float, approximate: bool) -> 
     dash = f" stroke-dasharray='{APPROX_DASH}'" if approximate else ""
     return (f"<svg width='{width}' height='{height}' viewBox='0 0 {width} {height}' "
             f"style='transform: rotate({angle:.1f}deg)' aria-hidden='true'>"
-            f"<path d='M2 8 H42 V2 L62 12 L42 22 V16 H2 Z' fill='{esc(color)}' "
+            f"<path d='M{' L'.join(f'{x} {y}' for x, y in ARROW_OUTLINE_PX)} Z' "
+            f"fill='{esc(color)}' "
             f"fill-opacity='{(spec.fill_opacity or 0) * strength:.2f}' stroke='{esc(color)}' "
             f"stroke-width='{spec.weight:g}'"
             f"{dash}/></svg>")

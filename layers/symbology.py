@@ -57,6 +57,11 @@ SYMBOL_STYLES: dict[str, SymbolStyle] = {
 # A count of zero: a dotted ring with no fill.
 ZERO_COUNT_DASH = "2 3"
 
+# A schematic movement arrow is a symbol of fixed screen size, pointing east before it is
+# turned: drawn to scale it grew to 80 km at zoom 11 and covered both towns of the crossing.
+ARROW_PX = (64, 24)
+ARROW_OUTLINE_PX = ((2, 8), (42, 8), (42, 2), (62, 12), (42, 22), (42, 16), (2, 16))
+
 # The embedded basemap, live and in print.
 SEA = "#c9dbe6"
 FOCUS_LAND = "#f4efe4"  # Iraq and Syria

@@ -1,4 +1,5 @@
-"""The optional locator inset of printed maps: where the view lies, hiding nothing."""
+"""Printed maps: the optional locator inset (where the view lies, hiding nothing) and the
+movement arrow, a symbol of fixed size."""
 
 from __future__ import annotations
 
@@ -83,3 +84,31 @@ def test_command_line_locator(tmp_path):
     plain = tmp_path / "plain.svg"
     assert main(["--format", "svg", "--out", str(plain)]) == 0
     assert "locator" not in {el.get("id") for el in ET.parse(plain).getroot().iter(f"{SVG}g")}
+
+
+def _arrow_size_pt(bbox) -> tuple[float, float, float, float]:
+    static = draw_static(View(bbox=bbox, as_of=AS_OF, layer_ids=("albukamal",)),
+                         "a4-landscape", 150)
+    static.figure.canvas.draw()
+    arrows = [p for p in static.ax.patches if p.get_gid() == "movement-arrow"]
+    assert len(arrows) == 1
+    box = arrows[0].get_window_extent(static.figure.canvas.get_renderer())
+    points = arrows[0].get_transform().transform(arrows[0].get_xy())
+    to_pt = 72 / static.figure.dpi
+    # The outline's tip is its easternmost vertex before it is turned (x=62 of 64 px).
+    tip = points[3]
+    tail_x = (points[0][0] + points[6][0]) / 2
+    return box.width * to_pt, box.height * to_pt, tip[0], tail_x
+
+
+def test_the_printed_movement_arrow_keeps_its_size_at_any_extent():
+    # Drawn to scale, the crossing's arrow was a quarter of the page at Al-Qaim.
+    whole = _arrow_size_pt((35.5, 31.5, 46.0, 38.0))
+    close = _arrow_size_pt((40.7, 34.2, 41.4, 34.6))
+    assert abs(whole[0] - close[0]) < 1
+    assert abs(whole[1] - close[1]) < 1
+    # The live map's 64 × 24 px symbol is 48 × 18 pt; turned, its box is at most ~52 pt.
+    assert max(whole[:2]) <= 52
+    # FACTS.md B9: the fighters crossed from Iraq into Syria, westwards.
+    for _, _, tip_x, tail_x in (whole, close):
+        assert tip_x < tail_x
