@@ -17,6 +17,7 @@ from exports.view import View, features_in_view
 from geo.timeline import stale_at
 from i18n import direction, t
 from layers.basemap import MAP_CSS, NoImageDefaultIcon
+from layers.builder import point_pane
 from layers.bundle import bundle_source
 from layers.catalogue import catalogue, shown_at
 from layers.escape import escape_map_text as esc
@@ -60,6 +61,7 @@ def build_html(view: View) -> str:
     header.add_child(folium.Element(f"<title>{esc(view.heading)}</title>"))
     NoImageDefaultIcon().add_to(m)
     LabelPlacement(view.lang).add_to(m)
+    point_pane().add_to(m)
     BundledScript("basemaps", "vector").add_to(m)
     shown_ids = shown_at(entries, view.as_of)
     for entry in sorted(entries, key=lambda e: e.z_order):

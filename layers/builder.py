@@ -27,6 +27,8 @@ from layers.symbology import (
     APPROX_DASH,
     ARROW_OUTLINE_PX,
     ARROW_PX,
+    POINT_PANE,
+    POINT_PANE_Z,
     SYMBOL_STYLES,
     ZERO_COUNT_DASH,
     confidence_style,
@@ -200,19 +202,26 @@ def _draw_arrow(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup, lan
 
 
 def _circle(p: PlacedFeature, e: LayerEntry, radius: float, style: dict[str, object],
-            lang: str) -> folium.CircleMarker:
+            lang: str, pane: str | None = None) -> folium.CircleMarker:
     marker = folium.CircleMarker(_latlon(p), radius=radius,
                                  className=element_classes(e, p.record.id),
                                  **with_confidence(style, p.record.confidence))
+    if pane:
+        marker.options["pane"] = pane  # folium's path options drop it
     _attach_card(marker, p, lang)
     return marker
+
+
+def point_pane() -> folium.map.CustomPane:
+    """The pane the small point symbols are drawn in; every map adds it before its layers."""
+    return folium.map.CustomPane(POINT_PANE, z_index=POINT_PANE_Z, pointer_events=True)
 
 
 def _draw_point(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup, lang: str) -> None:
     style = leaflet_style("point", e.color)
     if p.record.geometry_approximate:
         style["dashArray"] = APPROX_DASH
-    _circle(p, e, SYMBOL_STYLES["point"].radius or 8, style, lang).add_to(group)
+    _circle(p, e, SYMBOL_STYLES["point"].radius or 8, style, lang, pane=POINT_PANE).add_to(group)
     # Clear of the 8 px circle and its 2 px ring, so the label never covers the point.
     _text_label(_latlon(p), _label_html(p, lang), element_classes(e, p.record.id),
                 dx=12).add_to(group)
@@ -220,7 +229,8 @@ def _draw_point(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup, lan
 
 def _draw_place(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup, lang: str) -> None:
     _circle(p, e, SYMBOL_STYLES["place"].radius or 4,
-            {**leaflet_style("place", e.color), "fillColor": "#ffffff"}, lang).add_to(group)
+            {**leaflet_style("place", e.color), "fillColor": "#ffffff"}, lang,
+            pane=POINT_PANE).add_to(group)
     _text_label(_latlon(p), esc(p.record.text("name", lang) or ""),
                 element_classes(e, p.record.id), "place", dx=6).add_to(group)
 

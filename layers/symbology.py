@@ -57,6 +57,12 @@ SYMBOL_STYLES: dict[str, SymbolStyle] = {
 # A count of zero: a dotted ring with no fill.
 ZERO_COUNT_DASH = "2 3"
 
+# Small point symbols (events, crossings, places) get a map pane above every other
+# symbol, arrows and labels included, below cards (650): drawn with the other paths,
+# the crossing's marker was buried under the movement arrow and the town markers.
+POINT_PANE = "posture-points"
+POINT_PANE_Z = 620
+
 # A schematic movement arrow is a symbol of fixed screen size, pointing east before it is
 # turned: drawn to scale it grew to 80 km at zoom 11 and covered both towns of the crossing.
 ARROW_PX = (64, 24)
