@@ -18,6 +18,7 @@ from matplotlib.patches import Circle, FancyArrow, Patch
 from matplotlib.text import Text
 from matplotlib.transforms import Transform
 
+from exports.page_layout import page_layout
 from exports.view import View
 from geo.features import PlacedFeature
 from geo.measure import distance_km
@@ -33,11 +34,8 @@ from layers.symbology import (
     proportional_radius,
 )
 
-__all__ = ["MAP_AXES", "add_furniture", "nice_scale_km", "sources_in_view"]
+__all__ = ["add_furniture", "nice_scale_km", "sources_in_view"]
 
-# Map axes inside the figure (left, bottom, width, height), leaving room for furniture.
-MAP_AXES = (0.03, 0.16, 0.70, 0.74)
-MAP_RIGHT = MAP_AXES[0] + MAP_AXES[2]
 _FACTS_ROW = re.compile(r"^[A-Z]+\d+$")  # B7, F1: a row of shared/FACTS.md
 _NICE_KM = (10, 20, 25, 50, 100, 150, 200, 250, 300, 500, 1000)
 
@@ -135,14 +133,16 @@ def _confidence_handles(features: list[PlacedFeature], lang: str) -> list[object
 SIZE_KEY_COUNTS = (500_000, 100_000, 10_000)
 
 
-def _size_key(figure: Figure, top: float, lang: str) -> float:
-    """Nested circles at the size the map draws them, each with its count, under the
-    legend; returns the figure fraction where the key ends."""
+def _size_key(figure: Figure, top: float, left: float | None = None,
+              right: float | None = None) -> float:
+    """Nested circles at the size the map draws them, each with its count, from `left`
+    or to `right` (figure fractions); returns the figure fraction where the key ends."""
     points_per_px = 0.75  # the live map's CSS pixels, as the map itself is drawn
     largest = proportional_radius(SIZE_KEY_COUNTS[0]) * points_per_px  # points
     height = (2 * largest + 8) / 72 / figure.get_figheight()
     width = (2 * largest + 40) / 72 / figure.get_figwidth()
-    key = figure.add_axes((0.76, top - height, width, height), gid="size-key")
+    x = left if left is not None else (right or 1.0) - width
+    key = figure.add_axes((x, top - height, width, height), gid="size-key")
     key.set_axis_off()
     key.set_xlim(0, 2 * largest + 40)
     key.set_ylim(0, 2 * largest + 8)
@@ -205,7 +205,8 @@ def add_furniture(figure: Figure, ax: Axes, view: View, features: list[PlacedFea
     entries = [layer(i) for i in dict.fromkeys(p.record.layer for p in features)]
     # Arabic furniture reads from the right: flush right against the map's right edge.
     rtl = direction(lang) == "rtl"
-    left, align = (MAP_RIGHT, "right") if rtl else (0.03, "left")
+    layout = page_layout(figure.get_figwidth(), figure.get_figheight(), rtl)
+    left, align = (layout.map_right, "right") if rtl else (layout.map_axes[0], "left")
     figure.text(left, 0.955, in_reading_order(view.heading, lang), fontsize=15,
                 fontweight="bold", va="top", ha=align)
     if view.banner:
@@ -219,21 +220,34 @@ def add_furniture(figure: Figure, ax: Axes, view: View, features: list[PlacedFea
         t("furniture.dates", lang, as_of=as_of, exported=exported), lang),
                 fontsize=8, color="#444444", va="top", ha=align)
     handles = _legend_handles(entries, features, lang) + _confidence_handles(features, lang)
-    sources_top = 0.90
+    column = layout.legend
+    # Landscape: legend, key and sources in one column. Portrait: the key beside the legend,
+    # on its reading side's far edge, and the sources in a column of their own.
+    under = layout.sources_under_legend
+    key_top, key_left, key_right = column.top, column.left + 0.01, column.right
     if handles:
-        legend = figure.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.75, 0.90),
+        hang_right = rtl and not under
+        anchor, loc = ((column.right, column.top), "upper right") if hang_right \
+            else ((column.left, column.top), "upper left")
+        legend = figure.legend(handles=handles, loc=loc, bbox_to_anchor=anchor,
                                fontsize=7, title=t("furniture.legend", lang), title_fontsize=8,
                                frameon=False,
                                handler_map={MarkedSwatch: _MarkedSwatchHandler()})
-        # The sources start under the legend, however many rows it has.
         renderer = FigureCanvasAgg(figure).get_renderer()
-        sources_top = legend.get_window_extent(renderer).transformed(
-            figure.transFigure.inverted()).y0 - 0.015
+        box = legend.get_window_extent(renderer).transformed(figure.transFigure.inverted())
+        if under:
+            key_top = box.y0 - 0.015
+        else:
+            key_left, key_right = box.x1 + 0.02, box.x0 - 0.02
     if any(p.record.symbol == "proportional" for p in features):
-        sources_top = _size_key(figure, sources_top, lang) - 0.015
+        bottom = _size_key(figure, key_top, right=key_right) if rtl and not under \
+            else _size_key(figure, key_top, left=key_left)
+        key_top = bottom - 0.015 if under else key_top
+    sources_top = key_top if layout.sources_under_legend else layout.sources.top
     sources = sources_in_view(features, lang)
     wrapped = "\n".join(textwrap.fill(f"• {s}", 52, break_on_hyphens=False) for s in sources)
-    column_x, column_align = (0.97, "right") if rtl else (0.75, "left")
+    column_x, column_align = (layout.sources.right, "right") if rtl \
+        else (layout.sources.left, "left")
     figure.text(column_x, sources_top,
                 in_reading_order(t("furniture.sources", lang) + "\n" + wrapped, lang),
                 fontsize=5.5, va="top", ha=column_align, multialignment=column_align,

@@ -20,9 +20,10 @@ from matplotlib.transforms import Affine2D, ScaledTranslation
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
-from exports.furniture import MAP_AXES, add_furniture
+from exports.furniture import add_furniture
 from exports.label_layout import mark_label, place_labels
 from exports.locator import add_locator
+from exports.page_layout import page_layout
 from exports.paper import pixel_size
 from exports.view import View, features_in_view
 from geo.basemap import countries, governorates
@@ -238,7 +239,8 @@ def draw_static(view: View, paper: str, dpi: int) -> StaticMap:
     width, height = pixel_size(paper, dpi)
     # A bare Figure, not pyplot: no global state, nothing to close, no display needed.
     figure = Figure(figsize=(width / dpi, height / dpi), dpi=dpi)
-    ax = figure.add_axes(MAP_AXES)
+    layout = page_layout(width, height, direction(view.lang) == "rtl")
+    ax = figure.add_axes(layout.map_axes)
     west, south, east, north = view.bbox
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
