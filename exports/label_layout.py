@@ -41,8 +41,9 @@ def _priority(text: Text) -> int | None:
     return int(gid[len(LABEL_GID):]) if gid.startswith(LABEL_GID) else None
 
 
-def point_boxes(ax: Axes) -> list[Bbox]:
-    """Display boxes of the small scatter markers: places, events and small counts."""
+def marker_boxes(ax: Axes, max_radius_pt: float = math.inf) -> list[Bbox]:
+    """Display boxes of the scatter markers (places, events, counts) whose radius is at
+    most `max_radius_pt`, ring included."""
     boxes = []
     scale = ax.figure.dpi / 72
     for collection in ax.collections:
@@ -51,10 +52,15 @@ def point_boxes(ax: Axes) -> list[Bbox]:
         sizes = collection.get_sizes()
         for index, (x, y) in enumerate(ax.transData.transform(collection.get_offsets())):
             radius = math.sqrt(sizes[index % len(sizes)]) / 2
-            if radius <= POINT_RADIUS_PT:
+            if radius <= max_radius_pt:
                 r = (radius + collection.get_linewidths()[0] / 2) * scale
                 boxes.append(Bbox.from_extents(x - r, y - r, x + r, y + r))
     return boxes
+
+
+def point_boxes(ax: Axes) -> list[Bbox]:
+    """Display boxes of the small scatter markers: places, events and small counts."""
+    return marker_boxes(ax, POINT_RADIUS_PT)
 
 
 def _furniture_boxes(ax: Axes, renderer: RendererBase) -> list[Bbox]:

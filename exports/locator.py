@@ -8,10 +8,11 @@ from __future__ import annotations
 import math
 
 from matplotlib.axes import Axes
-from matplotlib.collections import PathCollection
 from matplotlib.patches import Rectangle
+from matplotlib.transforms import Bbox
 from shapely.geometry import box
 
+from exports.label_layout import marker_boxes
 from geo.basemap import countries
 from geo.features import PlacedFeature
 from layers.basemap_vector import FOCUS_COUNTRIES
@@ -46,17 +47,8 @@ def _covered(ax: Axes, corner: tuple[float, float, float, float],
     covered = sum(p.geometry.intersects(area) for p in features)
     # Circles reach beyond their centres: count every marker whose disc meets the corner.
     ax.apply_aspect()
-    shown = ax.transAxes.transform([(x, y), (x + width, y + height)])
-    scale = ax.figure.dpi / 72
-    for collection in ax.collections:
-        if not isinstance(collection, PathCollection):
-            continue
-        sizes = collection.get_sizes()
-        for index, (cx, cy) in enumerate(ax.transData.transform(collection.get_offsets())):
-            r = math.sqrt(sizes[index % len(sizes)]) / 2 * scale
-            covered += (cx + r > shown[0][0] and cx - r < shown[1][0]
-                        and cy + r > shown[0][1] and cy - r < shown[1][1])
-    return covered
+    shown = Bbox(ax.transAxes.transform([(x, y), (x + width, y + height)]))
+    return covered + sum(marker.overlaps(shown) for marker in marker_boxes(ax))
 
 
 def add_locator(ax: Axes, view_bbox: tuple[float, float, float, float],
