@@ -243,7 +243,7 @@ def add_furniture(figure: Figure, ax: Axes, view: View, features: list[PlacedFea
         bottom = _size_key(figure, key_top, right=key_right) if rtl and not under \
             else _size_key(figure, key_top, left=key_left)
         key_top = bottom - 0.015 if under else key_top
-    sources_top = key_top if layout.sources_under_legend else layout.sources.top
+    sources_top = key_top if under else layout.sources.top
     sources = sources_in_view(features, lang)
     wrapped = "\n".join(textwrap.fill(f"• {s}", 52, break_on_hyphens=False) for s in sources)
     column_x, column_align = (layout.sources.right, "right") if rtl \
