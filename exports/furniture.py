@@ -18,7 +18,7 @@ from matplotlib.patches import Circle, FancyArrow, Patch
 from matplotlib.text import Text
 from matplotlib.transforms import Transform
 
-from exports.page_layout import page_layout
+from exports.page_layout import PageLayout
 from exports.view import View
 from geo.features import PlacedFeature
 from geo.measure import distance_km
@@ -200,12 +200,12 @@ def in_reading_order(text: str, lang: str) -> str:
     return "\n".join(RIGHT_TO_LEFT_MARK + line for line in text.split("\n"))
 
 
-def add_furniture(figure: Figure, ax: Axes, view: View, features: list[PlacedFeature]) -> None:
+def add_furniture(figure: Figure, ax: Axes, view: View, features: list[PlacedFeature],
+                  layout: PageLayout) -> None:
     lang = view.lang
     entries = [layer(i) for i in dict.fromkeys(p.record.layer for p in features)]
     # Arabic furniture reads from the right: flush right against the map's right edge.
     rtl = direction(lang) == "rtl"
-    layout = page_layout(figure.get_figwidth(), figure.get_figheight(), rtl)
     left, align = (layout.map_right, "right") if rtl else (layout.map_axes[0], "left")
     figure.text(left, 0.955, in_reading_order(view.heading, lang), fontsize=15,
                 fontweight="bold", va="top", ha=align)

@@ -58,8 +58,6 @@ def add_locator(ax: Axes, view_bbox: tuple[float, float, float, float],
     corner = min((LOWER_RIGHT, UPPER_LEFT), key=lambda c: _covered(ax, c, features))
     inset = ax.inset_axes(corner, zorder=12)
     west, south, east, north = _extent(view_bbox)
-    inset.set_xlim(west, east)
-    inset.set_ylim(south, north)
     inset.set_facecolor(SEA)
     inset.set_xticks([])
     inset.set_yticks([])

@@ -239,7 +239,8 @@ def draw_static(view: View, paper: str, dpi: int) -> StaticMap:
     width, height = pixel_size(paper, dpi)
     # A bare Figure, not pyplot: no global state, nothing to close, no display needed.
     figure = Figure(figsize=(width / dpi, height / dpi), dpi=dpi)
-    layout = page_layout(width, height, direction(view.lang) == "rtl")
+    rtl = direction(view.lang) == "rtl"
+    layout = page_layout(width, height, rtl)
     ax = figure.add_axes(layout.map_axes)
     west, south, east, north = view.bbox
     ax.set_xlim(west, east)
@@ -259,11 +260,11 @@ def draw_static(view: View, paper: str, dpi: int) -> StaticMap:
             _draw_feature(ax, p, layer(p.record.layer), view.lang, p.record.id in stale)
     _draw_proportional(ax, [p for p in features if p.record.symbol == "proportional"],
                        view.lang, stale)
-    add_furniture(figure, ax, view, features)
+    add_furniture(figure, ax, view, features, layout)
     if view.locator:
         add_locator(ax, view.bbox, features)
     started = time.perf_counter()
-    place_labels(ax, rtl=direction(view.lang) == "rtl")
+    place_labels(ax, rtl=rtl)
     label_ms = (time.perf_counter() - started) * 1000
     return StaticMap(figure, ax, view, features, label_ms)
 

@@ -44,6 +44,7 @@ def countries() -> gpd.GeoDataFrame:
     return _read("countries.geojson", ("iso_a2", "name_en", "name_ar"))
 
 
+@cache
 def country_name(iso_a2: str, lang: str) -> str:
     """A basemap country's name in `lang` ("ar" or otherwise English)."""
     row = countries().set_index("iso_a2").loc[iso_a2]

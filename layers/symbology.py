@@ -11,9 +11,10 @@ from geo.derive import country_of_total
 from geo.schema import FeatureRecord
 from i18n import t
 
-__all__ = ["APPROX_DASH", "CONFIDENCE_KEY_COLOR", "CONFIDENCE_KEY_FILL", "CONFIDENCE_STYLES",
-           "COUNTRY_EDGE", "FOCUS_LAND", "GOVERNORATE_EDGE", "MIN_RADIUS_PX",
-           "OTHER_LAND", "PROPORTIONAL_MAX_PX", "PROPORTIONAL_REFERENCE", "SEA", "STALE_OPACITY",
+__all__ = ["APPROX_DASH", "ARROW_OUTLINE_PX", "ARROW_PX", "CONFIDENCE_KEY_COLOR",
+           "CONFIDENCE_KEY_FILL", "CONFIDENCE_STYLES", "COUNTRY_EDGE", "FOCUS_LAND",
+           "GOVERNORATE_EDGE", "MIN_RADIUS_PX", "OTHER_LAND", "POINT_PANE", "POINT_PANE_Z",
+           "PROPORTIONAL_MAX_PX", "PROPORTIONAL_REFERENCE", "SEA", "STALE_OPACITY",
            "SYMBOL_STYLES", "ZERO_COUNT_DASH", "ConfidenceStyle", "SymbolStyle",
            "confidence_style", "figure_label", "proportional_radius"]
 
