@@ -35,6 +35,7 @@ from ui.link import apply_link
 from ui.search import place_search
 from ui.sources_panel import sources_panel
 from ui.text import plain
+from ui.units_picker import unit_display_picker
 
 MAP_KEY = "posture-map"
 MAP_HEIGHT = 640
@@ -127,7 +128,7 @@ def _map_and_export(view: View, basemap_id: str, bundle_url: str, shown: dict[st
         key=MAP_KEY,
         height=MAP_HEIGHT,
         use_container_width=True,
-        feature_group_to_add=[state, *(toggled_layer(e, shown[e.id], view.lang)
+        feature_group_to_add=[state, *(toggled_layer(e, shown[e.id], view.lang, view.display)
                                        for e in sorted(enabled, key=lambda e: e.z_order)),
                               highlighter],
         layer_control=folium.LayerControl(collapsed=True),
@@ -167,6 +168,7 @@ def main() -> None:
     as_of, stale_months = as_of_picker(lang)
     changed = changes_since(as_of, lang)
     basemap_id = _basemap_picker(lang)
+    display = unit_display_picker(lang)
     enabled = _layer_toggles(entries, lang)
 
     st.title(t("app.title", lang))
@@ -179,7 +181,7 @@ def main() -> None:
     highlight = sources_panel(entries, shown, lang)
     force_levels_chart(lang, as_of)
     view = View(layer_ids=tuple(e.id for e in enabled), as_of=as_of, lang=lang,
-                stale_months=stale_months)
+                stale_months=stale_months, display=display)
     marks = {"posture-highlight": tuple(highlight), "posture-changed": changed,
              "posture-stale": tuple(stale_at(features_at(placed_features(), as_of), as_of,
                                               stale_months))}

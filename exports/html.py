@@ -66,7 +66,8 @@ def build_html(view: View) -> str:
     shown_ids = shown_at(entries, view.as_of)
     for entry in sorted(entries, key=lambda e: e.z_order):
         group = folium.FeatureGroup(name=esc(entry.title(view.lang)), show=entry.id in shown)
-        BundledScript("layers", entry.id, shown_ids[entry.id]).add_to(group)
+        BundledScript("layers", entry.id, shown_ids[entry.id], view.display.as_json()
+                      ).add_to(group)
         group.add_to(m)
     features = features_in_view(view)
     # After the layers, so their elements exist when the marks are set.

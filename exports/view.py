@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from shapely.geometry import box
 
@@ -11,6 +11,7 @@ from geo.features import PlacedFeature
 from geo.timeline import DEFAULT_STALE_MONTHS, features_at
 from i18n import t
 from layers.catalogue import LayerEntry, catalogue, features_of
+from layers.unit_symbols import Display
 
 __all__ = ["DEFAULT_BBOX", "View", "features_in_view"]
 
@@ -30,6 +31,8 @@ class View:
     stale_months: int = DEFAULT_STALE_MONTHS
     banner: str | None = None  # a handling banner printed at the top and bottom of the page
     locator: bool = False  # a locator inset in the corner of a printed map
+    # Unit symbols or plain markers, and the viewpoint that sets friend and hostile.
+    display: Display = field(default_factory=Display)
 
     @property
     def heading(self) -> str:

@@ -11,6 +11,7 @@ from shapely import Geometry
 from shapely.errors import ShapelyError
 from shapely.geometry import LineString, Point, shape
 
+from geo.actors import actor
 from geo.basemap import governorates
 from geo.checks import check_identifier, check_text, shown
 from geo.derive import arrow, resolve_geometry_ref
@@ -89,6 +90,12 @@ def load_features() -> tuple[FeatureRecord, ...]:
         if record.id in seen:
             raise SchemaError(f"{FEATURES_FILE}: feature id {record.id!r} is used twice")
         seen.add(record.id)
+        if record.actor is not None:
+            try:
+                actor(record.actor)
+            except KeyError:
+                raise SchemaError(f"{FEATURES_FILE}: feature {record.id!r}: field 'actor' is "
+                                  f"{record.actor!r}, which actors.json does not list") from None
         if record.series is not None and record.series not in declared:
             raise SchemaError(f"{FEATURES_FILE}: feature {record.id!r}: field 'series' is "
                               f"{record.series!r}, which the file's 'series' does not declare")

@@ -20,6 +20,7 @@ from geo.checks import (
     shown,
 )
 from geo.errors import SchemaError
+from geo.sidc import check_sidc
 from i18n import t
 
 __all__ = ["AS_OF_PRECISIONS", "CONFIDENCE_LEVELS", "FEATURES_FILE", "SYMBOLS", "Count",
@@ -29,6 +30,8 @@ __all__ = ["AS_OF_PRECISIONS", "CONFIDENCE_LEVELS", "FEATURES_FILE", "SYMBOLS", 
 FEATURES_FILE = "features.json"
 # A FACTS.md row such as "B7" or a short note such as "basemap".
 MAX_FACT_CHARS = 40
+# A unit symbol's quantity amplifier sits above its frame.
+MAX_QUANTITY_CHARS = 40
 _GEOMETRY_REF = re.compile(r"^(admin1|derived):[A-Za-z0-9_-]+$")
 
 # How a feature is drawn; the layer builder has one drawing rule per symbol.
@@ -49,6 +52,10 @@ class Count:
     approximate: bool = False
     words_en: str | None = None
     words_ar: str | None = None
+    # The words a unit symbol's quantity amplifier prints, where the count's words
+    # are a sentence ("armored units, no count given") too long to sit on a symbol.
+    quantity_en: str | None = None
+    quantity_ar: str | None = None
 
     @property
     def is_numeric(self) -> bool:
@@ -65,6 +72,14 @@ class Count:
         else:
             return words or ""
         return figure + (f" ({words})" if words else "")
+
+    def amplifier(self, lang: str = "en") -> str:
+        """The count as a unit symbol's quantity amplifier prints it: the figure, or
+        the source's words where it gives none ("dozens")."""
+        if self.value is not None or (self.low is not None and self.high is not None):
+            return Count(self.value, self.low, self.high, self.approximate).text(lang)
+        short = self.quantity_ar if lang == "ar" else self.quantity_en
+        return short or self.text(lang)
 
 
 @dataclass(frozen=True)
@@ -118,6 +133,10 @@ class FeatureRecord:
     series: str | None = None
     # How precisely the source dates the figure: "2020 estimate" is a year.
     as_of_precision: str = "day"
+    # A unit: its symbol code (MIL-STD-2525D, 20 digits; the viewpoint sets its
+    # standard identity) and its actor in data/actors.json.
+    sidc: str | None = None
+    actor: str | None = None
 
     def as_of_text(self, lang: str = "en") -> str | None:
         """The as-of date as a map label gives it: "Jan 2024", or "2020" for a year."""
@@ -169,13 +188,17 @@ def _optional_date(raw: dict[str, Any], where: str, key: str,
 def _count(raw: Any, where: str) -> Count:
     if not isinstance(raw, dict):
         raise SchemaError(f"{where}: field 'count' must be an object, got {shown(raw)}")
-    unknown = set(raw) - {"value", "low", "high", "approximate", "words_en", "words_ar"}
+    unknown = set(raw) - {"value", "low", "high", "approximate", "words_en", "words_ar",
+                          "quantity_en", "quantity_ar"}
     if unknown:
         raise SchemaError(f"{where}: count has unknown keys {shown(sorted(unknown))}")
     numbers = {key: check_count(raw.get(key), where, f"count.{key}")
                for key in ("value", "low", "high")}
     words = {key: check_text(raw.get(key), where, f"count.{key}", required=False)
              for key in ("words_en", "words_ar")}
+    words.update({key: check_text(raw.get(key), where, f"count.{key}", required=False,
+                                  max_chars=MAX_QUANTITY_CHARS)
+                  for key in ("quantity_en", "quantity_ar")})
     approximate = raw.get("approximate", False)
     if not isinstance(approximate, bool):
         raise SchemaError(f"{where}: field 'count.approximate' must be true or false, "
@@ -188,6 +211,8 @@ def _count(raw: Any, where: str) -> Count:
         raise SchemaError(f"{where}: count needs a value, a low/high range or words_en")
     if bool(count.words_en) != bool(count.words_ar):
         raise SchemaError(f"{where}: count words need both words_en and words_ar")
+    if bool(count.quantity_en) != bool(count.quantity_ar):
+        raise SchemaError(f"{where}: count needs both quantity_en and quantity_ar, or neither")
     return count
 
 
@@ -260,7 +285,20 @@ def parse_feature(raw: Any, index: int, source: str = FEATURES_FILE) -> FeatureR
         label_ar=check_text(raw.get("label_ar"), where, "label_ar", required=False),
         as_of_precision=_as_of_precision(raw, where),
         **_validity(raw, where),
+        **_unit(raw, where),
     )
+
+
+def _unit(raw: dict[str, Any], where: str) -> dict[str, Any]:
+    sidc, actor = raw.get("sidc"), raw.get("actor")
+    if sidc is not None:
+        check_sidc(sidc, where)
+        if actor is None:
+            raise SchemaError(f"{where}: a feature with a 'sidc' needs an 'actor' from "
+                              "actors.json, whose viewpoints set its affiliation")
+    if actor is not None:
+        check_identifier(actor, where, "actor")
+    return {"sidc": sidc, "actor": actor}
 
 
 def _as_of_precision(raw: dict[str, Any], where: str) -> str:

@@ -11,6 +11,7 @@ import json
 import math
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 from functools import cache
 
 import folium
@@ -36,9 +37,10 @@ from layers.symbology import (
     proportional_radius,
 )
 from layers.tooltip import feature_card_html
+from layers.unit_symbols import SYMBOL_SIZE, Display, feature_symbol, viewpoint_variants
 
-__all__ = ["build_layer", "element_classes", "found_place_marker", "layer_script",
-           "toggled_layer"]
+__all__ = ["Marks", "build_layer", "element_classes", "feature_marks", "found_place_marker",
+           "layer_script", "toggled_layer"]
 
 
 def element_classes(entry: LayerEntry, feature_id: str) -> str:
@@ -218,13 +220,17 @@ def point_pane() -> folium.map.CustomPane:
 
 
 def _draw_point(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup, lang: str) -> None:
-    style = leaflet_style("point", e.color)
-    if p.record.geometry_approximate:
-        style["dashArray"] = APPROX_DASH
-    _circle(p, e, SYMBOL_STYLES["point"].radius or 8, style, lang, pane=POINT_PANE).add_to(group)
     # Clear of the 8 px circle and its 2 px ring, so the label never covers the point.
     _text_label(_latlon(p), _label_html(p, lang), element_classes(e, p.record.id),
                 dx=12).add_to(group)
+
+
+def _point_circle(p: PlacedFeature, e: LayerEntry, lang: str) -> folium.CircleMarker:
+    """A point feature's plain marker; a unit symbol takes its place when symbols are on."""
+    style = leaflet_style("point", e.color)
+    if p.record.geometry_approximate:
+        style["dashArray"] = APPROX_DASH
+    return _circle(p, e, SYMBOL_STYLES["point"].radius or 8, style, lang, pane=POINT_PANE)
 
 
 def _draw_place(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup, lang: str) -> None:
@@ -287,48 +293,137 @@ def _by_anchor(features: Iterable[PlacedFeature]) -> dict[tuple[float, float], l
     return stacks
 
 
-def feature_groups(entry: LayerEntry, lang: str = "en") -> dict[str, folium.FeatureGroup]:
-    """Each feature's marks in a group of their own, in drawing order, labelled in `lang`."""
-    groups: dict[str, folium.FeatureGroup] = {}
+@dataclass(frozen=True)
+class Marks:
+    """One feature's marks that are drawn together, and when: always (`units` None),
+    only as plain markers (False), or only as unit symbols seen from `viewpoints`."""
+
+    feature_id: str
+    group: folium.FeatureGroup
+    units: bool | None = None
+    viewpoints: tuple[str, ...] = ()
+
+    def drawn(self, display: Display) -> bool:
+        if self.units is None:
+            return True
+        if not self.units:
+            return not display.units
+        return display.units and display.viewpoint in self.viewpoints
+
+    def condition(self) -> str:
+        """The same test as `drawn`, in the layer script's JS."""
+        if self.units is None:
+            return ""
+        if not self.units:
+            return " && !display.units"
+        return (f" && display.units && {json.dumps(list(self.viewpoints))}"
+                ".indexOf(display.viewpoint) >= 0")
+
+
+def _symbol_anchor(p: PlacedFeature) -> tuple[float, float]:
+    """Where a unit's symbol stands: on a point, on its line or in its area."""
+    if p.record.symbol == "deployment_line":
+        # The middle of the sector; its label takes the southern part.
+        point = p.display_geometry.interpolate(0.5, normalized=True)
+        return point.y, point.x
+    if p.record.symbol == "arrow" and p.movement is not None:
+        middle = p.movement.interpolate(0.5, normalized=True)
+        return middle.y, middle.x
+    return _latlon(p)
+
+
+def _symbol_shift(p: PlacedFeature, frame_half_px: float) -> tuple[float, float]:
+    """Screen pixels from the anchor to the symbol's frame centre: behind a movement
+    arrow's tail, so the arrow reads as the unit's move."""
+    if p.record.symbol != "arrow" or p.movement is None:
+        return 0.0, 0.0
+    angle = math.radians(screen_angle(p.movement.coords[0], p.movement.coords[-1]))
+    distance = ARROW_PX[0] / 2 + frame_half_px + 4
+    return -distance * math.cos(angle), -distance * math.sin(angle)
+
+
+def _unit_marks(p: PlacedFeature, e: LayerEntry, lang: str, slot: tuple[int, int] = (0, 1)
+                ) -> list[Marks]:
+    """The feature's unit symbol, one variant per affiliation its viewpoints give it;
+    `slot` (index, count) sets symbols that share an anchor side by side."""
+    marks = []
+    frame_half = SYMBOL_SIZE * 0.75
+    shift_x, shift_y = _symbol_shift(p, frame_half)
+    index, count = slot
+    shift_x += (index - (count - 1) / 2) * (2 * frame_half + 6)
+    for side, ids in viewpoint_variants(p.record).items():
+        symbol = feature_symbol(p.record, ids[0], lang)
+        assert symbol is not None  # viewpoint_variants is empty for features without a code
+        group = folium.FeatureGroup()
+        marker = folium.Marker(
+            _symbol_anchor(p),
+            icon=folium.DivIcon(
+                html=symbol.svg, icon_size=(math.ceil(symbol.width), math.ceil(symbol.height)),
+                icon_anchor=(round(symbol.anchor_x - shift_x), round(symbol.anchor_y - shift_y)),
+                class_name=f"{element_classes(e, p.record.id)} posture-unit unit-{side}"))
+        _attach_card(marker, p, lang)
+        marker.add_to(group)
+        marks.append(Marks(p.record.id, group, units=True, viewpoints=ids))
+    return marks
+
+
+def feature_marks(entry: LayerEntry, lang: str = "en") -> list[Marks]:
+    """Each feature's marks, in drawing order, labelled in `lang`."""
+    marks: list[Marks] = []
     features = features_of(entry)
     for p in features:
-        if p.record.symbol != "proportional":
-            _DRAW[p.record.symbol](p, entry, groups.setdefault(p.record.id,
-                                                               folium.FeatureGroup()), lang)
+        if p.record.symbol == "proportional":
+            continue
+        group = folium.FeatureGroup()
+        if p.record.symbol == "point":
+            # Its plain marker first: a unit symbol replaces it when symbols are on.
+            plain = folium.FeatureGroup()
+            _point_circle(p, entry, lang).add_to(plain)
+            marks.append(Marks(p.record.id, plain, units=False if p.record.sidc else None))
+        _DRAW[p.record.symbol](p, entry, group, lang)
+        marks.append(Marks(p.record.id, group))
+        marks.extend(_unit_marks(p, entry, lang))
     proportional = [p for p in features if p.record.symbol == "proportional"]
     for stack in _by_anchor(proportional).values():
+        groups: dict[str, folium.FeatureGroup] = {}
         _draw_proportional_stack(stack, entry, groups, lang)
-    return groups
+        marks.extend(Marks(feature_id, group) for feature_id, group in groups.items())
+        units = [p for p in stack if p.record.sidc]
+        for index, p in enumerate(units):
+            marks.extend(_unit_marks(p, entry, lang, (index, len(units))))
+    return marks
 
 
 @cache
 def layer_script(entry: LayerEntry, lang: str = "en") -> str:
-    """The layer's Leaflet JS, rendered once per process: a block per feature, each drawn
-    only if its id is in `shown` (the features shown at the chosen date; null: all)."""
+    """The layer's Leaflet JS, rendered once per process: a block per feature's marks,
+    each drawn only if its id is in `shown` (the features shown at the chosen date;
+    null: all) and the marks suit `display` (unit symbols or plain markers, viewpoint)."""
     blocks = [
-        f"if (on({json.dumps(feature_id)})) {{\n"
-        f"{prerender_children(group, f'layer_{entry.id}_{index}')}\n}}"
-        for index, (feature_id, group) in enumerate(feature_groups(entry, lang).items())]
+        f"if (on({json.dumps(marks.feature_id)}){marks.condition()}) {{\n"
+        f"{prerender_children(marks.group, f'layer_{entry.id}_{index}')}\n}}"
+        for index, marks in enumerate(feature_marks(entry, lang))]
     return ("var on = function (id) { return !shown || shown.indexOf(id) >= 0; };\n"
+            f"display = display || {json.dumps(Display().as_json())};\n"
             + "\n".join(blocks))
 
 
-def toggled_layer(entry: LayerEntry, shown: Collection[str] | None = None, lang: str = "en"
-                  ) -> folium.FeatureGroup:
+def toggled_layer(entry: LayerEntry, shown: Collection[str] | None = None, lang: str = "en",
+                  display: Display | None = None) -> folium.FeatureGroup:
     """A light FeatureGroup that calls the layer's function in the static bundle,
-    drawing only the features in `shown` (None: all)."""
+    drawing only the features in `shown` (None: all), as `display` says."""
     group = folium.FeatureGroup(name=esc(entry.title(lang)), show=True)
-    BundledScript("layers", entry.id, shown).add_to(group)
+    BundledScript("layers", entry.id, shown, (display or Display()).as_json()).add_to(group)
     return group
 
 
-def build_layer(entry: LayerEntry, shown: Collection[str] | None = None, lang: str = "en"
-                ) -> folium.FeatureGroup:
+def build_layer(entry: LayerEntry, shown: Collection[str] | None = None, lang: str = "en",
+                display: Display | None = None) -> folium.FeatureGroup:
     """The folium layer for one catalogue entry, named by its (escaped) title."""
     group = folium.FeatureGroup(name=esc(entry.title(lang)), show=True)
-    for feature_id, feature_group in feature_groups(entry, lang).items():
-        if shown is None or feature_id in shown:
-            feature_group.add_to(group)
+    for marks in feature_marks(entry, lang):
+        if (shown is None or marks.feature_id in shown) and marks.drawn(display or Display()):
+            marks.group.add_to(group)
     return group
 
 

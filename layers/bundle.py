@@ -30,10 +30,11 @@ STALE_AFTER_S = 24 * 3600
 
 
 def bundle_source(entries: Iterable[LayerEntry], lang: str = "en") -> str:
-    """JS defining window.postureBundle.{layers,basemaps}[id] = function (parent, map, shown),
-    every text in `lang`. One bundle per language: a page loads only its own."""
+    """JS defining window.postureBundle.{layers,basemaps}[id] = function (parent, map, shown,
+    display), every text in `lang`. One bundle per language: a page loads only its own."""
     def functions(scripts: dict[str, str]) -> str:
-        return ",\n".join(f"{json.dumps(key)}: function (parent, map, shown) {{\n{js}\n}}"
+        return ",\n".join(f"{json.dumps(key)}: function (parent, map, shown, display) "
+                           f"{{\n{js}\n}}"
                           for key, js in scripts.items())
 
     layers = {entry.id: layer_script(entry, lang) for entry in entries}

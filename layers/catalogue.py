@@ -11,11 +11,12 @@ from functools import cache
 from geo.basemap import countries
 from geo.checks import check_identifier, check_text, shown
 from geo.errors import SchemaError
-from geo.features import PlacedFeature, governorate_labels, placed_features
+from geo.features import PlacedFeature, governorate_labels, load_features, placed_features
 from geo.gazetteer import places
 from geo.paths import read_data_json
 from geo.schema import FEATURES_FILE
 from geo.timeline import features_at
+from layers.unit_symbols import check_unit_codes
 
 __all__ = ["LayerEntry", "LayerGroup", "catalogue", "check_data_folder", "features_of", "groups",
            "layer", "shown_at"]
@@ -142,7 +143,9 @@ def check_data_folder() -> tuple[LayerEntry, ...]:
     """
     countries()
     places()
-    return catalogue()
+    entries = catalogue()
+    check_unit_codes(load_features())
+    return entries
 
 
 def layer(layer_id: str) -> LayerEntry:

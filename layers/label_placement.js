@@ -49,8 +49,11 @@
     var boxes = [];
     map.eachLayer(function (layer) {
       var icon = layer._icon;
-      if (icon && icon.classList.contains("posture-arrow") && icon.firstElementChild) {
+      // A movement arrow, or a unit's symbol with its amplifiers.
+      if (icon && (icon.classList.contains("posture-arrow") ||
+                   icon.classList.contains("posture-unit")) && icon.firstElementChild) {
         var r = icon.firstElementChild.getBoundingClientRect();
+        if (!r.width || !r.height) return;
         boxes.push({x: r.left - origin.left, y: r.top - origin.top, w: r.width, h: r.height});
         return;
       }

@@ -79,16 +79,18 @@ class BundledScript(MacroElement):
         "{% if this.section == 'layers' %}{{ this._parent.get_name() }}.postureLayerId = "
         "{{ this.key|tojson }};{% endif %}window." + BUNDLE_GLOBAL +
         "[{{ this.section|tojson }}][{{ this.key|tojson }}]({{ this._parent.get_name() }}, "
-        "{{ this.map_name() }}{% if this.shown is not none %}, {{ this.shown|tojson }}"
-        "{% endif %});{% endmacro %}")
+        "{{ this.map_name() }}, {{ this.shown|tojson }}, {{ this.display|tojson }});"
+        "{% endmacro %}")
 
-    def __init__(self, section: str, key: str, shown: Collection[str] | None = None) -> None:
+    def __init__(self, section: str, key: str, shown: Collection[str] | None = None,
+                 display: dict[str, object] | None = None) -> None:
         super().__init__()
         self._name = "BundledScript"
         self.section = section
         self.key = key
         # jinja's tojson escapes "<", ">" and "&", so ids cannot end the script.
         self.shown = sorted(shown) if shown is not None else None
+        self.display = display  # how the layer draws units; None: its default
 
     def map_name(self) -> str:
         element = self._parent

@@ -37,11 +37,20 @@ def download_label(at: AppTest) -> str:
     return buttons[0].proto.label
 
 
-def shown_ids(args: dict, layer_id: str) -> list[str]:
-    call = re.search(rf'postureBundle\["layers"\]\["{layer_id}"\]\([^,]+, map_div, (\[.*?\])\)',
-                     args["feature_group"])
+def _layer_call(args: dict, layer_id: str) -> re.Match:
+    call = re.search(rf'postureBundle\["layers"\]\["{layer_id}"\]\([^,]+, map_div, '
+                     r'(\[.*?\]), (\{.*?\})\);', args["feature_group"])
     assert call, f"layer {layer_id} not sent"
-    return json.loads(call.group(1))
+    return call
+
+
+def shown_ids(args: dict, layer_id: str) -> list[str]:
+    return json.loads(_layer_call(args, layer_id).group(1))
+
+
+def layer_display(args: dict, layer_id: str) -> dict:
+    """How the layer is told to draw units: {"units": bool, "viewpoint": id}."""
+    return json.loads(_layer_call(args, layer_id).group(2))
 
 
 def highlighted(args: dict, mark: str = "posture-highlight") -> list[str]:

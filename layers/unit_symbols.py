@@ -1,0 +1,112 @@
+"""Military unit symbols (MIL-STD-2525D / APP-6D) drawn by milsymbol, one SVG per
+code and amplifier set, for the live map, the legend and every export.
+
+milsymbol loads its tables on the first symbol (about half a second) and returns a
+placeholder, after about 190 ms, for a code it does not know: so every code is
+checked once when the data loads, and each symbol is drawn once per process.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+
+import milsymbol
+
+from geo.actors import actor, affiliation, default_viewpoint, viewpoints
+from geo.errors import SchemaError
+from geo.schema import FEATURES_FILE, FeatureRecord
+from geo.sidc import with_affiliation
+
+__all__ = ["SYMBOL_FONT", "SYMBOL_SIZE", "Display", "UnitSymbol", "check_unit_codes",
+           "feature_symbol", "unit_symbol", "viewpoint_variants"]
+
+# milsymbol's size: the frame's height in CSS pixels is about 0.75 × this.
+SYMBOL_SIZE = 26
+SYMBOL_FONT = "DejaVu Sans, Arial, sans-serif"
+
+# First strong right-to-left letter: Arabic (and Hebrew) blocks.
+_RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+
+
+@dataclass(frozen=True)
+class Display:
+    """How the map draws units: as symbols (or plain markers), seen from a viewpoint."""
+
+    units: bool = True
+    viewpoint: str = field(default_factory=default_viewpoint)
+
+    def as_json(self) -> dict[str, object]:
+        return {"units": self.units, "viewpoint": self.viewpoint}
+
+
+@dataclass(frozen=True)
+class UnitSymbol:
+    """One drawn symbol: its SVG, its size in CSS pixels, and the point of the frame
+    (its centre) that sits on the feature's position."""
+
+    svg: str
+    width: float
+    height: float
+    anchor_x: float
+    anchor_y: float
+
+
+def _isolated(text: str) -> str:
+    # An Arabic amplifier ("نحو 2,500") keeps its own right-to-left order inside the
+    # symbol, whose text runs are laid out left to right: a right-to-left isolate.
+    return f"\u2067{text}\u2069" if text and _RTL.search(text) else text
+
+
+def _safe_for_scripts(svg: str) -> str:
+    # milsymbol escapes <, > and & in amplifier text; the SVG also travels inside JS
+    # template literals and string attributes, so backticks, "$" and backslashes go too.
+    return svg.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
+@lru_cache(maxsize=1024)
+def unit_symbol(sidc: str, quantity: str = "", designation: str = "",
+                size: float = SYMBOL_SIZE) -> UnitSymbol:
+    """The symbol for a code with its quantity (above the frame) and unique designation."""
+    symbol = milsymbol.Symbol(sidc, size=size, quantity=_isolated(quantity),
+                              unique_designation=_isolated(designation),
+                              font_family=SYMBOL_FONT)
+    dimensions, anchor = symbol.get_size(), symbol.get_anchor()
+    return UnitSymbol(svg=_safe_for_scripts(symbol.as_svg()),
+                      width=round(float(dimensions["width"]), 2),
+                      height=round(float(dimensions["height"]), 2),
+                      anchor_x=round(float(anchor["x"]), 2), anchor_y=round(float(anchor["y"]), 2))
+
+
+def feature_symbol(record: FeatureRecord, viewpoint_id: str, lang: str) -> UnitSymbol | None:
+    """A unit feature's symbol as `viewpoint_id` sees it, amplifiers in `lang`; None for
+    features that are not units."""
+    if record.sidc is None or record.actor is None:
+        return None
+    code = with_affiliation(record.sidc, affiliation(record.actor, viewpoint_id))
+    return unit_symbol(code, record.count.amplifier(lang), actor(record.actor).designation(lang))
+
+
+def viewpoint_variants(record: FeatureRecord) -> dict[str, tuple[str, ...]]:
+    """The affiliations the feature can take, each with the viewpoints that give it it."""
+    variants: dict[str, list[str]] = {}
+    if record.actor is not None:
+        for viewpoint in viewpoints():
+            variants.setdefault(affiliation(record.actor, viewpoint.id), []).append(viewpoint.id)
+    return {side: tuple(ids) for side, ids in variants.items()}
+
+
+@cache
+def _known(sidc: str) -> bool:
+    return bool(milsymbol.Symbol(sidc, size=SYMBOL_SIZE).is_valid())
+
+
+def check_unit_codes(records: tuple[FeatureRecord, ...]) -> None:
+    """Refuse a code the renderer does not know, naming the feature and the field:
+    the renderer would draw a placeholder silently."""
+    for record in records:
+        if record.sidc is not None and not _known(record.sidc):
+            raise SchemaError(f"{FEATURES_FILE}: feature {record.id!r}: field 'sidc' is "
+                              f"{record.sidc!r}, which names no "
+                              "MIL-STD-2525D symbol (check the symbol set and entity digits)")
