@@ -193,7 +193,7 @@ def main() -> None:
     st.caption(t("app.attribution", lang, basemap=basemap))
     with st.sidebar:
         st.header(t("legend.header", lang))
-        st.html(legend_html(enabled, lang, stale_months))
+        st.html(legend_html(enabled, lang, stale_months, display))
 
 
 main()

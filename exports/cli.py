@@ -23,6 +23,7 @@ from exports.html import write_html
 from exports.paper import PAPERS
 from exports.static_map import write_static
 from exports.view import DEFAULT_BBOX, View, features_in_view
+from geo.actors import default_viewpoint, viewpoints
 from geo.checks import forbidden_character, shown
 from geo.errors import PostureDataError
 from geo.features import placed_features
@@ -35,6 +36,7 @@ from geo.timeline import (
     latest_report,
 )
 from layers.catalogue import catalogue, check_data_folder
+from layers.unit_symbols import Display
 
 __all__ = ["main"]
 
@@ -139,6 +141,14 @@ def _parser() -> _Parser:
     parser.add_argument("--locator", action="store_true",
                         help="add a locator inset: the region, with the printed view outlined "
                              "(static maps)")
+    parser.add_argument("--symbols", choices=("units", "plain"), default="units",
+                        help="military unit symbols (default) or plain markers")
+    parser.add_argument("--viewpoint", type=_free_text, default=None,
+                        help="whose side sets friend and hostile in the unit symbols "
+                             "(default: data/actors.json's default_viewpoint; see "
+                             "--list-viewpoints)")
+    parser.add_argument("--list-viewpoints", action="store_true",
+                        help="print the viewpoint ids with their titles, and exit")
     parser.add_argument("--title", type=_free_text, default=None,
                         help=f"at most {MAX_TITLE_CHARS} characters, no control characters "
                              "(default: the standard title in the chosen language)")
@@ -157,6 +167,14 @@ def _layer_ids(parser: _Parser, text: str | None) -> tuple[str, ...]:
         parser.error(f"argument --layers: unknown layer {', '.join(map(repr, unknown))}; "
                      f"known: {', '.join(known)}")
     return ids
+
+
+def _display(parser: _Parser, symbols: str, viewpoint: str | None) -> Display:
+    known = [v.id for v in viewpoints()]
+    if viewpoint is not None and viewpoint not in known:
+        parser.error(f"argument --viewpoint: unknown viewpoint {viewpoint!r}; "
+                     f"known: {', '.join(known)}")
+    return Display(units=symbols == "units", viewpoint=viewpoint or default_viewpoint())
 
 
 def _check_writable(parser: _Parser, out: Path) -> None:
@@ -193,6 +211,10 @@ def _run(parser: _Parser, args: argparse.Namespace) -> int:
             for entry in entries:
                 print(f"{entry.id}\t{entry.title_en}")
             return 0
+        if args.list_viewpoints:
+            for viewpoint in viewpoints():
+                print(f"{viewpoint.id}\t{viewpoint.title_en}")
+            return 0
         if args.format is None:
             parser.error("argument --format: required (one of " + ", ".join(FORMATS) + ")")
         if args.out is None:
@@ -200,7 +222,8 @@ def _run(parser: _Parser, args: argparse.Namespace) -> int:
         as_of = args.as_of or latest_report(placed_features())
         view = View(bbox=args.bbox, layer_ids=_layer_ids(parser, args.layers), as_of=as_of,
                     lang=args.lang, title=args.title, stale_months=args.fade_months,
-                    banner=args.banner, locator=args.locator)
+                    banner=args.banner, locator=args.locator,
+                    display=_display(parser, args.symbols, args.viewpoint))
         _check_writable(parser, args.out)
         features = features_in_view(view)
         extension = _extension(args.format)

@@ -20,6 +20,7 @@ from matplotlib.transforms import Transform
 
 from exports.page_layout import PageLayout
 from exports.view import View
+from geo.actors import viewpoint_title
 from geo.features import PlacedFeature
 from geo.measure import distance_km
 from geo.schema import CONFIDENCE_LEVELS
@@ -216,8 +217,11 @@ def add_furniture(figure: Figure, ax: Axes, view: View, features: list[PlacedFea
                         ha="center", va=va)
     as_of = view.as_of.isoformat() if view.as_of else t("furniture.latest", lang)
     exported = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    figure.text(left, 0.915, in_reading_order(
-        t("furniture.dates", lang, as_of=as_of, exported=exported), lang),
+    dates = t("furniture.dates", lang, as_of=as_of, exported=exported)
+    if view.display.units:
+        dates += " · " + t("furniture.viewpoint", lang,
+                           viewpoint=viewpoint_title(view.display.viewpoint, lang))
+    figure.text(left, 0.915, in_reading_order(dates, lang),
                 fontsize=8, color="#444444", va="top", ha=align)
     handles = _legend_handles(entries, features, lang) + _confidence_handles(features, lang)
     column = layout.legend

@@ -14,6 +14,7 @@ import xstatic.pkg.leaflet as xleaflet
 
 from exports.furniture import sources_in_view
 from exports.view import View, features_in_view
+from geo.actors import viewpoint_title
 from geo.timeline import stale_at
 from i18n import direction, t
 from layers.basemap import MAP_CSS, NoImageDefaultIcon
@@ -78,10 +79,15 @@ def build_html(view: View) -> str:
     lang = view.lang
     sources = "".join(f"<li>{esc(s)}</li>" for s in sources_in_view(features, lang))
     as_of = view.as_of.isoformat() if view.as_of else t("furniture.latest", lang)
-    legend = legend_html([e for e in entries if e.id in shown], lang, view.stale_months)
+    legend = legend_html([e for e in entries if e.id in shown], lang, view.stale_months,
+                         view.display)
+    seen_from = t("html.viewpoint", lang,
+                  viewpoint=viewpoint_title(view.display.viewpoint, lang))
+    viewpoint = f"<div class='viewpoint'>{esc(seen_from)}</div>" if view.display.units else ""
     m.get_root().html.add_child(folium.Element(
         f"<div class='posture-panel' dir='{direction(lang)}' lang='{lang}'>"
         f"<h2>{esc(view.heading)}</h2><div>{esc(t('html.as_of', lang, as_of=as_of))}</div>"
+        f"{viewpoint}"
         f"{legend}<b>{esc(t('furniture.sources', lang))}</b><ul class='sources'>{sources}</ul>"
         f"<div>{esc(t('basemap.attribution', lang))}</div></div>"))
     return m.get_root().render()

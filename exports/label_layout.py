@@ -22,7 +22,10 @@ from matplotlib.patches import FancyArrow
 from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 
-__all__ = ["LABEL_GID", "mark_label", "place_labels", "point_boxes"]
+# exports/unit_marks.py's group id prefix; kept here so the two do not import each other.
+UNIT_GID = "unit-"
+
+__all__ = ["LABEL_GID", "UNIT_GID", "mark_label", "place_labels", "point_boxes"]
 
 LABEL_GID = "posture-label-"
 # Scatter markers up to this radius (points) are point symbols to keep clear;
@@ -69,6 +72,9 @@ def _furniture_boxes(ax: Axes, renderer: RendererBase) -> list[Bbox]:
     boxes += [p.get_window_extent(renderer) for p in ax.patches
               if isinstance(p, FancyArrow) or p.get_gid() == "movement-arrow"]
     boxes += [inset.get_window_extent(renderer) for inset in ax.child_axes]  # a locator
+    # Unit symbols (exports/unit_marks.py), amplifiers included.
+    boxes += [a.get_window_extent(renderer) for a in ax.artists
+              if (a.get_gid() or "").startswith(UNIT_GID) and a.get_visible()]
     return boxes
 
 

@@ -25,13 +25,14 @@ from exports.label_layout import mark_label, place_labels
 from exports.locator import add_locator
 from exports.page_layout import page_layout
 from exports.paper import pixel_size
+from exports.unit_marks import add_unit_symbol
 from exports.view import View, features_in_view
 from geo.basemap import countries, governorates
 from geo.features import PlacedFeature
 from geo.timeline import stale_at
 from i18n import direction
 from layers.basemap_vector import FOCUS_COUNTRIES
-from layers.catalogue import LayerEntry, layer
+from layers.catalogue import LayerEntry, features_of, layer
 from layers.symbology import (
     APPROX_DASH,
     ARROW_OUTLINE_PX,
@@ -49,6 +50,7 @@ from layers.symbology import (
     figure_label,
     proportional_radius,
 )
+from layers.unit_symbols import Display, feature_symbol, symbol_anchor, symbol_shift_px
 
 __all__ = ["StaticMap", "draw_static", "label_text", "write_static"]
 
@@ -153,7 +155,7 @@ def _movement_arrow(ax: Axes, p: PlacedFeature, color: str, fill: float, edge_pt
 
 
 def _draw_feature(ax: Axes, p: PlacedFeature, entry: LayerEntry, lang: str,
-                  stale: bool = False) -> None:
+                  stale: bool = False, unit_symbols: bool = False) -> None:
     symbol, color, z = p.record.symbol, entry.color, 3 + entry.z_order / 10
     geometry = p.display_geometry
     strength = _strength(p, stale)
@@ -184,6 +186,8 @@ def _draw_feature(ax: Axes, p: PlacedFeature, entry: LayerEntry, lang: str,
     elif symbol == "arrow":
         _movement_arrow(ax, p, color, fill * strength, spec.weight * PX_TO_PT, z)
         _label(ax, p, lang, dy=8, fontweight="bold", color=text_color)
+    elif symbol == "point" and unit_symbols and p.record.sidc:
+        _label(ax, p, lang, fontweight="bold", color=text_color)  # its symbol replaces the dot
     elif symbol == "point":
         ax.scatter([p.geometry.x], [p.geometry.y], s=((spec.radius or 0) * PX_TO_PT * 2) ** 2,
                    color=color, edgecolors=spec.outline or color,
@@ -235,6 +239,32 @@ def _draw_proportional(ax: Axes, features: list[PlacedFeature], lang: str,
                 va="center", color=STALE_TEXT if faded else "black"), 0)
 
 
+def _unit_slot(p: PlacedFeature) -> tuple[int, int]:
+    """The symbol's place among the units sharing its anchor, as on the live map: fixed
+    whatever date hides its neighbours."""
+    if p.record.symbol != "proportional":
+        return 0, 1
+    anchor = symbol_anchor(p)
+    sharing = [q.record.id for q in features_of(layer(p.record.layer))
+               if q.record.symbol == "proportional" and q.record.sidc
+               and symbol_anchor(q) == anchor]
+    return sharing.index(p.record.id), len(sharing)
+
+
+def _draw_units(ax: Axes, features: list[PlacedFeature], display: Display, lang: str,
+                stale: set[str]) -> None:
+    for p in features:
+        symbol = feature_symbol(p.record, display.viewpoint, lang)
+        if symbol is None:
+            continue
+        lat, lon = symbol_anchor(p)
+        shift_x, shift_y = symbol_shift_px(p, _unit_slot(p))
+        add_unit_symbol(ax, symbol, (lon, lat), PX_TO_PT, p.record.id,
+                        alpha=STALE_OPACITY if p.record.id in stale else 1.0,
+                        # Screen pixels grow downwards, offset points upwards.
+                        shift_pt=(shift_x * PX_TO_PT, -shift_y * PX_TO_PT))
+
+
 def draw_static(view: View, paper: str, dpi: int) -> StaticMap:
     width, height = pixel_size(paper, dpi)
     # A bare Figure, not pyplot: no global state, nothing to close, no display needed.
@@ -257,9 +287,12 @@ def draw_static(view: View, paper: str, dpi: int) -> StaticMap:
     stale = set(stale_at(features, view.as_of, view.stale_months))
     for p in features:
         if p.record.symbol != "proportional":
-            _draw_feature(ax, p, layer(p.record.layer), view.lang, p.record.id in stale)
+            _draw_feature(ax, p, layer(p.record.layer), view.lang, p.record.id in stale,
+                          view.display.units)
     _draw_proportional(ax, [p for p in features if p.record.symbol == "proportional"],
                        view.lang, stale)
+    if view.display.units:
+        _draw_units(ax, features, view.display, view.lang, stale)
     add_furniture(figure, ax, view, features, layout)
     if view.locator:
         add_locator(ax, view.bbox, features)

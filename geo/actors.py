@@ -13,7 +13,7 @@ from geo.paths import read_data_json
 from geo.sidc import AFFILIATIONS
 
 __all__ = ["ACTORS_FILE", "Actor", "Viewpoint", "actor", "actors", "affiliation",
-           "default_viewpoint", "viewpoints"]
+           "default_viewpoint", "viewpoint_title", "viewpoints"]
 
 ACTORS_FILE = "actors.json"
 MAX_TITLE_CHARS = 200
@@ -132,6 +132,10 @@ def actor(actor_id: str) -> Actor:
         if candidate.id == actor_id:
             return candidate
     raise KeyError(actor_id)
+
+
+def viewpoint_title(viewpoint_id: str, lang: str) -> str:
+    return next(v for v in viewpoints() if v.id == viewpoint_id).title(lang)
 
 
 def affiliation(actor_id: str, viewpoint_id: str) -> str:

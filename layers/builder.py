@@ -35,9 +35,16 @@ from layers.symbology import (
     confidence_style,
     figure_label,
     proportional_radius,
+    screen_angle,
 )
 from layers.tooltip import feature_card_html
-from layers.unit_symbols import SYMBOL_SIZE, Display, feature_symbol, viewpoint_variants
+from layers.unit_symbols import (
+    Display,
+    feature_symbol,
+    symbol_anchor,
+    symbol_shift_px,
+    viewpoint_variants,
+)
 
 __all__ = ["Marks", "build_layer", "element_classes", "feature_marks", "found_place_marker",
            "layer_script", "toggled_layer"]
@@ -158,16 +165,6 @@ def _draw_approx_area(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGrou
     _vector(p, e, leaflet_style("approx_area", e.color), lang).add_to(group)
     _text_label(_latlon(p), _label_html(p, lang), element_classes(e, p.record.id),
                 dx=-60).add_to(group)
-
-
-def screen_angle(start: tuple[float, float], end: tuple[float, float]) -> float:
-    """Degrees clockwise from east of the line start → end on a Web Mercator map."""
-    def mercator_y(lat: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-    dx = math.radians(end[0] - start[0])
-    dy = mercator_y(end[1]) - mercator_y(start[1])
-    return math.degrees(math.atan2(-dy, dx))  # screen y grows downwards
 
 
 def _arrow_svg(color: str, angle: float, strength: float, approximate: bool) -> str:
@@ -320,43 +317,18 @@ class Marks:
                 ".indexOf(display.viewpoint) >= 0")
 
 
-def _symbol_anchor(p: PlacedFeature) -> tuple[float, float]:
-    """Where a unit's symbol stands: on a point, on its line or in its area."""
-    if p.record.symbol == "deployment_line":
-        # The middle of the sector; its label takes the southern part.
-        point = p.display_geometry.interpolate(0.5, normalized=True)
-        return point.y, point.x
-    if p.record.symbol == "arrow" and p.movement is not None:
-        middle = p.movement.interpolate(0.5, normalized=True)
-        return middle.y, middle.x
-    return _latlon(p)
-
-
-def _symbol_shift(p: PlacedFeature, frame_half_px: float) -> tuple[float, float]:
-    """Screen pixels from the anchor to the symbol's frame centre: behind a movement
-    arrow's tail, so the arrow reads as the unit's move."""
-    if p.record.symbol != "arrow" or p.movement is None:
-        return 0.0, 0.0
-    angle = math.radians(screen_angle(p.movement.coords[0], p.movement.coords[-1]))
-    distance = ARROW_PX[0] / 2 + frame_half_px + 4
-    return -distance * math.cos(angle), -distance * math.sin(angle)
-
-
 def _unit_marks(p: PlacedFeature, e: LayerEntry, lang: str, slot: tuple[int, int] = (0, 1)
                 ) -> list[Marks]:
     """The feature's unit symbol, one variant per affiliation its viewpoints give it;
     `slot` (index, count) sets symbols that share an anchor side by side."""
     marks = []
-    frame_half = SYMBOL_SIZE * 0.75
-    shift_x, shift_y = _symbol_shift(p, frame_half)
-    index, count = slot
-    shift_x += (index - (count - 1) / 2) * (2 * frame_half + 6)
+    shift_x, shift_y = symbol_shift_px(p, slot)
     for side, ids in viewpoint_variants(p.record).items():
         symbol = feature_symbol(p.record, ids[0], lang)
         assert symbol is not None  # viewpoint_variants is empty for features without a code
         group = folium.FeatureGroup()
         marker = folium.Marker(
-            _symbol_anchor(p),
+            symbol_anchor(p),
             icon=folium.DivIcon(
                 html=symbol.svg, icon_size=(math.ceil(symbol.width), math.ceil(symbol.height)),
                 icon_anchor=(round(symbol.anchor_x - shift_x), round(symbol.anchor_y - shift_y)),

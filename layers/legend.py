@@ -8,7 +8,9 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterable
 
+from geo.actors import actor, affiliation, viewpoints
 from geo.schema import CONFIDENCE_LEVELS
+from geo.sidc import with_affiliation
 from geo.timeline import DEFAULT_STALE_MONTHS
 from i18n import direction, t
 from layers.catalogue import LayerEntry, features_of
@@ -25,6 +27,7 @@ from layers.symbology import (
     proportional_radius,
 )
 from layers.tooltip import confidence_html
+from layers.unit_symbols import Display, unit_symbol
 
 __all__ = ["legend_html", "svg_image", "symbol_swatch"]
 
@@ -120,10 +123,48 @@ def _proportional_scale(color: str, lang: str) -> str:
             f"<div class='note'>{esc(note)}</div></div>")
 
 
+def _symbol_image(svg: str, width: float, height: float) -> str:
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return (f"<img class='unit-swatch' src='data:image/svg+xml;base64,{data}' "
+            f"width='{round(width)}' height='{round(height)}' alt=''>")
+
+
+def _unit_key(entries: Iterable[LayerEntry], lang: str, display: Display) -> str:
+    """One row per unit type and actor on the shown layers: its symbol as the map draws
+    it from the chosen viewpoint (without the figures), and who it is."""
+    rows: dict[tuple[str, str], str] = {}
+    for entry in entries:
+        for p in features_of(entry):
+            record = p.record
+            if record.sidc is None or record.actor is None:
+                continue
+            side = affiliation(record.actor, display.viewpoint)
+            code = with_affiliation(record.sidc, side)
+            if (code, record.actor) in rows:
+                continue
+            symbol = unit_symbol(code, size=18)
+            rows[(code, record.actor)] = (
+                f"<li data-unit='{esc(code)}' data-actor='{esc(record.actor)}'>"
+                f"{_symbol_image(symbol.svg, symbol.width, symbol.height)} "
+                f"{esc(actor(record.actor).name(lang))} "
+                f"<span class='affiliation'>({esc(t(f'units.affiliation.{side}', lang))})</span>"
+                "</li>")
+    if not rows:
+        return ""
+    viewpoint = next(v for v in viewpoints() if v.id == display.viewpoint)
+    return (f"<div class='legend-units'><b>{esc(t('units.header', lang))}</b>"
+            f"<div class='note'>{esc(t('legend.viewpoint', lang, viewpoint=viewpoint.title(lang)))}"
+            f"</div><ul>{''.join(rows.values())}</ul>"
+            f"<div class='note'>{esc(t('legend.units_note', lang))}</div></div>")
+
+
 def legend_html(entries: Iterable[LayerEntry], lang: str = "en",
-                stale_months: int = DEFAULT_STALE_MONTHS) -> str:
+                stale_months: int = DEFAULT_STALE_MONTHS, display: Display | None = None
+                ) -> str:
     """Legend for the given layers in `lang`: each layer's title and the symbols it
-    uses, then how confidence shows in the style."""
+    uses, the unit symbols when the map draws them, then how confidence shows."""
+    entries = list(entries)
+    display = display or Display()
     blocks = []
     for entry in entries:
         symbols = list(dict.fromkeys(p.record.symbol for p in features_of(entry)))
@@ -135,5 +176,6 @@ def legend_html(entries: Iterable[LayerEntry], lang: str = "en",
     return (
         f"<div class='posture-legend' dir='{direction(lang)}' lang='{lang}'>"
         + ("".join(blocks) or f"<p>{esc(t('legend.none', lang))}</p>")
+        + (_unit_key(entries, lang, display) if display.units else "")
         + _confidence_key(lang, stale_months) + "</div>"
     )

@@ -16,7 +16,7 @@ __all__ = ["APPROX_DASH", "ARROW_OUTLINE_PX", "ARROW_PX", "CONFIDENCE_KEY_COLOR"
            "GOVERNORATE_EDGE", "MIN_RADIUS_PX", "OTHER_LAND", "POINT_PANE", "POINT_PANE_Z",
            "PROPORTIONAL_MAX_PX", "PROPORTIONAL_REFERENCE", "SEA", "STALE_OPACITY",
            "SYMBOL_STYLES", "ZERO_COUNT_DASH", "ConfidenceStyle", "SymbolStyle",
-           "confidence_style", "figure_label", "proportional_radius"]
+           "confidence_style", "figure_label", "proportional_radius", "screen_angle"]
 
 # Circle area is proportional to the count, against a fixed reference so that
 # the same count always has the same size, whatever else is shown.
@@ -109,6 +109,16 @@ STALE_OPACITY = 0.4
 # colour, filled at this opacity times each level's strength.
 CONFIDENCE_KEY_COLOR = "#2c3e50"
 CONFIDENCE_KEY_FILL = 0.6
+
+
+def screen_angle(start: tuple[float, float], end: tuple[float, float]) -> float:
+    """Degrees clockwise from east of the line start → end on a Web Mercator map."""
+    def mercator_y(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    dx = math.radians(end[0] - start[0])
+    dy = mercator_y(end[1]) - mercator_y(start[1])
+    return math.degrees(math.atan2(-dy, dx))  # screen y grows downwards
 
 
 def confidence_style(confidence: str) -> ConfidenceStyle:

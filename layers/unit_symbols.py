@@ -8,6 +8,7 @@ checked once when the data loads, and each symbol is drawn once per process.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -16,11 +17,14 @@ import milsymbol
 
 from geo.actors import actor, affiliation, default_viewpoint, viewpoints
 from geo.errors import SchemaError
+from geo.features import PlacedFeature
 from geo.schema import FEATURES_FILE, FeatureRecord
 from geo.sidc import with_affiliation
+from layers.symbology import ARROW_PX, screen_angle
 
 __all__ = ["SYMBOL_FONT", "SYMBOL_SIZE", "Display", "UnitSymbol", "check_unit_codes",
-           "feature_symbol", "unit_symbol", "viewpoint_variants"]
+           "feature_symbol", "symbol_anchor", "symbol_shift_px", "unit_symbol",
+           "viewpoint_variants"]
 
 # milsymbol's size: the frame's height in CSS pixels is about 0.75 × this.
 SYMBOL_SIZE = 26
@@ -95,6 +99,36 @@ def viewpoint_variants(record: FeatureRecord) -> dict[str, tuple[str, ...]]:
         for viewpoint in viewpoints():
             variants.setdefault(affiliation(record.actor, viewpoint.id), []).append(viewpoint.id)
     return {side: tuple(ids) for side, ids in variants.items()}
+
+
+def symbol_anchor(p: PlacedFeature) -> tuple[float, float]:
+    """(lat, lon) where a unit's symbol stands: on its point, at the middle of its line
+    or its movement, or inside its area."""
+    if p.record.symbol == "arrow" and p.movement is not None:
+        point = p.movement.interpolate(0.5, normalized=True)
+    elif p.record.symbol in ("line", "deployment_line"):
+        point = p.display_geometry.interpolate(0.5, normalized=True)
+    elif p.geometry.geom_type == "Point":
+        point = p.geometry
+    else:
+        point = p.geometry.representative_point()
+    return point.y, point.x
+
+
+def symbol_shift_px(p: PlacedFeature, slot: tuple[int, int] = (0, 1)) -> tuple[float, float]:
+    """Screen pixels (x right, y down) from the anchor to the symbol's frame centre.
+
+    Behind a movement arrow's tail, so the arrow reads as the unit's move; side by side
+    where `slot` (index, count) says several units share one anchor (country totals).
+    """
+    frame_half = SYMBOL_SIZE * 0.75
+    x = y = 0.0
+    if p.record.symbol == "arrow" and p.movement is not None:
+        angle = math.radians(screen_angle(p.movement.coords[0], p.movement.coords[-1]))
+        distance = ARROW_PX[0] / 2 + frame_half + 4
+        x, y = -distance * math.cos(angle), -distance * math.sin(angle)
+    index, count = slot
+    return x + (index - (count - 1) / 2) * (2 * frame_half + 6), y
 
 
 @cache
