@@ -136,9 +136,12 @@ def test_words_not_numbers_where_the_source_has_none(page, app_server, offline):
     assert "senior Syrian army source" in text
 
 
-def test_click_opens_the_sourced_card(page, app_server, offline, page_errors):
-    frame = open_dashboard(page, app_server)
-    frame.locator("path.feature-aleppo-taken").click()
+@pytest.mark.parametrize(("link", "marker"), [
+    ("", ".feature-aleppo-taken.posture-unit svg path"),  # its unit symbol (the default)
+    ("?symbols=plain", "path.feature-aleppo-taken")])  # its plain marker
+def test_click_opens_the_sourced_card(page, app_server, offline, page_errors, link, marker):
+    frame = open_dashboard(page, app_server, link)
+    frame.locator(marker).first.click()
     popup = frame.locator(".leaflet-popup-content")
     popup.wait_for()
     assert "Aleppo" in popup.inner_text()

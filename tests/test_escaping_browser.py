@@ -17,6 +17,7 @@ INTERPOLATION = "${(window.__xss2=1)}"
 BREAKOUT = "`;window.__xss3=1;`\\"
 NAME = f"Aleppo {MARKUP}{INTERPOLATION}{BREAKOUT}"
 TITLE = f"Syria front {MARKUP}{INTERPOLATION}"
+DESIGNATION = f"Opposition {MARKUP}{INTERPOLATION}{BREAKOUT}"
 NO_SCRIPT_RAN = "() => [window.__xss, window.__xss2, window.__xss3].every(v => v === undefined)"
 
 
@@ -37,6 +38,12 @@ def hostile_server(tmp_path_factory):
         if layer["id"] == "syria-front":
             layer["title_en"] = TITLE
     layers_path.write_text(json.dumps(layers, ensure_ascii=False))
+    actors_path = data / "actors.json"
+    actors = json.loads(actors_path.read_text())
+    for actor in actors["actors"]:
+        if actor["id"] == "syrian-opposition":  # Aleppo's unit symbol names it beside the frame
+            actor["designation_en"] = DESIGNATION
+    actors_path.write_text(json.dumps(actors, ensure_ascii=False))
     server = start_app(tmp, {"POSTURE_DATA_DIR": str(data)})
     yield server
     stop_app(server)
@@ -53,14 +60,18 @@ def test_hostile_text_renders_as_text_and_no_script_runs(page, hostile_server, o
     assert label.inner_text() == f"{NAME} · Dec 2024 {confidence_style('media').mark}"
     assert frame.locator(".feature-aleppo-taken img").count() == 0
 
-    frame.locator("path.feature-aleppo-taken").hover()
+    # Its unit symbol stands where its marker would, carrying the same card.
+    symbol = frame.locator(".feature-aleppo-taken.posture-unit")
+    assert DESIGNATION in symbol.locator("svg text").all_text_contents()
+    assert symbol.locator("img").count() == 0
+    symbol.locator("svg path").first.hover()
     tooltip = frame.locator(".leaflet-tooltip")
     tooltip.wait_for()
     assert NAME in tooltip.inner_text()
     assert BREAKOUT + MARKUP in tooltip.inner_text()
     assert tooltip.locator("img").count() == 0
 
-    frame.locator("path.feature-aleppo-taken").click()
+    symbol.locator("svg path").first.click()
     popup = frame.locator(".leaflet-popup-content")
     popup.wait_for()
     assert NAME in popup.inner_text()
