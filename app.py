@@ -24,14 +24,15 @@ from layers.assets import ensure_vendor_assets
 from layers.basemap import BASEMAPS, DEFAULT_BASEMAP, build_base_map
 from layers.builder import found_place_marker, toggled_layer
 from layers.bundle import write_bundle
-from layers.catalogue import LayerEntry, check_data_folder, groups, shown_at
+from layers.catalogue import LayerEntry, check_data_folder, features_of, groups, shown_at
 from layers.legend import legend_html
-from layers.toggle_sync import HighlightFeatures, ShownAtDate, SidebarToggleSync
+from layers.toggle_sync import HighlightFeatures, OpenCard, ShownAtDate, SidebarToggleSync
 from ui.chart import force_levels_chart
 from ui.dates import as_of_picker, changes_since
 from ui.export_panel import export_panel
 from ui.language import language_picker
 from ui.link import apply_link
+from ui.posture_table import FOCUS_ZOOM, Selected, posture_table
 from ui.search import place_search
 from ui.sources_panel import sources_panel
 from ui.text import plain
@@ -104,7 +105,7 @@ def _bbox_of(result: dict | None) -> tuple[float, float, float, float]:
 def _map_and_export(view: View, basemap_id: str, bundle_url: str, shown: dict[str, list[str]],
                     marks: dict[str, tuple[str, ...]],
                     focus: tuple[float, float, int] | None = None,
-                    found: Place | None = None) -> None:
+                    found: Place | None = None, chosen: Selected | None = None) -> None:
     """The map of `view` (its bounds come back from the map) and its export panel.
 
     `marks` maps a CSS class to the features that carry it: highlighted by a
@@ -123,6 +124,8 @@ def _map_and_export(view: View, basemap_id: str, bundle_url: str, shown: dict[st
         HighlightFeatures(list(ids), css_class).add_to(highlighter)
     if found is not None:
         found_place_marker(found, view.lang).add_to(highlighter)
+    if chosen is not None:
+        OpenCard(chosen.feature_id, chosen.lat, chosen.lon).add_to(highlighter)
     result = st_folium(
         base_map,
         key=MAP_KEY,
@@ -178,6 +181,11 @@ def main() -> None:
     st.html(f"<span id='full-runs' hidden>{st.session_state['full_runs']}</span>")
     map_slot = st.container()
     shown = shown_at(entries, as_of)
+    with st.container():
+        chosen = posture_table([p for e in enabled for p in features_of(e)], as_of,
+                               stale_months, lang, display)
+    if chosen is not None:
+        focus = (chosen.lat, chosen.lon, FOCUS_ZOOM)
     highlight = sources_panel(entries, shown, lang)
     force_levels_chart(lang, as_of)
     view = View(layer_ids=tuple(e.id for e in enabled), as_of=as_of, lang=lang,
@@ -186,7 +194,7 @@ def main() -> None:
              "posture-stale": tuple(stale_at(features_at(placed_features(), as_of), as_of,
                                               stale_months))}
     with map_slot:
-        _map_and_export(view, basemap_id, bundle_url, shown, marks, focus, found)
+        _map_and_export(view, basemap_id, bundle_url, shown, marks, focus, found, chosen)
     basemap = t("basemap.attribution", lang)
     if BASEMAPS[basemap_id].online:
         basemap += "; " + t("app.tiles", lang, title=t(f"basemap.{basemap_id}", lang))

@@ -15,7 +15,7 @@ from branca.element import Element, MacroElement
 from folium.elements import ElementAddToElement
 from jinja2 import Template, UndefinedError
 
-__all__ = ["BUNDLE_GLOBAL", "BundledScript", "prerender_children"]
+__all__ = ["BUNDLE_GLOBAL", "BundledScript", "map_name_of", "prerender_children"]
 
 
 def _walk(element: Element) -> Iterator[Element]:
@@ -93,7 +93,11 @@ class BundledScript(MacroElement):
         self.display = display  # how the layer draws units; None: its default
 
     def map_name(self) -> str:
-        element = self._parent
-        while not isinstance(element, folium.Map):
-            element = element._parent
-        return element.get_name()
+        return map_name_of(self)
+
+
+def map_name_of(element: Element) -> str:
+    """The JS name of the map an element was added under."""
+    while not isinstance(element, folium.Map):
+        element = element._parent
+    return element.get_name()

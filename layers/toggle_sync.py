@@ -18,9 +18,9 @@ from jinja2 import Template
 
 from i18n import LANGUAGES
 from layers.catalogue import LayerEntry
-from layers.prerender import BUNDLE_GLOBAL
+from layers.prerender import BUNDLE_GLOBAL, map_name_of
 
-__all__ = ["HighlightFeatures", "ShownAtDate", "SidebarToggleSync"]
+__all__ = ["HighlightFeatures", "OpenCard", "ShownAtDate", "SidebarToggleSync"]
 
 
 class SidebarToggleSync(MacroElement):
@@ -109,3 +109,38 @@ class HighlightFeatures(MacroElement):
         self._name = "HighlightFeatures"
         self.ids = ids
         self.css_class = css_class
+
+
+class OpenCard(MacroElement):
+    """Opens one feature's card at a point, as a click on it would: the posture table's
+    chosen row. Added after the layers, so the feature's marks exist when it runs."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+(function (map, id, at) {
+  var wanted = ' feature-' + id + ' ';
+  function classesOf(layer) {
+    var own = [(layer.options && layer.options.className) || '',
+               layer._icon ? layer._icon.getAttribute('class') : ''];
+    if (layer.getLayers) layer.getLayers().forEach(function (child) {
+      own.push((child.options && child.options.className) || '');
+    });
+    return ' ' + own.join(' ') + ' ';
+  }
+  var opened = false;
+  map.eachLayer(function (layer) {
+    if (opened || !layer.getPopup || !layer.getPopup()) return;
+    if (classesOf(layer).indexOf(wanted) < 0) return;
+    layer.openPopup(at);
+    opened = true;
+  });
+})({{ this.map_name() }}, {{ this.feature_id|tojson }}, {{ this.at|tojson }});
+{% endmacro %}""")
+
+    def __init__(self, feature_id: str, lat: float, lon: float) -> None:
+        super().__init__()
+        self._name = "OpenCard"
+        self.feature_id = feature_id  # tojson escapes "<", ">" and "&" inside the script
+        self.at = [lat, lon]
+
+    def map_name(self) -> str:
+        return map_name_of(self)

@@ -83,12 +83,15 @@ def unit_symbol(sidc: str, quantity: str = "", designation: str = "",
                       anchor_x=round(float(anchor["x"]), 2), anchor_y=round(float(anchor["y"]), 2))
 
 
-def feature_symbol(record: FeatureRecord, viewpoint_id: str, lang: str) -> UnitSymbol | None:
-    """A unit feature's symbol as `viewpoint_id` sees it, amplifiers in `lang`; None for
-    features that are not units."""
+def feature_symbol(record: FeatureRecord, viewpoint_id: str, lang: str,
+                   amplifiers: bool = True) -> UnitSymbol | None:
+    """A unit feature's symbol as `viewpoint_id` sees it, amplifiers (count and force) in
+    `lang`; None for features that are not units."""
     if record.sidc is None or record.actor is None:
         return None
     code = with_affiliation(record.sidc, affiliation(record.actor, viewpoint_id))
+    if not amplifiers:
+        return unit_symbol(code)
     return unit_symbol(code, record.count.amplifier(lang), actor(record.actor).designation(lang))
 
 

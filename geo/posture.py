@@ -1,0 +1,84 @@
+"""The posture table: one row per force on the map at a date, with where, how many,
+since when, on whose word, and how old the figure is."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from geo.actors import actor
+from geo.basemap import country_name, governorates
+from geo.derive import country_of_total
+from geo.features import PlacedFeature
+from geo.timeline import features_at, stale_at, valid_at
+from i18n import t
+
+__all__ = ["STATUSES", "PostureRow", "posture_rows"]
+
+STATUSES = ("current", "faded", "superseded")
+
+
+@dataclass(frozen=True)
+class PostureRow:
+    feature_id: str
+    actor: str
+    place: str
+    governorate: str
+    country: str
+    count: str
+    since: dt.date | None
+    reported_on: dt.date | None
+    source: str
+    confidence: str  # the level's id; the page words it
+    age_days: int | None  # from the figure's date to the table's date
+    status: str  # current, faded (older than the fading age) or superseded
+    lat: float
+    lon: float
+
+
+def _where(p: PlacedFeature, lang: str) -> tuple[str, str]:
+    """(governorates, countries) the feature lies in; a country total names its country."""
+    total = country_of_total(p.record.geometry_ref)
+    if total:
+        return "", country_name(total, lang)
+    table = governorates()
+    touched = table[table.intersects(p.geometry)]
+    separator = t("list.comma", lang)
+    names = touched["name_ar" if lang == "ar" else "name_en"].astype(str)
+    countries = dict.fromkeys(country_name(str(iso), lang) for iso in touched["iso_a2"])
+    return separator.join(names), separator.join(countries)
+
+
+def _anchor(p: PlacedFeature) -> tuple[float, float]:
+    point = p.geometry if p.geometry.geom_type == "Point" else \
+        p.geometry.representative_point()
+    return point.y, point.x
+
+
+def posture_rows(features: Iterable[PlacedFeature], date: dt.date | None,
+                 stale_months: int, lang: str = "en") -> list[PostureRow]:
+    """The forces in `features` at `date` (None: every date), reference geography left
+    out: those drawn, then those a newer figure of their series supersedes."""
+    sourced = [p for p in features if p.record.confidence != "reference"]
+    valid = [p for p in sourced if date is None or valid_at(p.record, date)]
+    shown = {p.record.id for p in features_at(valid, date)}
+    faded = set(stale_at(valid, date, stale_months))
+    rows = []
+    for p in valid:
+        record = p.record
+        status = "superseded" if record.id not in shown else \
+            "faded" if record.id in faded else "current"
+        governorate, country = _where(p, lang)
+        lat, lon = _anchor(p)
+        who = actor(record.actor).name(lang) if record.actor else record.text("actor", lang)
+        rows.append(PostureRow(
+            feature_id=record.id, actor=who or "", place=record.text("name", lang) or "",
+            governorate=governorate, country=country, count=record.count.text(lang),
+            since=record.valid_from or record.as_of, reported_on=record.reported_on,
+            source=t("list.semicolon", lang).join(
+                f"{s.text(lang)} ({s.fact})" for s in record.sources),
+            confidence=record.confidence,
+            age_days=(date - record.as_of).days if date and record.as_of else None,
+            status=status, lat=lat, lon=lon))
+    return rows

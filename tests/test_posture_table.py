@@ -1,0 +1,97 @@
+"""The posture table: one row per force at the date, marked current, faded or superseded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pandas as pd
+import pytest
+
+from tests.app_helpers import run_with_link
+
+DEC_2 = dt.date(2024, 12, 2)
+
+
+def _rows(date: dt.date | None = DEC_2, stale_months: int = 12, lang: str = "en") -> dict:
+    from geo.features import placed_features
+    from geo.posture import posture_rows
+
+    return {r.feature_id: r for r in posture_rows(placed_features(), date, stale_months, lang)}
+
+
+def test_rows_say_who_where_how_many_since_when_and_how_old():
+    rows = _rows()
+    us = rows["us-troops-iraq"]
+    assert us.actor == "United States forces"
+    assert us.count == "about 2,500"  # FACTS F1
+    assert us.country == "Iraq"
+    assert us.governorate == ""  # a country total, not a place
+    assert us.since == dt.date(2024, 1, 25)
+    assert us.age_days == 312  # 25 Jan to 2 Dec 2024, counted by hand
+    assert "AFP" in us.source
+    assert "(F1)" in us.source
+    hama = rows["hama-front"]
+    assert (hama.governorate, hama.country) == ("Hama", "Syria")
+    assert hama.count == "no figure given"
+    assert rows["pmf-crossing-into-syria"].count == "dozens"  # FACTS B7: no number
+    # Reference geography is not a force.
+    assert "city-baghdad" not in rows
+    assert "iraq-syria-border" in rows  # the Border Forces' claim (B5) is a sourced row
+
+
+def test_superseded_and_faded_figures_are_marked():
+    rows = _rows()
+    assert rows["us-troops-iraq"].status == "current"
+    assert rows["iraq-armed-forces"].status == "faded"  # a 2020 estimate, over 12 months old
+    # The US-led forces in Iraq are one series: 2,500 (2024) supersedes 0 (end 2011);
+    # 131,000 (end 2009) ended when the 2011 figure began.
+    assert rows["coalition-iraq-2011"].status == "superseded"
+    assert "coalition-iraq-2009" not in rows
+    assert _rows(stale_months=60)["iraq-armed-forces"].status == "current"
+    assert _rows(dt.date(2010, 6, 1))["coalition-iraq-2009"].status == "current"
+
+
+def test_arabic_rows_are_in_arabic():
+    rows = _rows(lang="ar")
+    assert rows["hama-front"].country == "سوريا"
+    assert rows["pmf-crossing-into-syria"].count == "العشرات"
+
+
+def test_the_page_shows_the_table_with_its_symbols_and_words():
+    at = run_with_link(as_of="2024-12-02")
+    assert not at.exception
+    frame = at.dataframe[0].value
+    assert list(frame.columns)[:3] == ["symbol", "actor", "place"]
+    by_place = frame.set_index("place")
+    assert by_place.loc["US troops in Iraq", "count"] == "about 2,500"
+    assert by_place.loc["Coalition forces in Iraq, end of 2011", "status"] == \
+        "superseded by a newer figure"
+    assert by_place.loc["Hama front", "symbol"].startswith("data:image/svg+xml;base64,")
+    assert by_place.loc["Idlib taken earlier", "symbol"] == ""  # no code: not a unit
+    plain = run_with_link(as_of="2024-12-02", symbols="plain").dataframe[0].value
+    assert set(plain["symbol"]) == {""}
+
+
+def test_the_csv_holds_the_rows_shown_in_the_pages_language():
+    from geo.features import placed_features
+    from geo.posture import posture_rows
+    from ui.posture_table import posture_frame
+
+    rows = posture_rows(placed_features(), DEC_2, 12, "ar")
+    csv = posture_frame(rows, "ar").to_csv(index=False)
+    back = pd.read_csv(io.StringIO(csv))
+    assert len(back) == len(rows)
+    assert "العشرات" in set(back["count"])
+
+
+@pytest.mark.parametrize("layers", ["syria-front", ""])
+def test_the_table_follows_the_layers_switched_on(layers):
+    at = run_with_link(as_of="2024-12-02", layers=layers)
+    assert not at.exception
+    if layers:
+        places = set(at.dataframe[0].value["place"])
+        assert places == {"Aleppo taken by the opposition", "Idlib taken earlier", "Hama front"}
+    else:
+        assert len(at.dataframe) == 0
+        assert any("No force on the layers shown" in c.value for c in at.caption)

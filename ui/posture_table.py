@@ -1,0 +1,88 @@
+"""The posture table under the map: who is where, how many, since when, on whose word.
+
+Sortable by any column (Streamlit's own header sorting); choosing a row centres the
+map on the force and opens its card; a CSV of exactly the rows shown can be saved.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from geo.features import PlacedFeature
+from geo.posture import PostureRow, posture_rows
+from i18n import t
+from layers.unit_symbols import Display, feature_symbol
+
+__all__ = ["FOCUS_ZOOM", "Selected", "posture_frame", "posture_table"]
+
+FOCUS_ZOOM = 8
+TABLE_KEY = "posture-table"
+COLUMNS = ("actor", "place", "governorate", "country", "count", "since", "reported_on",
+           "source", "confidence", "age_days", "status")
+
+
+@dataclass(frozen=True)
+class Selected:
+    feature_id: str
+    lat: float
+    lon: float
+
+
+def _symbol_uri(p: PlacedFeature, display: Display, lang: str) -> str:
+    # The bare frame: the row gives the count and the force in columns of their own.
+    symbol = feature_symbol(p.record, display.viewpoint, lang, amplifiers=False) \
+        if display.units else None
+    if symbol is None:
+        return ""
+    return "data:image/svg+xml;base64," + base64.b64encode(symbol.svg.encode()).decode("ascii")
+
+
+def posture_frame(rows: list[PostureRow], lang: str) -> pd.DataFrame:
+    """The rows as the table and its CSV show them: words in `lang`, dates as ISO text."""
+    records = []
+    for row in rows:
+        records.append({
+            "actor": row.actor, "place": row.place, "governorate": row.governorate,
+            "country": row.country, "count": row.count,
+            "since": row.since.isoformat() if row.since else "",
+            "reported_on": row.reported_on.isoformat() if row.reported_on else "",
+            "source": row.source, "confidence": t(f"confidence.{row.confidence}", lang),
+            "age_days": row.age_days, "status": t(f"table.status.{row.status}", lang)})
+    frame = pd.DataFrame.from_records(records, columns=list(COLUMNS))
+    frame["age_days"] = frame["age_days"].astype("Int64")
+    return frame
+
+
+def posture_table(features: Iterable[PlacedFeature], as_of: dt.date | None,
+                  stale_months: int, lang: str, display: Display) -> Selected | None:
+    """Draw the table; returns the force whose row is chosen, if any."""
+    features = list(features)
+    by_id = {p.record.id: p for p in features}
+    rows = posture_rows(features, as_of, stale_months, lang)
+    st.subheader(t("table.header", lang))
+    if not rows:
+        st.caption(t("table.empty", lang))
+        return None
+    frame = posture_frame(rows, lang)
+    shown = frame.copy()
+    shown.insert(0, "symbol", [_symbol_uri(by_id[r.feature_id], display, lang) for r in rows])
+    config = {name: st.column_config.Column(t(f"table.{name}", lang)) for name in COLUMNS}
+    config["symbol"] = st.column_config.ImageColumn(t("table.symbol", lang), width="small")
+    config["age_days"] = st.column_config.NumberColumn(t("table.age_days", lang), format="%d")
+    event = st.dataframe(shown, key=TABLE_KEY, hide_index=True, on_select="rerun",
+                         selection_mode="single-row", column_config=config,
+                         use_container_width=True)
+    st.download_button(t("table.csv", lang), frame.rename(
+        columns={name: t(f"table.{name}", lang) for name in COLUMNS}).to_csv(index=False),
+                       file_name="posture-table.csv", mime="text/csv", key="table:csv")
+    chosen = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+    if not chosen or not 0 <= chosen[0] < len(rows):
+        return None
+    row = rows[chosen[0]]
+    return Selected(row.feature_id, row.lat, row.lon)
