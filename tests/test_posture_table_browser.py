@@ -14,7 +14,6 @@ ROW_PX = 35  # Streamlit's data grid: header and rows
 
 
 def test_choosing_a_row_centres_the_map_and_opens_the_card(page, app_server, offline):
-    from geo.features import placed_features
     from geo.posture import posture_rows
     from layers.catalogue import catalogue, features_of
 
