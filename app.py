@@ -16,6 +16,7 @@ from streamlit_folium import st_folium
 from exports.view import DEFAULT_BBOX, View
 from geo.errors import PostureDataError
 from geo.features import placed_features
+from geo.filters import filtered
 from geo.gazetteer import Place
 from geo.paths import data_dir
 from geo.timeline import features_at, stale_at
@@ -30,6 +31,7 @@ from layers.toggle_sync import HighlightFeatures, OpenCard, ShownAtDate, Sidebar
 from ui.chart import force_levels_chart
 from ui.dates import as_of_picker, changes_since
 from ui.export_panel import export_panel
+from ui.filters_panel import filters_panel
 from ui.language import language_picker
 from ui.link import apply_link
 from ui.posture_table import FOCUS_ZOOM, Selected, posture_table
@@ -172,6 +174,7 @@ def main() -> None:
     changed = changes_since(as_of, lang)
     basemap_id = _basemap_picker(lang)
     display = unit_display_picker(lang)
+    filters = filters_panel(lang)
     enabled = _layer_toggles(entries, lang)
 
     st.title(t("app.title", lang))
@@ -180,16 +183,16 @@ def main() -> None:
     st.session_state["full_runs"] = st.session_state.get("full_runs", 0) + 1
     st.html(f"<span id='full-runs' hidden>{st.session_state['full_runs']}</span>")
     map_slot = st.container()
-    shown = shown_at(entries, as_of)
+    shown = shown_at(entries, as_of, filters)
     with st.container():
-        chosen = posture_table([p for e in enabled for p in features_of(e)], as_of,
-                               stale_months, lang, display)
+        chosen = posture_table(filtered((p for e in enabled for p in features_of(e)), filters),
+                               as_of, stale_months, lang, display)
     if chosen is not None:
         focus = (chosen.lat, chosen.lon, FOCUS_ZOOM)
     highlight = sources_panel(entries, shown, lang)
     force_levels_chart(lang, as_of)
     view = View(layer_ids=tuple(e.id for e in enabled), as_of=as_of, lang=lang,
-                stale_months=stale_months, display=display)
+                stale_months=stale_months, display=display, filters=filters)
     marks = {"posture-highlight": tuple(highlight), "posture-changed": changed,
              "posture-stale": tuple(stale_at(features_at(placed_features(), as_of), as_of,
                                               stale_months))}

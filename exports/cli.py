@@ -27,7 +27,9 @@ from geo.actors import default_viewpoint, viewpoints
 from geo.checks import forbidden_character, shown
 from geo.errors import PostureDataError
 from geo.features import placed_features
+from geo.filters import Filters, actor_key
 from geo.paths import data_dir
+from geo.schema import CONFIDENCE_LEVELS
 from geo.timeline import (
     DEFAULT_STALE_MONTHS,
     FIRST_DATE,
@@ -51,6 +53,9 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         # One line, no usage block: the message already names the argument.
         self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+CLAIM_LEVELS = tuple(level for level in CONFIDENCE_LEVELS if level != "reference")
 
 
 def _bbox(text: str) -> tuple[float, float, float, float]:
@@ -147,6 +152,16 @@ def _parser() -> _Parser:
                         help="whose side sets friend and hostile in the unit symbols "
                              "(default: data/actors.json's default_viewpoint; see "
                              "--list-viewpoints)")
+    parser.add_argument("--actors", type=_free_text, default=None,
+                        help="comma-separated actors to keep (ids from data/actors.json, or an "
+                             "actor's English name; default: every actor)")
+    parser.add_argument("--confidence", type=_free_text, default=None,
+                        help="comma-separated confidence levels to keep: "
+                             + ", ".join(CLAIM_LEVELS) + " (default: all)")
+    parser.add_argument("--reported-from", type=_date, default=None,
+                        help="keep claims reported on or after this YYYY-MM-DD")
+    parser.add_argument("--reported-to", type=_date, default=None,
+                        help="keep claims reported on or before this YYYY-MM-DD")
     parser.add_argument("--list-viewpoints", action="store_true",
                         help="print the viewpoint ids with their titles, and exit")
     parser.add_argument("--title", type=_free_text, default=None,
@@ -175,6 +190,25 @@ def _display(parser: _Parser, symbols: str, viewpoint: str | None) -> Display:
         parser.error(f"argument --viewpoint: unknown viewpoint {viewpoint!r}; "
                      f"known: {', '.join(known)}")
     return Display(units=symbols == "units", viewpoint=viewpoint or default_viewpoint())
+
+
+def _filters(parser: _Parser, args: argparse.Namespace) -> Filters:
+    known_actors = sorted({actor_key(p.record) for p in placed_features()
+                           if p.record.confidence != "reference"})
+    chosen = {}
+    for name, text, known in (("actors", args.actors, known_actors),
+                              ("confidence", args.confidence, list(CLAIM_LEVELS))):
+        values = tuple(part.strip() for part in (text or "").split(",") if part.strip())
+        unknown = [v for v in values if v not in known]
+        if unknown:
+            parser.error(f"argument --{name}: unknown {', '.join(map(repr, unknown))}; "
+                         f"known: {', '.join(known)}")
+        chosen[name] = values
+    if args.reported_from and args.reported_to and args.reported_from > args.reported_to:
+        parser.error(f"argument --reported-from: {args.reported_from} is after "
+                     f"--reported-to {args.reported_to}")
+    return Filters(actors=chosen["actors"], confidence=chosen["confidence"],
+                   reported_from=args.reported_from, reported_to=args.reported_to)
 
 
 def _check_writable(parser: _Parser, out: Path) -> None:
@@ -223,7 +257,8 @@ def _run(parser: _Parser, args: argparse.Namespace) -> int:
         view = View(bbox=args.bbox, layer_ids=_layer_ids(parser, args.layers), as_of=as_of,
                     lang=args.lang, title=args.title, stale_months=args.fade_months,
                     banner=args.banner, locator=args.locator,
-                    display=_display(parser, args.symbols, args.viewpoint))
+                    display=_display(parser, args.symbols, args.viewpoint),
+                    filters=_filters(parser, args))
         _check_writable(parser, args.out)
         features = features_in_view(view)
         extension = _extension(args.format)

@@ -64,7 +64,7 @@ def build_html(view: View) -> str:
     LabelPlacement(view.lang).add_to(m)
     point_pane().add_to(m)
     BundledScript("basemaps", "vector").add_to(m)
-    shown_ids = shown_at(entries, view.as_of)
+    shown_ids = shown_at(entries, view.as_of, view.filters)
     for entry in sorted(entries, key=lambda e: e.z_order):
         group = folium.FeatureGroup(name=esc(entry.title(view.lang)), show=entry.id in shown)
         BundledScript("layers", entry.id, shown_ids[entry.id], view.display.as_json()

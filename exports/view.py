@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from shapely.geometry import box
 
 from geo.features import PlacedFeature
+from geo.filters import Filters
 from geo.timeline import DEFAULT_STALE_MONTHS, features_at
 from i18n import t
 from layers.catalogue import LayerEntry, catalogue, features_of
@@ -33,6 +34,8 @@ class View:
     locator: bool = False  # a locator inset in the corner of a printed map
     # Unit symbols or plain markers, and the viewpoint that sets friend and hostile.
     display: Display = field(default_factory=Display)
+    # Which claims: by actor, confidence and reporting date (default: all).
+    filters: Filters = field(default_factory=Filters)
 
     @property
     def heading(self) -> str:
@@ -44,7 +47,9 @@ class View:
 
 
 def features_in_view(view: View) -> list[PlacedFeature]:
-    """The features of the view's layers that touch its bounds and are shown at its date."""
+    """The features of the view's layers that touch its bounds, are shown at its date and
+    pass its filters."""
     bounds = box(*view.bbox)
     in_layers = [p for entry in view.layers() for p in features_of(entry)]
-    return [p for p in features_at(in_layers, view.as_of) if p.geometry.intersects(bounds)]
+    return [p for p in features_at(in_layers, view.as_of)
+            if p.geometry.intersects(bounds) and view.filters.keeps(p.record)]

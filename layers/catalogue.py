@@ -12,6 +12,7 @@ from geo.basemap import countries
 from geo.checks import check_identifier, check_text, shown
 from geo.errors import SchemaError
 from geo.features import PlacedFeature, governorate_labels, load_features, placed_features
+from geo.filters import Filters
 from geo.gazetteer import places
 from geo.paths import read_data_json
 from geo.schema import FEATURES_FILE
@@ -155,10 +156,13 @@ def layer(layer_id: str) -> LayerEntry:
     raise KeyError(layer_id)
 
 
-def shown_at(entries: Iterable[LayerEntry], as_of: dt.date | None
-             ) -> dict[str, list[str]]:
-    """For each layer, the ids of the features it shows as of a date (None: all)."""
-    return {e.id: [p.record.id for p in features_at(features_of(e), as_of)] for e in entries}
+def shown_at(entries: Iterable[LayerEntry], as_of: dt.date | None,
+             filters: Filters | None = None) -> dict[str, list[str]]:
+    """For each layer, the ids of the features it shows as of a date (None: all) that
+    pass the filters."""
+    kept = filters or Filters()
+    return {e.id: [p.record.id for p in features_at(features_of(e), as_of)
+                   if kept.keeps(p.record)] for e in entries}
 
 
 def features_of(entry: LayerEntry) -> tuple[PlacedFeature, ...]:

@@ -98,7 +98,7 @@ def feature_symbol(record: FeatureRecord, viewpoint_id: str, lang: str,
 def viewpoint_variants(record: FeatureRecord) -> dict[str, tuple[str, ...]]:
     """The affiliations the feature can take, each with the viewpoints that give it it."""
     variants: dict[str, list[str]] = {}
-    if record.actor is not None:
+    if record.sidc is not None and record.actor is not None:
         for viewpoint in viewpoints():
             variants.setdefault(affiliation(record.actor, viewpoint.id), []).append(viewpoint.id)
     return {side: tuple(ids) for side, ids in variants.items()}
