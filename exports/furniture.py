@@ -22,6 +22,7 @@ from exports.page_layout import PageLayout
 from exports.view import View
 from geo.actors import viewpoint_title
 from geo.features import PlacedFeature
+from geo.filters import describe
 from geo.measure import distance_km
 from geo.schema import CONFIDENCE_LEVELS
 from geo.sources import source_index
@@ -252,8 +253,12 @@ def add_furniture(figure: Figure, ax: Axes, view: View, features: list[PlacedFea
     wrapped = "\n".join(textwrap.fill(f"• {s}", 52, break_on_hyphens=False) for s in sources)
     column_x, column_align = (layout.sources.right, "right") if rtl \
         else (layout.sources.left, "left")
+    # A filtered map says what it leaves out, above the sources it does show.
+    filtered = textwrap.fill(describe(view.filters, lang), 52) + "\n\n" \
+        if view.filters.active else ""
     figure.text(column_x, sources_top,
-                in_reading_order(t("furniture.sources", lang) + "\n" + wrapped, lang),
+                in_reading_order(filtered + t("furniture.sources", lang) + "\n" + wrapped,
+                                 lang),
                 fontsize=5.5, va="top", ha=column_align, multialignment=column_align,
                 linespacing=1.25)
     figure.text(left, 0.10, in_reading_order(

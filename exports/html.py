@@ -15,6 +15,7 @@ import xstatic.pkg.leaflet as xleaflet
 from exports.furniture import sources_in_view
 from exports.view import View, features_in_view
 from geo.actors import viewpoint_title
+from geo.filters import describe
 from geo.timeline import stale_at
 from i18n import direction, t
 from layers.basemap import MAP_CSS, NoImageDefaultIcon
@@ -84,6 +85,8 @@ def build_html(view: View) -> str:
     seen_from = t("html.viewpoint", lang,
                   viewpoint=viewpoint_title(view.display.viewpoint, lang))
     viewpoint = f"<div class='viewpoint'>{esc(seen_from)}</div>" if view.display.units else ""
+    if view.filters.active:
+        viewpoint += f"<div class='filters'>{esc(describe(view.filters, lang))}</div>"
     m.get_root().html.add_child(folium.Element(
         f"<div class='posture-panel' dir='{direction(lang)}' lang='{lang}'>"
         f"<h2>{esc(view.heading)}</h2><div>{esc(t('html.as_of', lang, as_of=as_of))}</div>"

@@ -9,10 +9,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from geo.actors import actor
-from geo.features import PlacedFeature
+from geo.features import PlacedFeature, placed_features
 from geo.schema import FeatureRecord
+from i18n import t
 
-__all__ = ["Filters", "actor_key", "actor_label", "filtered"]
+__all__ = ["Filters", "actor_key", "actor_label", "describe", "filtered"]
 
 
 def actor_key(record: FeatureRecord) -> str:
@@ -48,6 +49,24 @@ class Filters:
         if self.reported_from and (reported is None or reported < self.reported_from):
             return False
         return not (self.reported_to and (reported is None or reported > self.reported_to))
+
+
+def describe(filters: Filters, lang: str) -> str:
+    """The filters in words, for a printed map that must say what it leaves out."""
+    names = {actor_key(p.record): actor_label(p.record, lang) for p in placed_features()}
+    parts = []
+    if filters.actors:
+        parts.append(t("filters.describe.actors", lang, names=t("list.comma", lang).join(
+            names.get(a, a) for a in filters.actors)))
+    if filters.confidence:
+        parts.append(t("filters.describe.confidence", lang, levels=t("list.comma", lang).join(
+            t(f"confidence.{level}", lang) for level in filters.confidence)))
+    if filters.reported_from or filters.reported_to:
+        parts.append(t("filters.describe.reported", lang,
+                       start=filters.reported_from.isoformat() if filters.reported_from
+                       else "…",
+                       end=filters.reported_to.isoformat() if filters.reported_to else "…"))
+    return t("filters.describe", lang, parts=t("list.semicolon", lang).join(parts))
 
 
 def filtered(features: Iterable[PlacedFeature], filters: Filters) -> list[PlacedFeature]:

@@ -92,3 +92,18 @@ def test_the_command_line_filters_its_exports(tmp_path, capsys):
         main(["--format", "csv", "--out", str(tmp_path / "x.csv"), "--confidence", "rumour"])
     assert exit_code.value.code == 2
     assert "argument --confidence: unknown 'rumour'" in capsys.readouterr().err
+
+
+def test_a_filtered_print_says_what_it_leaves_out(tmp_path):
+    from pypdf import PdfReader
+
+    from exports.static_map import write_static
+    from exports.view import View
+    from geo.filters import Filters
+
+    path = tmp_path / "filtered.pdf"
+    write_static(View(as_of=dt.date(2024, 12, 2), filters=Filters(
+        confidence=("official",), reported_from=dt.date(2024, 6, 1))), "pdf", path)
+    text = PdfReader(str(path)).pages[0].extract_text()
+    assert "Filtered: confidence officially announced; reported 2024-06-01 to …" in \
+        " ".join(text.split())
