@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -195,6 +196,41 @@ def print_placement_ms() -> dict[str, object]:
             "max_ms": round(max(times), 2)}
 
 
+SYMBOL_COST = """
+import json, resource, time
+from geo.actors import viewpoints
+from geo.features import load_features
+records = load_features()
+def draw_all():
+    drawn = 0
+    for lang in ("en", "ar"):
+        for viewpoint in viewpoints():
+            for record in records:
+                drawn += feature_symbol(record, viewpoint.id, lang) is not None
+    return drawn
+memory_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+started = time.perf_counter()
+from layers.unit_symbols import feature_symbol
+drawn = draw_all()
+first = time.perf_counter() - started
+memory_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+started = time.perf_counter()
+draw_all()
+again = time.perf_counter() - started
+print(json.dumps({"symbols": drawn, "first_load_s": round(first, 3),
+                  "first_load_mb": round((memory_after - memory_before) / 1024, 1),
+                  "per_rerun_ms": round(again * 1000, 3)}))
+"""
+
+
+def symbol_cost() -> dict[str, object]:
+    """milsymbol's cost in a fresh process: its first load (tables, then every seed symbol
+    in both languages from every viewpoint) and a rerun's (every symbol again, cached)."""
+    out = subprocess.run([sys.executable, "-c", SYMBOL_COST], cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def serve_static_beside(script: str) -> None:
     # Streamlit serves ./static next to the main script; the baseline lives in
     # bench/, so it gets a link to the same folder.
@@ -220,6 +256,7 @@ def main() -> None:
                                       optimistic=False, cold_starts=args.cold_starts),
             "label placement, live map": label_placement_ms(browser),
             "label placement, print": print_placement_ms(),
+            "unit symbols": symbol_cost(),
         }
         browser.close()
     print(json.dumps(results, indent=2))
@@ -235,6 +272,10 @@ def main() -> None:
     print(f"label placement: live map median {live['median_ms']} ms, max {live['max_ms']} ms "
           f"over {live['views']} views; print median {printed['median_ms']} ms; "
           "goal <= 50 ms per view")
+    symbols = results["unit symbols"]
+    print(f"unit symbols: first load {symbols['first_load_s']} s and +{symbols['first_load_mb']} "
+          f"MB for {symbols['symbols']} symbols; per rerun {symbols['per_rerun_ms']} ms "
+          "(cached); their SVG is inside the map payload above")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import matplotlib
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
@@ -25,6 +26,7 @@ from exports.label_layout import mark_label, place_labels
 from exports.locator import add_locator
 from exports.page_layout import page_layout
 from exports.paper import pixel_size
+from exports.table_page import posture_table_page
 from exports.unit_marks import add_unit_symbol
 from exports.view import View, features_in_view
 from geo.basemap import countries, governorates
@@ -307,6 +309,13 @@ def write_static(view: View, fmt: str, path: Path, paper: str = "a4-landscape",
     # Text stays text: selectable and searchable in the PDF, editable in the SVG.
     with matplotlib.rc_context({"pdf.fonttype": 42, "svg.fonttype": "none"}):
         static = draw_static(view, paper, dpi)
-        static.figure.savefig(path, format=fmt, dpi=dpi, facecolor="white",
-                              metadata={"Title": view.heading} if fmt in ("pdf", "svg") else None)
+        if fmt == "pdf":
+            # A second page: the posture table of the printed view, with its sources.
+            with PdfPages(path, metadata={"Title": view.heading}) as pages:
+                pages.savefig(static.figure, dpi=dpi, facecolor="white")
+                pages.savefig(posture_table_page(view, paper, dpi), dpi=dpi,
+                              facecolor="white")
+        else:
+            static.figure.savefig(path, format=fmt, dpi=dpi, facecolor="white",
+                                  metadata={"Title": view.heading} if fmt == "svg" else None)
     return static

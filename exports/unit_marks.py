@@ -89,6 +89,8 @@ def add_unit_symbol(ax: Axes, symbol: UnitSymbol, xy: tuple[float, float],
         area.add_artist(Text(px, py, text, ha=_ANCHOR_TO_HA.get(anchor, "left"),
                              va="baseline", fontsize=size * scale, alpha=alpha,
                              family="DejaVu Sans"))
+    for artist in area.get_children():
+        artist.axes = ax  # drawn in the map: a map mark, not page furniture
     box = AnnotationBbox(
         area, xy, xybox=shift_pt, boxcoords="offset points", frameon=False, pad=0,
         box_alignment=(symbol.anchor_x / symbol.width, 1 - symbol.anchor_y / symbol.height),

@@ -11,9 +11,12 @@ import pytest
 
 from exports.formats import EXPORT_FORMATS
 from exports.paper import PAPERS
+from geo.posture import STATUSES
 from geo.schema import CONFIDENCE_LEVELS, SYMBOLS
+from geo.sidc import AFFILIATIONS
 from i18n import LANGUAGES, direction, strings, t
 from layers.basemap import BASEMAPS
+from ui.posture_table import COLUMNS as TABLE_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
@@ -66,7 +69,9 @@ def test_every_key_family_the_code_builds_exists():
     families = {prefix for path in _code_files()
                 for prefix in FAMILY_KEY.findall(path.read_text(encoding="utf-8"))}
     members = {"confidence": CONFIDENCE_LEVELS, "legend.symbol": SYMBOLS, "basemap": BASEMAPS,
-               "month": range(1, 13), "paper": PAPERS, "format": EXPORT_FORMATS}
+               "month": range(1, 13), "paper": PAPERS, "format": EXPORT_FORMATS,
+               "units.affiliation": AFFILIATIONS, "table.status": STATUSES,
+               "table": (*TABLE_COLUMNS, "symbol")}
     assert families <= set(members), f"a key family with no test: {families - set(members)}"
     for prefix in families:
         for name in members[prefix]:

@@ -95,3 +95,27 @@ def test_the_table_follows_the_layers_switched_on(layers):
     else:
         assert len(at.dataframe) == 0
         assert any("No force on the layers shown" in c.value for c in at.caption)
+
+
+def test_the_pdf_has_a_second_page_with_the_posture_table_and_its_sources(tmp_path):
+    from pypdf import PdfReader
+
+    from exports.static_map import write_static
+    from exports.view import View
+    from geo.filters import Filters
+
+    path = tmp_path / "briefing.pdf"
+    write_static(View(as_of=DEC_2), "pdf", path)
+    pages = PdfReader(str(path)).pages
+    assert len(pages) == 2
+    table = " ".join(pages[1].extract_text().split())
+    assert "Posture table as of 2024-12-02" in table
+    assert "about 2,500" in table  # FACTS F1
+    assert "the report, via AFP (F1)" in table
+    assert "dozens" in table  # FACTS B7
+    assert "superseded by a newer figure" in table
+    filtered = tmp_path / "official.pdf"
+    write_static(View(as_of=DEC_2, filters=Filters(confidence=("official",))), "pdf", filtered)
+    table = " ".join(PdfReader(str(filtered)).pages[1].extract_text().split())
+    assert "about 2,500" not in table
+    assert "Al-Qaim → Jordan border sector" in table
