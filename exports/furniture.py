@@ -12,19 +12,21 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
-from matplotlib.legend_handler import HandlerPatch
+from matplotlib.legend_handler import HandlerBase, HandlerPatch
 from matplotlib.lines import Line2D
-from matplotlib.patches import Circle, FancyArrow, Patch
+from matplotlib.patches import Circle, FancyArrow, Patch, PathPatch
 from matplotlib.text import Text
-from matplotlib.transforms import Transform
+from matplotlib.transforms import Affine2D, Transform
 
 from exports.page_layout import PageLayout
+from exports.unit_marks import symbol_shapes
 from exports.view import View
-from geo.actors import viewpoint_title
+from geo.actors import actor, affiliation, viewpoint_title
 from geo.features import PlacedFeature
 from geo.filters import describe
 from geo.measure import distance_km
 from geo.schema import CONFIDENCE_LEVELS
+from geo.sidc import with_affiliation
 from geo.sources import source_index
 from i18n import direction, t
 from layers.catalogue import LayerEntry, layer
@@ -35,10 +37,14 @@ from layers.symbology import (
     confidence_style,
     proportional_radius,
 )
+from layers.unit_symbols import UnitSymbol, unit_symbol
 
 __all__ = ["add_furniture", "nice_scale_km", "sources_in_view"]
 
 _FACTS_ROW = re.compile(r"^[A-Z]+\d+$")  # B7, F1: a row of shared/FACTS.md
+# Characters per line of the printed sources: as wide as their column holds at 5.5 pt.
+SOURCE_CHARS = 68
+SOURCE_PT, SMALLEST_SOURCE_PT = 5.5, 4.0
 _NICE_KM = (10, 20, 25, 50, 100, 150, 200, 250, 300, 500, 1000)
 
 
@@ -88,6 +94,46 @@ def _legend_handles(entries: list[LayerEntry], features: list[PlacedFeature],
                                   markerfacecolor=entry.color, markeredgecolor="white",
                                   alpha=0.8, label=label))
     return handles
+
+
+class UnitSwatch(Patch):
+    """A legend entry drawn as a unit's bare symbol, as the live legend shows it."""
+
+    def __init__(self, symbol: UnitSymbol, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.symbol = symbol
+
+
+class _UnitSwatchHandler(HandlerBase):
+    def create_artists(self, legend: Legend, orig_handle: Artist, xdescent: float,
+                       ydescent: float, width: float, height: float, fontsize: float,
+                       trans: Transform) -> list[Artist]:
+        symbol: UnitSymbol = orig_handle.symbol  # type: ignore[attr-defined]
+        (min_x, min_y, vb_width, vb_height), paths, _texts = symbol_shapes(symbol.svg)
+        # The frame a little taller than a text line, centred in the handle's box.
+        scale = min(width / vb_width, 1.5 * height / vb_height)
+        place = Affine2D().translate(-min_x - vb_width / 2, -min_y - vb_height / 2) \
+            .scale(scale, -scale).translate(width / 2 - xdescent, height / 2 - ydescent)
+        return [PathPatch(path, facecolor=fill, edgecolor=stroke, linewidth=0.6,
+                          transform=place + trans) for path, fill, stroke, _weight in paths]
+
+
+def _unit_handles(features: list[PlacedFeature], view: View) -> list[object]:
+    """One entry per unit type and actor in view, from the view's viewpoint."""
+    handles: dict[tuple[str, str], object] = {}
+    for p in features:
+        record = p.record
+        if record.sidc is None or record.actor is None:
+            continue
+        side = affiliation(record.actor, view.display.viewpoint)
+        code = with_affiliation(record.sidc, side)
+        if (code, record.actor) not in handles:
+            # The short name the symbol prints: the legend column has no room for more.
+            text = f"{actor(record.actor).designation(view.lang)} " \
+                f"({t(f'units.affiliation.{side}', view.lang)})"
+            handles[(code, record.actor)] = UnitSwatch(
+                unit_symbol(code), label=in_reading_order(textwrap.fill(text, 34), view.lang))
+    return list(handles.values())
 
 
 class MarkedSwatch(Patch):
@@ -202,6 +248,16 @@ def in_reading_order(text: str, lang: str) -> str:
     return "\n".join(RIGHT_TO_LEFT_MARK + line for line in text.split("\n"))
 
 
+def _fit_on_page(figure: Figure, text: Text) -> None:
+    """Shrink a long list of sources until it ends on the page: every source must print,
+    and a view with many of them would otherwise run off the bottom."""
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    bottom = figure.bbox.y0 + 0.01 * figure.bbox.height
+    while text.get_window_extent(renderer).y0 < bottom and \
+            text.get_fontsize() > SMALLEST_SOURCE_PT:
+        text.set_fontsize(text.get_fontsize() - 0.25)
+
+
 def add_furniture(figure: Figure, ax: Axes, view: View, features: list[PlacedFeature],
                   layout: PageLayout) -> None:
     lang = view.lang
@@ -224,7 +280,9 @@ def add_furniture(figure: Figure, ax: Axes, view: View, features: list[PlacedFea
                            viewpoint=viewpoint_title(view.display.viewpoint, lang))
     figure.text(left, 0.915, in_reading_order(dates, lang),
                 fontsize=8, color="#444444", va="top", ha=align)
-    handles = _legend_handles(entries, features, lang) + _confidence_handles(features, lang)
+    handles = _legend_handles(entries, features, lang) + (
+        _unit_handles(features, view) if view.display.units else []) + \
+        _confidence_handles(features, lang)
     column = layout.legend
     # Landscape: legend, key and sources in one column. Portrait: the key beside the legend,
     # on its reading side's far edge, and the sources in a column of their own.
@@ -236,8 +294,10 @@ def add_furniture(figure: Figure, ax: Axes, view: View, features: list[PlacedFea
             else ((column.left, column.top), "upper left")
         legend = figure.legend(handles=handles, loc=loc, bbox_to_anchor=anchor,
                                fontsize=7, title=t("furniture.legend", lang), title_fontsize=8,
+                               labelspacing=0.25,
                                frameon=False,
-                               handler_map={MarkedSwatch: _MarkedSwatchHandler()})
+                               handler_map={MarkedSwatch: _MarkedSwatchHandler(),
+                                            UnitSwatch: _UnitSwatchHandler()})
         renderer = FigureCanvasAgg(figure).get_renderer()
         box = legend.get_window_extent(renderer).transformed(figure.transFigure.inverted())
         if under:
@@ -250,17 +310,19 @@ def add_furniture(figure: Figure, ax: Axes, view: View, features: list[PlacedFea
         key_top = bottom - 0.015 if under else key_top
     sources_top = key_top if under else layout.sources.top
     sources = sources_in_view(features, lang)
-    wrapped = "\n".join(textwrap.fill(f"• {s}", 52, break_on_hyphens=False) for s in sources)
+    wrapped = "\n".join(textwrap.fill(f"• {s}", SOURCE_CHARS, break_on_hyphens=False)
+                        for s in sources)
     column_x, column_align = (layout.sources.right, "right") if rtl \
         else (layout.sources.left, "left")
     # A filtered map says what it leaves out, above the sources it does show.
-    filtered = textwrap.fill(describe(view.filters, lang), 52) + "\n\n" \
+    filtered = textwrap.fill(describe(view.filters, lang), SOURCE_CHARS) + "\n\n" \
         if view.filters.active else ""
-    figure.text(column_x, sources_top,
-                in_reading_order(filtered + t("furniture.sources", lang) + "\n" + wrapped,
-                                 lang),
-                fontsize=5.5, va="top", ha=column_align, multialignment=column_align,
-                linespacing=1.25)
+    listed = figure.text(column_x, sources_top,
+                         in_reading_order(filtered + t("furniture.sources", lang) + "\n"
+                                          + wrapped, lang),
+                         fontsize=SOURCE_PT, va="top", ha=column_align,
+                         multialignment=column_align, linespacing=1.25)
+    _fit_on_page(figure, listed)
     figure.text(left, 0.10, in_reading_order(
         t("basemap.attribution", lang) + ". " + t("furniture.facts", lang), lang),
                 fontsize=6.5, color="#444444", ha=align)

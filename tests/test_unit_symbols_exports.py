@@ -139,3 +139,23 @@ def test_a_bad_viewpoint_or_mode_in_the_link_falls_back_with_a_notice():
     assert any("Ignored symbols=glyphs" in n for n in notices), notices
     assert any("Ignored viewpoint=martians" in n and "neutral, us-led-coalition" in n
                for n in notices), notices
+
+
+def test_the_printed_legend_draws_each_units_symbol_from_the_viewpoint():
+    from matplotlib.patches import PathPatch
+
+    from exports.static_map import draw_static
+
+    static = draw_static(_view(units=True, viewpoint="us-led-coalition"), "a4-landscape", 96)
+    legend = static.figure.legends[0]
+    labels = [text.get_text() for text in legend.get_texts()]
+    assert "PMF: KH, Fatemiyoun (hostile)" in labels
+    assert "US (friend)" in labels
+    assert "Opposition (unknown)" in labels
+    # The entries are drawn with the symbols' own paths (outside the map's axes): the
+    # hostile one in 2525's hostile fill, #ff8080.
+    hostile = [a for a in static.figure.findobj(PathPatch) if a.axes is None
+               and tuple(round(c, 3) for c in a.get_facecolor()[:3]) == (1.0, 0.502, 0.502)]
+    assert hostile
+    plain = draw_static(_view(units=False, viewpoint="neutral"), "a4-landscape", 96)
+    assert not any("(unknown)" in text.get_text() for text in plain.figure.legends[0].get_texts())
