@@ -269,7 +269,8 @@ def _run(parser: _Parser, args: argparse.Namespace) -> int:
             write_atomically(args.out, extension, lambda path: write_html(view, path))
         else:
             write_atomically(args.out, extension,
-                             lambda path: write_data(features, args.format, path))
+                             lambda path: write_data(features, args.format, path,
+                                                     view.display))
     except PostureDataError as e:
         print(f"{PROG}: error: the map data could not be loaded (data folder {data_dir()}): "
               f"{e}", file=sys.stderr)

@@ -33,7 +33,7 @@ def export_bytes(view: View, fmt: str, paper: str = "a4-landscape", dpi: int = 1
         elif fmt == "html":
             write_html(view, path)
         else:
-            write_data(features_in_view(view), fmt, path)
+            write_data(features_in_view(view), fmt, path, view.display)
         return path.read_bytes()
 
 

@@ -160,7 +160,7 @@ def test_special_files_are_never_replaced():
 def test_a_failed_render_leaves_no_partial_file(tmp_path, monkeypatch):
     import exports.cli as cli
 
-    def broken(features, fmt, path):
+    def broken(features, fmt, path, display=None):
         path.write_text("half a file")
         raise RuntimeError("disk full")
 

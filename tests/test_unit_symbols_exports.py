@@ -159,3 +159,21 @@ def test_the_printed_legend_draws_each_units_symbol_from_the_viewpoint():
     assert hostile
     plain = draw_static(_view(units=False, viewpoint="neutral"), "a4-landscape", 96)
     assert not any("(unknown)" in text.get_text() for text in plain.figure.legends[0].get_texts())
+
+
+def test_data_exports_carry_each_units_code_as_the_viewpoint_draws_it(tmp_path):
+    import json
+
+    from exports.cli import main
+
+    out = tmp_path / "units.geojson"
+    assert main(["--format", "geojson", "--out", str(out), "--as-of", "2024-12-02",
+                 "--viewpoint", "us-led-coalition"]) == 0
+    rows = {f["properties"]["id"]: f["properties"]
+            for f in json.loads(out.read_text())["features"]}
+    pmf = rows["pmf-crossing-into-syria"]
+    # data/features.json's code with its 4th digit set to 6, hostile (2525D).
+    assert pmf["sidc"] == "10061000001211000000"
+    assert (pmf["affiliation"], pmf["viewpoint"]) == ("hostile", "us-led-coalition")
+    assert rows["us-troops-iraq"]["sidc"][3] == "3"  # friend
+    assert rows["city-baghdad"]["sidc"] is None  # a place, not a unit
