@@ -21,6 +21,7 @@ from geo.gazetteer import Place
 from geo.paths import data_dir
 from geo.timeline import features_at, stale_at
 from i18n import DEFAULT_LANGUAGE, t
+from layers import symbol_cache
 from layers.assets import ensure_vendor_assets
 from layers.basemap import BASEMAPS, DEFAULT_BASEMAP, build_base_map
 from layers.builder import found_place_marker, toggled_layer
@@ -34,7 +35,7 @@ from ui.export_panel import export_panel
 from ui.filters_panel import filters_panel
 from ui.language import language_picker
 from ui.link import apply_link
-from ui.posture_table import FOCUS_ZOOM, Selected, posture_table
+from ui.posture_table import FOCUS_ZOOM, Selected, chosen_row, posture_table, table_rows
 from ui.search import place_search
 from ui.sources_panel import sources_panel
 from ui.text import plain
@@ -182,11 +183,11 @@ def main() -> None:
     # Lets browser tests tell a full rerun from the map fragment's own.
     st.session_state["full_runs"] = st.session_state.get("full_runs", 0) + 1
     st.html(f"<span id='full-runs' hidden>{st.session_state['full_runs']}</span>")
-    map_slot = st.container()
+    map_slot, table_slot = st.container(), st.container()
     shown = shown_at(entries, as_of, filters)
-    with st.container():
-        chosen = posture_table(filtered((p for e in enabled for p in features_of(e)), filters),
-                               as_of, stale_months, lang, display)
+    forces = filtered((p for e in enabled for p in features_of(e)), filters)
+    rows = table_rows(forces, as_of, stale_months, lang)
+    chosen = chosen_row(rows)
     if chosen is not None:
         focus = (chosen.lat, chosen.lon, FOCUS_ZOOM)
     highlight = sources_panel(entries, shown, lang)
@@ -198,6 +199,9 @@ def main() -> None:
                                               stale_months))}
     with map_slot:
         _map_and_export(view, basemap_id, bundle_url, shown, marks, focus, found, chosen)
+    # After the map: the first visitor sees the map before the table is built.
+    with table_slot:
+        posture_table(forces, rows, lang, display)
     basemap = t("basemap.attribution", lang)
     if BASEMAPS[basemap_id].online:
         basemap += "; " + t("app.tiles", lang, title=t(f"basemap.{basemap_id}", lang))
@@ -205,6 +209,8 @@ def main() -> None:
     with st.sidebar:
         st.header(t("legend.header", lang))
         st.html(legend_html(enabled, lang, stale_months, display))
+    # The legend and the table drew symbols too: keep them for the next start.
+    symbol_cache.save()
 
 
 main()

@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from layers import symbol_cache
 from layers.assets import STATIC_URL, VENDOR_DIR
 from layers.basemap_vector import vector_basemap_script
 from layers.builder import layer_script
@@ -56,6 +57,7 @@ def write_bundle(entries: Iterable[LayerEntry], lang: str = "en",
         temporary.write_text(source, encoding="utf-8")
         temporary.replace(path)  # atomic: a second server never reads half a file
     _prune(target_dir, lang, keep=path)
+    symbol_cache.save()  # the bundle drew every unit symbol: keep them for the next start
     return f"{base_url}/{path.name}"
 
 

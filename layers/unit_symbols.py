@@ -8,9 +8,11 @@ checked once when the data loads, and each symbol is drawn once per process.
 
 from __future__ import annotations
 
+import json
 import math
 import re
-from dataclasses import dataclass, field
+import threading
+from dataclasses import asdict, dataclass, field
 from functools import cache, lru_cache
 
 import milsymbol
@@ -20,6 +22,7 @@ from geo.errors import SchemaError
 from geo.features import PlacedFeature
 from geo.schema import FEATURES_FILE, FeatureRecord
 from geo.sidc import with_affiliation
+from layers import symbol_cache
 from layers.symbology import ARROW_PX, screen_angle
 
 __all__ = ["SYMBOL_FONT", "SYMBOL_SIZE", "Display", "UnitSymbol", "check_unit_codes",
@@ -69,18 +72,31 @@ def _safe_for_scripts(svg: str) -> str:
     return svg.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
 
 
+# milsymbol's first call loads its tables: two threads (the server's warm-up and the
+# first page) must not both load them.
+_milsymbol = threading.Lock()
+
+
 @lru_cache(maxsize=1024)
 def unit_symbol(sidc: str, quantity: str = "", designation: str = "",
                 size: float = SYMBOL_SIZE) -> UnitSymbol:
     """The symbol for a code with its quantity (above the frame) and unique designation."""
-    symbol = milsymbol.Symbol(sidc, size=size, quantity=_isolated(quantity),
-                              unique_designation=_isolated(designation),
-                              font_family=SYMBOL_FONT)
-    dimensions, anchor = symbol.get_size(), symbol.get_anchor()
-    return UnitSymbol(svg=_safe_for_scripts(symbol.as_svg()),
-                      width=round(float(dimensions["width"]), 2),
-                      height=round(float(dimensions["height"]), 2),
-                      anchor_x=round(float(anchor["x"]), 2), anchor_y=round(float(anchor["y"]), 2))
+    key = json.dumps(["symbol", sidc, quantity, designation, size])
+    kept = symbol_cache.lookup(key)
+    if kept is not None:
+        return UnitSymbol(**kept)
+    with _milsymbol:
+        symbol = milsymbol.Symbol(sidc, size=size, quantity=_isolated(quantity),
+                                  unique_designation=_isolated(designation),
+                                  font_family=SYMBOL_FONT)
+        dimensions, anchor = symbol.get_size(), symbol.get_anchor()
+        drawn = UnitSymbol(svg=_safe_for_scripts(symbol.as_svg()),
+                           width=round(float(dimensions["width"]), 2),
+                           height=round(float(dimensions["height"]), 2),
+                           anchor_x=round(float(anchor["x"]), 2),
+                           anchor_y=round(float(anchor["y"]), 2))
+    symbol_cache.remember(key, asdict(drawn))
+    return drawn
 
 
 def feature_symbol(record: FeatureRecord, viewpoint_id: str, lang: str,
@@ -136,7 +152,14 @@ def symbol_shift_px(p: PlacedFeature, slot: tuple[int, int] = (0, 1)) -> tuple[f
 
 @cache
 def _known(sidc: str) -> bool:
-    return bool(milsymbol.Symbol(sidc, size=SYMBOL_SIZE).is_valid())
+    key = json.dumps(["known", sidc])
+    kept = symbol_cache.lookup(key)
+    if kept is not None:
+        return bool(kept)
+    with _milsymbol:
+        known = bool(milsymbol.Symbol(sidc, size=SYMBOL_SIZE).is_valid())
+    symbol_cache.remember(key, known)
+    return known
 
 
 def check_unit_codes(records: tuple[FeatureRecord, ...]) -> None:
@@ -144,6 +167,8 @@ def check_unit_codes(records: tuple[FeatureRecord, ...]) -> None:
     the renderer would draw a placeholder silently."""
     for record in records:
         if record.sidc is not None and not _known(record.sidc):
+            symbol_cache.save()
             raise SchemaError(f"{FEATURES_FILE}: feature {record.id!r}: field 'sidc' is "
                               f"{record.sidc!r}, which names no "
                               "MIL-STD-2525D symbol (check the symbol set and entity digits)")
+    symbol_cache.save()

@@ -19,7 +19,8 @@ from geo.posture import PostureRow, posture_rows
 from i18n import t
 from layers.unit_symbols import Display, feature_symbol
 
-__all__ = ["FOCUS_ZOOM", "Selected", "posture_frame", "posture_table"]
+__all__ = ["FOCUS_ZOOM", "Selected", "chosen_row", "posture_frame", "posture_table",
+           "table_rows"]
 
 FOCUS_ZOOM = 8
 TABLE_KEY = "posture-table"
@@ -59,30 +60,41 @@ def posture_frame(rows: list[PostureRow], lang: str) -> pd.DataFrame:
     return frame
 
 
-def posture_table(features: Iterable[PlacedFeature], as_of: dt.date | None,
-                  stale_months: int, lang: str, display: Display) -> Selected | None:
-    """Draw the table; returns the force whose row is chosen, if any."""
-    features = list(features)
+def chosen_row(rows: list[PostureRow]) -> Selected | None:
+    """The force whose row the reader chose, from the table's state of the last run:
+    known before the map is drawn, so the table itself can be drawn after the map."""
+    state = st.session_state.get(TABLE_KEY)
+    selection = state.get("selection", {}) if isinstance(state, dict) else \
+        getattr(state, "selection", {})
+    chosen = list((selection or {}).get("rows", []) if isinstance(selection, dict)
+                  else getattr(selection, "rows", []))
+    if not chosen or not 0 <= chosen[0] < len(rows):
+        return None
+    row = rows[chosen[0]]
+    return Selected(row.feature_id, row.lat, row.lon)
+
+
+def table_rows(features: Iterable[PlacedFeature], as_of: dt.date | None, stale_months: int,
+               lang: str) -> list[PostureRow]:
+    return posture_rows(features, as_of, stale_months, lang)
+
+
+def posture_table(features: Iterable[PlacedFeature], rows: list[PostureRow], lang: str,
+                  display: Display) -> None:
+    """Draw the table of `rows` (from `features`) and its CSV button."""
     by_id = {p.record.id: p for p in features}
-    rows = posture_rows(features, as_of, stale_months, lang)
     st.subheader(t("table.header", lang))
     if not rows:
         st.caption(t("table.empty", lang))
-        return None
+        return
     frame = posture_frame(rows, lang)
     shown = frame.copy()
     shown.insert(0, "symbol", [_symbol_uri(by_id[r.feature_id], display, lang) for r in rows])
     config = {name: st.column_config.Column(t(f"table.{name}", lang)) for name in COLUMNS}
     config["symbol"] = st.column_config.ImageColumn(t("table.symbol", lang), width="small")
     config["age_days"] = st.column_config.NumberColumn(t("table.age_days", lang), format="%d")
-    event = st.dataframe(shown, key=TABLE_KEY, hide_index=True, on_select="rerun",
-                         selection_mode="single-row", column_config=config,
-                         use_container_width=True)
+    st.dataframe(shown, key=TABLE_KEY, hide_index=True, on_select="rerun",
+                 selection_mode="single-row", column_config=config, use_container_width=True)
     st.download_button(t("table.csv", lang), frame.rename(
         columns={name: t(f"table.{name}", lang) for name in COLUMNS}).to_csv(index=False),
                        file_name="posture-table.csv", mime="text/csv", key="table:csv")
-    chosen = list(getattr(getattr(event, "selection", None), "rows", []) or [])
-    if not chosen or not 0 <= chosen[0] < len(rows):
-        return None
-    row = rows[chosen[0]]
-    return Selected(row.feature_id, row.lat, row.lon)
