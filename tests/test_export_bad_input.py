@@ -34,7 +34,10 @@ CSV_HEADER = [
     "count_high", "count_approximate", "count_words_en", "count_words_ar", "as_of",
     "reported_on", "reported_on_inferred", "sources", "sources_ar", "confidence",
     "confidence_text", "confidence_text_ar", "geometry_approximate", "geometry_note",
-    "geometry_note_ar", "wkt",
+    "geometry_note_ar",
+    # A unit's actor, its symbol code as the export's viewpoint draws it, the
+    # affiliation and the viewpoint (README: unit symbols; data/README.md).
+    "actor_id", "sidc", "affiliation", "viewpoint", "wkt",
 ]
 
 
@@ -190,7 +193,7 @@ def test_as_of_at_either_end_of_the_range_is_accepted(tmp_path, date):
 SLOW_EXPORT = """
 import sys, time
 import exports.cli as cli
-def slow(features, fmt, path):
+def slow(features, fmt, path, display=None):
     path.write_text("half a file")
     print("writing", flush=True)
     time.sleep(60)
