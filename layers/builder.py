@@ -11,7 +11,6 @@ import json
 import math
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass
 from functools import cache
 
 import folium
@@ -23,6 +22,7 @@ from geo.features import PlacedFeature
 from geo.gazetteer import Place
 from layers.catalogue import LayerEntry, features_of
 from layers.escape import escape_map_text as esc
+from layers.marks import Marks
 from layers.prerender import BundledScript, prerender_children
 from layers.symbology import (
     APPROX_DASH,
@@ -288,33 +288,6 @@ def _by_anchor(features: Iterable[PlacedFeature]) -> dict[tuple[float, float], l
     for p in features:
         stacks[_latlon(p)].append(p)
     return stacks
-
-
-@dataclass(frozen=True)
-class Marks:
-    """One feature's marks that are drawn together, and when: always (`units` None),
-    only as plain markers (False), or only as unit symbols seen from `viewpoints`."""
-
-    feature_id: str
-    group: folium.FeatureGroup
-    units: bool | None = None
-    viewpoints: tuple[str, ...] = ()
-
-    def drawn(self, display: Display) -> bool:
-        if self.units is None:
-            return True
-        if not self.units:
-            return not display.units
-        return display.units and display.viewpoint in self.viewpoints
-
-    def condition(self) -> str:
-        """The same test as `drawn`, in the layer script's JS."""
-        if self.units is None:
-            return ""
-        if not self.units:
-            return " && !display.units"
-        return (f" && display.units && {json.dumps(list(self.viewpoints))}"
-                ".indexOf(display.viewpoint) >= 0")
 
 
 def _unit_marks(p: PlacedFeature, e: LayerEntry, lang: str, slot: tuple[int, int] = (0, 1)
