@@ -21,12 +21,11 @@ from matplotlib.transforms import Affine2D, Transform
 from exports.page_layout import PageLayout
 from exports.unit_marks import symbol_shapes
 from exports.view import View
-from geo.actors import actor, affiliation, viewpoint_title
+from geo.actors import actor, viewpoint_title
 from geo.features import PlacedFeature
 from geo.filters import describe
 from geo.measure import distance_km
 from geo.schema import CONFIDENCE_LEVELS
-from geo.sidc import with_affiliation
 from geo.sources import source_index
 from i18n import direction, t
 from layers.catalogue import LayerEntry, layer
@@ -37,7 +36,7 @@ from layers.symbology import (
     confidence_style,
     proportional_radius,
 )
-from layers.unit_symbols import UnitSymbol, unit_symbol
+from layers.unit_symbols import UnitSymbol, unit_kinds, unit_symbol
 
 __all__ = ["add_furniture", "nice_scale_km", "sources_in_view"]
 
@@ -120,20 +119,14 @@ class _UnitSwatchHandler(HandlerBase):
 
 def _unit_handles(features: list[PlacedFeature], view: View) -> list[object]:
     """One entry per unit type and actor in view, from the view's viewpoint."""
-    handles: dict[tuple[str, str], object] = {}
-    for p in features:
-        record = p.record
-        if record.sidc is None or record.actor is None:
-            continue
-        side = affiliation(record.actor, view.display.viewpoint)
-        code = with_affiliation(record.sidc, side)
-        if (code, record.actor) not in handles:
-            # The short name the symbol prints: the legend column has no room for more.
-            text = f"{actor(record.actor).designation(view.lang)} " \
-                f"({t(f'units.affiliation.{side}', view.lang)})"
-            handles[(code, record.actor)] = UnitSwatch(
-                unit_symbol(code), label=in_reading_order(textwrap.fill(text, 34), view.lang))
-    return list(handles.values())
+    handles: list[object] = []
+    for kind in unit_kinds((p.record for p in features), view.display.viewpoint):
+        # The short name the symbol prints: the legend column has no room for more.
+        text = f"{actor(kind.actor).designation(view.lang)} " \
+            f"({t(f'units.affiliation.{kind.affiliation}', view.lang)})"
+        handles.append(UnitSwatch(unit_symbol(kind.code), label=in_reading_order(
+            textwrap.fill(text, 34), view.lang)))
+    return handles
 
 
 class MarkedSwatch(Patch):

@@ -8,28 +8,16 @@ from matplotlib.figure import Figure
 
 from exports.furniture import in_reading_order
 from exports.paper import pixel_size
-from exports.view import View
-from geo.features import PlacedFeature
+from exports.view import View, features_in_view
 from geo.posture import PostureRow, posture_rows
 from i18n import direction, t
-from layers.catalogue import features_of
 
-__all__ = ["posture_table_page", "table_features"]
+__all__ = ["posture_table_page"]
 
 # (column, characters before wrapping, share of the page width)
 _COLUMNS = (("actor", 22, 0.14), ("place", 26, 0.16), ("count", 20, 0.12),
             ("since", 10, 0.08), ("source", 44, 0.26), ("confidence", 16, 0.1),
             ("age_days", 8, 0.06), ("status", 16, 0.08))
-
-
-def table_features(view: View) -> list[PlacedFeature]:
-    """The view's features at every date, so the table can mark what is superseded."""
-    west, south, east, north = view.bbox
-    from shapely.geometry import box
-
-    bounds = box(west, south, east, north)
-    return [p for entry in view.layers() for p in features_of(entry)
-            if p.geometry.intersects(bounds) and view.filters.keeps(p.record)]
 
 
 def _cell(row: PostureRow, column: str, lang: str) -> str:
@@ -58,7 +46,8 @@ def posture_table_page(view: View, paper: str, dpi: int) -> Figure:
     x_text, align = (0.95, "right") if rtl else (0.05, "left")
     figure.text(x_text, 0.95, in_reading_order(t("table.page_title", lang, as_of=as_of), lang),
                 fontsize=13, fontweight="bold", ha=align, va="top")
-    rows = posture_rows(table_features(view), view.as_of, view.stale_months, lang)
+    rows = posture_rows(features_in_view(view, every_date=True), view.as_of,
+                        view.stale_months, lang)
     if not rows:
         figure.text(x_text, 0.88, in_reading_order(t("table.empty", lang), lang), fontsize=9,
                     ha=align, va="top")

@@ -46,10 +46,11 @@ class View:
         return tuple(e for e in catalogue() if e.id in wanted)
 
 
-def features_in_view(view: View) -> list[PlacedFeature]:
-    """The features of the view's layers that touch its bounds, are shown at its date and
-    pass its filters."""
+def features_in_view(view: View, every_date: bool = False) -> list[PlacedFeature]:
+    """The features of the view's layers that touch its bounds, are shown at its date
+    (or at any date: the posture table marks what is superseded) and pass its filters."""
     bounds = box(*view.bbox)
     in_layers = [p for entry in view.layers() for p in features_of(entry)]
-    return [p for p in features_at(in_layers, view.as_of)
+    dated = in_layers if every_date else features_at(in_layers, view.as_of)
+    return [p for p in dated
             if p.geometry.intersects(bounds) and view.filters.keeps(p.record)]

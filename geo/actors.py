@@ -13,7 +13,7 @@ from geo.paths import read_data_json
 from geo.sidc import AFFILIATIONS
 
 __all__ = ["ACTORS_FILE", "Actor", "Viewpoint", "actor", "actors", "affiliation",
-           "default_viewpoint", "viewpoint_title", "viewpoints"]
+           "default_viewpoint", "viewpoint", "viewpoint_title", "viewpoints"]
 
 ACTORS_FILE = "actors.json"
 MAX_TITLE_CHARS = 200
@@ -64,6 +64,12 @@ def _affiliation_value(value: Any, where: str, key: str) -> str:
     return value
 
 
+def _unique(ids: list[str], what: str) -> list[str]:
+    if len(set(ids)) != len(ids):
+        raise SchemaError(f"{ACTORS_FILE}: {what} ids must be unique, got {ids}")
+    return ids
+
+
 @cache
 def _table() -> tuple[tuple[Viewpoint, ...], tuple[Actor, ...], str]:
     raw = _object(read_data_json(ACTORS_FILE, "actors table"), ACTORS_FILE)
@@ -85,9 +91,7 @@ def _table() -> tuple[tuple[Viewpoint, ...], tuple[Actor, ...], str]:
             **{key: check_text(entry.get(key), where, key) for key in ("rule_en", "rule_ar")},
             default_affiliation=_affiliation_value(entry.get("default_affiliation"), where,
                                                    "default_affiliation")))
-    viewpoint_ids = [v.id for v in found_viewpoints]
-    if len(set(viewpoint_ids)) != len(viewpoint_ids):
-        raise SchemaError(f"{ACTORS_FILE}: viewpoint ids must be unique, got {viewpoint_ids}")
+    viewpoint_ids = _unique([v.id for v in found_viewpoints], "viewpoint")
     default = raw.get("default_viewpoint")
     if default not in viewpoint_ids:
         raise SchemaError(f"{ACTORS_FILE}: 'default_viewpoint' must be one of {viewpoint_ids}, "
@@ -109,9 +113,7 @@ def _table() -> tuple[tuple[Viewpoint, ...], tuple[Actor, ...], str]:
             **{key: check_text(entry.get(key), where, key, max_chars=MAX_TITLE_CHARS)
                for key in ("name_en", "name_ar", "designation_en", "designation_ar")},
             affiliation=dict(sides)))
-    actor_ids = [a.id for a in found_actors]
-    if len(set(actor_ids)) != len(actor_ids):
-        raise SchemaError(f"{ACTORS_FILE}: actor ids must be unique, got {actor_ids}")
+    _unique([a.id for a in found_actors], "actor")
     return tuple(found_viewpoints), tuple(found_actors), default
 
 
@@ -134,11 +136,15 @@ def actor(actor_id: str) -> Actor:
     raise KeyError(actor_id)
 
 
+def viewpoint(viewpoint_id: str) -> Viewpoint:
+    return next(v for v in viewpoints() if v.id == viewpoint_id)
+
+
 def viewpoint_title(viewpoint_id: str, lang: str) -> str:
-    return next(v for v in viewpoints() if v.id == viewpoint_id).title(lang)
+    return viewpoint(viewpoint_id).title(lang)
 
 
 def affiliation(actor_id: str, viewpoint_id: str) -> str:
     """Friend, hostile, neutral or unknown: how `viewpoint_id` sees the actor."""
-    viewpoint = next(v for v in viewpoints() if v.id == viewpoint_id)
-    return actor(actor_id).affiliation.get(viewpoint_id, viewpoint.default_affiliation)
+    default = viewpoint(viewpoint_id).default_affiliation
+    return actor(actor_id).affiliation.get(viewpoint_id, default)

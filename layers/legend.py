@@ -8,9 +8,8 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterable
 
-from geo.actors import actor, affiliation, viewpoints
+from geo.actors import actor, viewpoint_title
 from geo.schema import CONFIDENCE_LEVELS
-from geo.sidc import with_affiliation
 from geo.timeline import DEFAULT_STALE_MONTHS
 from i18n import direction, t
 from layers.catalogue import LayerEntry, features_of
@@ -27,7 +26,7 @@ from layers.symbology import (
     proportional_radius,
 )
 from layers.tooltip import confidence_html
-from layers.unit_symbols import Display, unit_symbol
+from layers.unit_symbols import Display, unit_kinds, unit_symbol
 
 __all__ = ["legend_html", "svg_image", "symbol_swatch"]
 
@@ -132,29 +131,21 @@ def _symbol_image(svg: str, width: float, height: float) -> str:
 def _unit_key(entries: Iterable[LayerEntry], lang: str, display: Display) -> str:
     """One row per unit type and actor on the shown layers: its symbol as the map draws
     it from the chosen viewpoint (without the figures), and who it is."""
-    rows: dict[tuple[str, str], str] = {}
-    for entry in entries:
-        for p in features_of(entry):
-            record = p.record
-            if record.sidc is None or record.actor is None:
-                continue
-            side = affiliation(record.actor, display.viewpoint)
-            code = with_affiliation(record.sidc, side)
-            if (code, record.actor) in rows:
-                continue
-            symbol = unit_symbol(code, size=18)
-            rows[(code, record.actor)] = (
-                f"<li data-unit='{esc(code)}' data-actor='{esc(record.actor)}'>"
-                f"{_symbol_image(symbol.svg, symbol.width, symbol.height)} "
-                f"{esc(actor(record.actor).name(lang))} "
-                f"<span class='affiliation'>({esc(t(f'units.affiliation.{side}', lang))})</span>"
-                "</li>")
-    if not rows:
+    kinds = unit_kinds((p.record for entry in entries for p in features_of(entry)),
+                       display.viewpoint)
+    if not kinds:
         return ""
-    viewpoint = next(v for v in viewpoints() if v.id == display.viewpoint)
+    rows = []
+    for kind in kinds:
+        symbol = unit_symbol(kind.code, size=18)
+        rows.append(
+            f"<li data-unit='{esc(kind.code)}' data-actor='{esc(kind.actor)}'>"
+            f"{_symbol_image(symbol.svg, symbol.width, symbol.height)} "
+            f"{esc(actor(kind.actor).name(lang))} <span class='affiliation'>"
+            f"({esc(t(f'units.affiliation.{kind.affiliation}', lang))})</span></li>")
+    seen_from = t("legend.viewpoint", lang, viewpoint=viewpoint_title(display.viewpoint, lang))
     return (f"<div class='legend-units'><b>{esc(t('units.header', lang))}</b>"
-            f"<div class='note'>{esc(t('legend.viewpoint', lang, viewpoint=viewpoint.title(lang)))}"
-            f"</div><ul>{''.join(rows.values())}</ul>"
+            f"<div class='note'>{esc(seen_from)}</div><ul>{''.join(rows)}</ul>"
             f"<div class='note'>{esc(t('legend.units_note', lang))}</div></div>")
 
 

@@ -12,6 +12,7 @@ import json
 import math
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from functools import cache, lru_cache
 
@@ -25,9 +26,20 @@ from geo.sidc import with_affiliation
 from layers import symbol_cache
 from layers.symbology import ARROW_PX, screen_angle
 
-__all__ = ["SYMBOL_FONT", "SYMBOL_SIZE", "Display", "UnitSymbol", "check_unit_codes",
-           "feature_symbol", "symbol_anchor", "symbol_shift_px", "unit_symbol",
-           "viewpoint_variants"]
+__all__ = [
+    "SYMBOL_FONT",
+    "SYMBOL_SIZE",
+    "Display",
+    "UnitKind",
+    "UnitSymbol",
+    "check_unit_codes",
+    "feature_symbol",
+    "symbol_anchor",
+    "symbol_shift_px",
+    "unit_kinds",
+    "unit_symbol",
+    "viewpoint_variants",
+]
 
 # milsymbol's size: the frame's height in CSS pixels is about 0.75 × this.
 SYMBOL_SIZE = 26
@@ -109,6 +121,28 @@ def feature_symbol(record: FeatureRecord, viewpoint_id: str, lang: str,
     if not amplifiers:
         return unit_symbol(code)
     return unit_symbol(code, record.count.amplifier(lang), actor(record.actor).designation(lang))
+
+
+@dataclass(frozen=True)
+class UnitKind:
+    """One legend entry: a symbol code as a viewpoint draws it, and whose it is."""
+
+    code: str
+    actor: str
+    affiliation: str
+
+
+def unit_kinds(records: Iterable[FeatureRecord], viewpoint_id: str) -> list[UnitKind]:
+    """The distinct (code, actor) pairs of the unit records, in order, from a viewpoint:
+    what the live legend and the printed one each list once."""
+    kinds: dict[tuple[str, str], UnitKind] = {}
+    for record in records:
+        if record.sidc is None or record.actor is None:
+            continue
+        side = affiliation(record.actor, viewpoint_id)
+        code = with_affiliation(record.sidc, side)
+        kinds.setdefault((code, record.actor), UnitKind(code, record.actor, side))
+    return list(kinds.values())
 
 
 def viewpoint_variants(record: FeatureRecord) -> dict[str, tuple[str, ...]]:
