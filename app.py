@@ -35,7 +35,15 @@ from ui.export_panel import export_panel
 from ui.filters_panel import filters_panel
 from ui.language import language_picker
 from ui.link import apply_link
-from ui.posture_table import FOCUS_ZOOM, Selected, chosen_row, posture_table, table_rows
+from ui.posture_table import (
+    FOCUS_ZOOM,
+    MAP_DRAWN_KEY,
+    Selected,
+    chosen_row,
+    map_drawn,
+    posture_table,
+    table_rows,
+)
 from ui.search import place_search
 from ui.sources_panel import sources_panel
 from ui.text import plain
@@ -143,6 +151,7 @@ def _map_and_export(view: View, basemap_id: str, bundle_url: str, shown: dict[st
         zoom=focus[2] if focus else None,
     )
     _view_to_url(result)
+    map_drawn(result)
     # Lets browser tests wait for the map's first report of its view: a toggle
     # sent during that fragment rerun can make Streamlit remount the map.
     st.html(f"<span id='map-reported' hidden>{int('center' in (result or {}))}</span>")
@@ -199,9 +208,10 @@ def main() -> None:
                                               stale_months))}
     with map_slot:
         _map_and_export(view, basemap_id, bundle_url, shown, marks, focus, found, chosen)
-    # After the map: the first visitor sees the map before the table is built.
-    with table_slot:
-        posture_table(forces, rows, lang, display)
+    # After the map, and once it is drawn: see map_drawn.
+    if st.session_state.get(MAP_DRAWN_KEY):
+        with table_slot:
+            posture_table(forces, rows, lang, display)
     basemap = t("basemap.attribution", lang)
     if BASEMAPS[basemap_id].online:
         basemap += "; " + t("app.tiles", lang, title=t(f"basemap.{basemap_id}", lang))

@@ -23,7 +23,7 @@ from geo.gazetteer import Place
 from layers.catalogue import LayerEntry, features_of
 from layers.escape import escape_map_text as esc
 from layers.marks import Marks
-from layers.prerender import BundledScript, prerender_children
+from layers.prerender import BundledScript, prerender_groups
 from layers.symbology import (
     APPROX_DASH,
     ARROW_OUTLINE_PX,
@@ -344,10 +344,11 @@ def layer_script(entry: LayerEntry, lang: str = "en") -> str:
     """The layer's Leaflet JS, rendered once per process: a block per feature's marks,
     each drawn only if its id is in `shown` (the features shown at the chosen date;
     null: all) and the marks suit `display` (unit symbols or plain markers, viewpoint)."""
-    blocks = [
-        f"if (on({json.dumps(marks.feature_id)}){marks.condition()}) {{\n"
-        f"{prerender_children(marks.group, f'layer_{entry.id}_{index}')}\n}}"
-        for index, marks in enumerate(feature_marks(entry, lang))]
+    every_marks = feature_marks(entry, lang)
+    scripts = prerender_groups([(marks.group, f"layer_{entry.id}_{index}")
+                                for index, marks in enumerate(every_marks)])
+    blocks = [f"if (on({json.dumps(marks.feature_id)}){marks.condition()}) {{\n{script}\n}}"
+              for marks, script in zip(every_marks, scripts, strict=True)]
     return ("var on = function (id) { return !shown || shown.indexOf(id) >= 0; };\n"
             f"display = display || {json.dumps(Display().as_json())};\n"
             + "\n".join(blocks))

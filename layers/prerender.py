@@ -8,14 +8,15 @@ map only carries a `BundledScript` line that calls it.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 
 import folium
 from branca.element import Element, MacroElement
 from folium.elements import ElementAddToElement
 from jinja2 import Template, UndefinedError
 
-__all__ = ["BUNDLE_GLOBAL", "BundledScript", "map_name_of", "prerender_children"]
+__all__ = ["BUNDLE_GLOBAL", "BundledScript", "map_name_of", "prerender_children",
+           "prerender_groups"]
 
 
 def _walk(element: Element) -> Iterator[Element]:
@@ -55,15 +56,30 @@ def prerender_children(parent: folium.FeatureGroup, namespace: str) -> str:
 
     `namespace` keeps element ids unique between scripts that share a page.
     """
+    return prerender_groups([(parent, namespace)])[0]
+
+
+def prerender_groups(groups: Sequence[tuple[folium.FeatureGroup, str]]) -> list[str]:
+    """`prerender_children` for many groups at once, one script per group.
+
+    One holder map for them all: branca compiles every rendered script as a
+    template, and a map of its own per group cost a layer about a third of its
+    render time (the map's own header and scripts, compiled again and again).
+    """
     holder = folium.Map(tiles=None)
-    parent.add_to(holder)
+    for parent, _ in groups:
+        parent.add_to(holder)
     holder.get_root().render()  # lets GeoJson, Popup and others prepare their data
-    script = "\n".join(
-        _script_of(child) for child in _walk(parent)
-        # The parent's own "add me to the map" is the replaying side's job.
-        if not (isinstance(child, ElementAddToElement) and child.element_name == parent.get_name()))
-    script = script.replace(parent.get_name(), "parent").replace(holder.get_name(), "map")
-    return _stable_ids(script, re.sub(r"\W", "_", namespace))
+    scripts = []
+    for parent, namespace in groups:
+        script = "\n".join(
+            _script_of(child) for child in _walk(parent)
+            # The parent's own "add me to the map" is the replaying side's job.
+            if not (isinstance(child, ElementAddToElement)
+                    and child.element_name == parent.get_name()))
+        script = script.replace(parent.get_name(), "parent").replace(holder.get_name(), "map")
+        scripts.append(_stable_ids(script, re.sub(r"\W", "_", namespace)))
+    return scripts
 
 
 BUNDLE_GLOBAL = "postureBundle"

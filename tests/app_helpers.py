@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from i18n import LANGUAGES, t
 from tests.conftest import ROOT
+from ui.posture_table import MAP_DRAWN_KEY
 
 APP = str(ROOT / "app.py")
 
@@ -76,8 +77,11 @@ def chart_spec(at: AppTest) -> dict:
     return json.loads(charts[0].proto.spec)
 
 
-def run_with_link(**params: str) -> AppTest:
-    """The page opened from a link carrying `params` as its query string."""
+def run_with_link(map_drawn: bool = True, **params: str) -> AppTest:
+    """The page opened from a link carrying `params` as its query string; by default as
+    after the browser drew the map (no browser runs here to report it)."""
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update(params)
+    if map_drawn:
+        at.session_state[MAP_DRAWN_KEY] = True
     return at.run()

@@ -73,6 +73,14 @@ def test_the_page_shows_the_table_with_its_symbols_and_words():
     assert set(plain["symbol"]) == {""}
 
 
+def test_the_table_waits_until_the_browser_has_drawn_the_map():
+    # Its grid's script would otherwise compete with the map's for the first paint.
+    first_run = run_with_link(map_drawn=False, as_of="2024-12-02")
+    assert not first_run.exception
+    assert len(first_run.dataframe) == 0
+    assert len(run_with_link(as_of="2024-12-02").dataframe) == 1
+
+
 def test_the_csv_holds_the_rows_shown_in_the_pages_language():
     from geo.features import placed_features
     from geo.posture import posture_rows

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import altair as alt
 import streamlit as st
 
 from geo.features import PlacedFeature, placed_features, series_titles
@@ -38,6 +37,9 @@ def force_levels_chart(lang: str, as_of: dt.date | None = None) -> None:
     # On request: the chart library's script would slow every page's first load.
     if not st.toggle(t("chart.toggle", lang), key="chart"):
         return
+    # Imported here, not at the top: altair's import alone is about 0.3 s of a cold start,
+    # and most visits never open the chart.
+    import altair as alt
     figure, as_reported = t("chart.figure", lang), t("chart.as_reported", lang)
     date, source = t("chart.date", lang), t("chart.source", lang)
     separator = t("list.semicolon", lang)

@@ -19,11 +19,13 @@ from geo.posture import PostureRow, posture_rows
 from i18n import t
 from layers.unit_symbols import Display, feature_symbol
 
-__all__ = ["FOCUS_ZOOM", "Selected", "chosen_row", "posture_frame", "posture_table",
-           "table_rows"]
+__all__ = ["FOCUS_ZOOM", "MAP_DRAWN_KEY", "Selected", "chosen_row", "map_drawn", "posture_frame",
+           "posture_table", "table_rows"]
 
 FOCUS_ZOOM = 8
 TABLE_KEY = "posture-table"
+# Set once this session's map has reported its view, i.e. has been drawn in the browser.
+MAP_DRAWN_KEY = "map:drawn"
 COLUMNS = ("actor", "place", "governorate", "country", "count", "since", "reported_on",
            "source", "confidence", "age_days", "status")
 
@@ -72,6 +74,21 @@ def chosen_row(rows: list[PostureRow]) -> Selected | None:
         return None
     row = rows[chosen[0]]
     return Selected(row.feature_id, row.lat, row.lon)
+
+
+def map_drawn(report: dict | None) -> bool:
+    """Whether the map has been drawn in this session; on its first report, a full rerun.
+
+    The table waits for the map: its grid's script (about 1.2 MB) shares the browser's main
+    thread with the map's iframe, and loaded first it delayed the first drawn map by about
+    half a second. The rerun that follows the map's first report draws the table.
+    """
+    if st.session_state.get(MAP_DRAWN_KEY):
+        return True
+    if "center" in (report or {}):
+        st.session_state[MAP_DRAWN_KEY] = True
+        st.rerun()
+    return False
 
 
 def table_rows(features: Iterable[PlacedFeature], as_of: dt.date | None, stale_months: int,
