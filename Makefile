@@ -7,7 +7,7 @@ PIP := $(PY) -m pip
 HOST := 127.0.0.1
 PORT := 8501
 
-.PHONY: run test install install-test chromium lint bench basemap clean
+.PHONY: run test install install-test chromium postgis lint bench basemap clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,20 @@ chromium:
 	  echo "No Chromium found and not root: install Debian's chromium or set CHROMIUM_PATH." >&2; exit 1; \
 	fi
 
+# Debian's PostgreSQL 15 with PostGIS, for the store's tests on the team backend. The
+# tests start a throwaway cluster themselves (tests/postgis_cluster.py) and remove it.
+PG_INITDB := /usr/lib/postgresql/15/bin/initdb
+POSTGIS_CONTROL := /usr/share/postgresql/15/extension/postgis.control
+postgis:
+	@if [ -x $(PG_INITDB) ] && [ -f $(POSTGIS_CONTROL) ]; then \
+	  echo "postgis: $(POSTGIS_CONTROL)"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql-15-postgis-3; \
+	else \
+	  echo "PostgreSQL 15 with PostGIS missing and not root: install postgresql-15-postgis-3." >&2; exit 1; \
+	fi
+
 run: install
 	@echo "Starting the dashboard at http://$(HOST):$(PORT)"
 	$(PY) scripts/serve.py app.py --server.address $(HOST) --server.port $(PORT)
@@ -45,7 +59,7 @@ run: install
 lint: install-test
 	$(VENV)/bin/ruff check .
 
-test: install-test chromium lint
+test: install-test chromium postgis lint
 	$(VENV)/bin/pytest
 
 bench: install-test chromium

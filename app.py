@@ -7,7 +7,9 @@ iframe is never remounted; toggled layers travel as `feature_group_to_add`.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
+from typing import NoReturn
 
 import folium
 import streamlit as st
@@ -15,7 +17,6 @@ from streamlit_folium import st_folium
 
 from exports.view import DEFAULT_BBOX, View
 from geo.errors import PostureDataError
-from geo.features import placed_features
 from geo.filters import filtered
 from geo.gazetteer import Place
 from geo.paths import data_dir
@@ -29,8 +30,9 @@ from layers.bundle import write_bundle
 from layers.catalogue import LayerEntry, check_data_folder, features_of, groups, shown_at
 from layers.legend import legend_html
 from layers.toggle_sync import HighlightFeatures, OpenCard, ShownAtDate, SidebarToggleSync
+from store.features import placed_features, store_version
 from ui.chart import force_levels_chart
-from ui.dates import as_of_picker, changes_since
+from ui.dates import as_of_picker, changes_since, known_on_picker
 from ui.export_panel import export_panel
 from ui.filters_panel import filters_panel
 from ui.language import language_picker
@@ -66,9 +68,11 @@ def _layers(data_folder: str) -> tuple[LayerEntry, ...]:
     return check_data_folder()
 
 
-@st.cache_resource(show_spinner=False)
-def _bundle_url(data_folder: str, lang: str) -> str:
-    return write_bundle(_layers(data_folder), lang)
+# Keyed by the store's version too: a claim recorded since (an import, another
+# server) is drawn on the next rerun.
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _bundle_url(data_folder: str, lang: str, known_on: dt.date | None, version: str) -> str:
+    return write_bundle(_layers(data_folder), lang, known_on)
 
 
 def _layer_toggles(entries: tuple[LayerEntry, ...], lang: str) -> list[LayerEntry]:
@@ -166,22 +170,30 @@ def _view_to_url(result: dict | None) -> None:
                                 "zoom": str(int(zoom))})
 
 
+def _data_error(error: PostureDataError, lang: str) -> NoReturn:
+    st.error(t("app.data_error", lang, error=plain(str(error))))
+    st.stop()
+
+
 def main() -> None:
     _vendor_assets()
     lang = language_picker()
     st.set_page_config(page_title=t("app.page_title", lang))
     try:
         entries = _layers(str(data_dir()))
-        bundle_url = _bundle_url(str(data_dir()), lang)
     except PostureDataError as e:
-        st.error(t("app.data_error", lang, error=plain(str(e))))
-        st.stop()
+        _data_error(e, lang)
 
     apply_link(entries, lang)
     found = place_search(lang)
     focus = (found.lat, found.lon, found.zoom) if found else st.session_state.get("link:view")
     as_of, stale_months = as_of_picker(lang)
-    changed = changes_since(as_of, lang)
+    known_on = known_on_picker(lang)
+    try:
+        bundle_url = _bundle_url(str(data_dir()), lang, known_on, store_version())
+    except PostureDataError as e:
+        _data_error(e, lang)
+    changed = changes_since(as_of, lang, known_on)
     basemap_id = _basemap_picker(lang)
     display = unit_display_picker(lang)
     filters = filters_panel(lang)
@@ -193,18 +205,18 @@ def main() -> None:
     st.session_state["full_runs"] = st.session_state.get("full_runs", 0) + 1
     st.html(f"<span id='full-runs' hidden>{st.session_state['full_runs']}</span>")
     map_slot, table_slot = st.container(), st.container()
-    shown = shown_at(entries, as_of, filters)
-    forces = filtered((p for e in enabled for p in features_of(e)), filters)
+    shown = shown_at(entries, as_of, filters, known_on)
+    forces = filtered((p for e in enabled for p in features_of(e, known_on)), filters)
     rows = table_rows(forces, as_of, stale_months, lang)
     chosen = chosen_row(rows)
     if chosen is not None:
         focus = (chosen.lat, chosen.lon, FOCUS_ZOOM)
-    highlight = sources_panel(entries, shown, lang)
+    highlight = sources_panel(entries, shown, lang, known_on)
     force_levels_chart(lang, as_of)
     view = View(layer_ids=tuple(e.id for e in enabled), as_of=as_of, lang=lang,
-                stale_months=stale_months, display=display, filters=filters)
+                stale_months=stale_months, display=display, filters=filters, known_on=known_on)
     marks = {"posture-highlight": tuple(highlight), "posture-changed": changed,
-             "posture-stale": tuple(stale_at(features_at(placed_features(), as_of), as_of,
+             "posture-stale": tuple(stale_at(features_at(placed_features(known_on), as_of), as_of,
                                               stale_months))}
     with map_slot:
         _map_and_export(view, basemap_id, bundle_url, shown, marks, focus, found, chosen)

@@ -26,7 +26,6 @@ from exports.view import DEFAULT_BBOX, View, features_in_view
 from geo.actors import default_viewpoint, viewpoints
 from geo.checks import forbidden_character, shown
 from geo.errors import PostureDataError
-from geo.features import placed_features
 from geo.filters import Filters, actor_key
 from geo.paths import data_dir
 from geo.schema import CONFIDENCE_LEVELS
@@ -39,6 +38,7 @@ from geo.timeline import (
 )
 from layers.catalogue import catalogue, check_data_folder
 from layers.unit_symbols import Display
+from store.features import placed_features
 
 __all__ = ["main"]
 
@@ -133,6 +133,9 @@ def _parser() -> _Parser:
     parser.add_argument("--as-of", type=_date,
                         help=f"YYYY-MM-DD, {FIRST_DATE} to today: the posture as of that date "
                              "(default: the latest report in the data, as in the app)")
+    parser.add_argument("--known-on", type=_date,
+                        help=f"YYYY-MM-DD, {FIRST_DATE} to today: the map as it was known that "
+                             "day, drawn only from claims reported by then (default: today)")
     parser.add_argument("--fade-months", type=_fade_months, default=DEFAULT_STALE_MONTHS,
                         help="draw figures older than this many months before the as-of date "
                              f"faded ({STALE_MONTHS_RANGE[0]}-{STALE_MONTHS_RANGE[1]}, "
@@ -253,12 +256,12 @@ def _run(parser: _Parser, args: argparse.Namespace) -> int:
             parser.error("argument --format: required (one of " + ", ".join(FORMATS) + ")")
         if args.out is None:
             parser.error("argument --out: required")
-        as_of = args.as_of or latest_report(placed_features())
+        as_of = args.as_of or latest_report(placed_features(args.known_on))
         view = View(bbox=args.bbox, layer_ids=_layer_ids(parser, args.layers), as_of=as_of,
                     lang=args.lang, title=args.title, stale_months=args.fade_months,
                     banner=args.banner, locator=args.locator,
                     display=_display(parser, args.symbols, args.viewpoint),
-                    filters=_filters(parser, args))
+                    filters=_filters(parser, args), known_on=args.known_on)
         _check_writable(parser, args.out)
         features = features_in_view(view)
         extension = _extension(args.format)

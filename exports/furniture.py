@@ -37,6 +37,7 @@ from layers.symbology import (
     proportional_radius,
 )
 from layers.unit_symbols import UnitSymbol, unit_kinds, unit_symbol
+from store.features import placed_features
 
 __all__ = ["add_furniture", "nice_scale_km", "sources_in_view"]
 
@@ -251,6 +252,18 @@ def _fit_on_page(figure: Figure, text: Text) -> None:
         text.set_fontsize(text.get_fontsize() - 0.25)
 
 
+def _fit_across(figure: Figure, text: Text, smallest_pt: float = 5.5) -> None:
+    """Shrink a one-line text until it stays within the page's width: the dates line
+    (as of, as known on, exported, viewpoint) is longer than a portrait page is wide."""
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    margin = 0.01 * figure.bbox.width
+    while text.get_fontsize() > smallest_pt:
+        box = text.get_window_extent(renderer)
+        if box.x0 >= figure.bbox.x0 + margin and box.x1 <= figure.bbox.x1 - margin:
+            return
+        text.set_fontsize(text.get_fontsize() - 0.25)
+
+
 def add_furniture(figure: Figure, ax: Axes, view: View, features: list[PlacedFeature],
                   layout: PageLayout) -> None:
     lang = view.lang
@@ -267,12 +280,14 @@ def add_furniture(figure: Figure, ax: Axes, view: View, features: list[PlacedFea
                         ha="center", va=va)
     as_of = view.as_of.isoformat() if view.as_of else t("furniture.latest", lang)
     exported = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    dates = t("furniture.dates", lang, as_of=as_of, exported=exported)
+    dates = t("furniture.dates", lang, as_of=as_of, known_on=view.known_on_text,
+              exported=exported)
     if view.display.units:
         dates += " · " + t("furniture.viewpoint", lang,
                            viewpoint=viewpoint_title(view.display.viewpoint, lang))
-    figure.text(left, 0.915, in_reading_order(dates, lang),
-                fontsize=8, color="#444444", va="top", ha=align)
+    # Just under the title and clear of the map's frame, whose top is at 0.90 in landscape.
+    _fit_across(figure, figure.text(left, 0.92, in_reading_order(dates, lang),
+                                    fontsize=8, color="#444444", va="top", ha=align))
     handles = _legend_handles(entries, features, lang) + (
         _unit_handles(features, view) if view.display.units else []) + \
         _confidence_handles(features, lang)
@@ -308,8 +323,8 @@ def add_furniture(figure: Figure, ax: Axes, view: View, features: list[PlacedFea
     column_x, column_align = (layout.sources.right, "right") if rtl \
         else (layout.sources.left, "left")
     # A filtered map says what it leaves out, above the sources it does show.
-    filtered = textwrap.fill(describe(view.filters, lang), SOURCE_CHARS) + "\n\n" \
-        if view.filters.active else ""
+    left_out = describe(view.filters, lang, placed_features(view.known_on))
+    filtered = textwrap.fill(left_out, SOURCE_CHARS) + "\n\n" if view.filters.active else ""
     listed = figure.text(column_x, sources_top,
                          in_reading_order(filtered + t("furniture.sources", lang) + "\n"
                                           + wrapped, lang),

@@ -27,6 +27,7 @@ from layers.labels import LabelPlacement
 from layers.legend import legend_html
 from layers.prerender import BundledScript
 from layers.toggle_sync import HighlightFeatures
+from store.features import placed_features
 
 __all__ = ["build_html", "write_html"]
 
@@ -59,13 +60,14 @@ def build_html(view: View) -> str:
     header.add_child(folium.Element(f"<style>{MAP_CSS}{_PANEL_CSS}</style>"))
     header.add_child(folium.Element(_inline_script(
         (leaflet / "leaflet.js").read_text(encoding="utf-8"))))
-    header.add_child(folium.Element(_inline_script(bundle_source(entries, view.lang))))
+    header.add_child(folium.Element(_inline_script(
+        bundle_source(entries, view.lang, view.known_on))))
     header.add_child(folium.Element(f"<title>{esc(view.heading)}</title>"))
     NoImageDefaultIcon().add_to(m)
     LabelPlacement(view.lang).add_to(m)
     point_pane().add_to(m)
     BundledScript("basemaps", "vector").add_to(m)
-    shown_ids = shown_at(entries, view.as_of, view.filters)
+    shown_ids = shown_at(entries, view.as_of, view.filters, view.known_on)
     for entry in sorted(entries, key=lambda e: e.z_order):
         group = folium.FeatureGroup(name=esc(entry.title(view.lang)), show=entry.id in shown)
         BundledScript("layers", entry.id, shown_ids[entry.id], view.display.as_json()
@@ -86,10 +88,12 @@ def build_html(view: View) -> str:
                   viewpoint=viewpoint_title(view.display.viewpoint, lang))
     viewpoint = f"<div class='viewpoint'>{esc(seen_from)}</div>" if view.display.units else ""
     if view.filters.active:
-        viewpoint += f"<div class='filters'>{esc(describe(view.filters, lang))}</div>"
+        left_out = describe(view.filters, lang, placed_features(view.known_on))
+        viewpoint += f"<div class='filters'>{esc(left_out)}</div>"
     m.get_root().html.add_child(folium.Element(
         f"<div class='posture-panel' dir='{direction(lang)}' lang='{lang}'>"
-        f"<h2>{esc(view.heading)}</h2><div>{esc(t('html.as_of', lang, as_of=as_of))}</div>"
+        f"<h2>{esc(view.heading)}</h2>"
+        f"<div>{esc(t('html.as_of', lang, as_of=as_of, known_on=view.known_on_text))}</div>"
         f"{viewpoint}"
         f"{legend}<b>{esc(t('furniture.sources', lang))}</b><ul class='sources'>{sources}</ul>"
         f"<div>{esc(t('basemap.attribution', lang))}</div></div>"))

@@ -6,6 +6,7 @@ catalogue and symbology as the live map, so a briefing slide matches the screen.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import time
 from dataclasses import dataclass
@@ -241,26 +242,26 @@ def _draw_proportional(ax: Axes, features: list[PlacedFeature], lang: str,
                 va="center", color=STALE_TEXT if faded else "black"), 0)
 
 
-def _unit_slot(p: PlacedFeature) -> tuple[int, int]:
+def _unit_slot(p: PlacedFeature, known_on: dt.date | None) -> tuple[int, int]:
     """The symbol's place among the units sharing its anchor, as on the live map: fixed
     whatever date hides its neighbours."""
     if p.record.symbol != "proportional":
         return 0, 1
     anchor = symbol_anchor(p)
-    sharing = [q.record.id for q in features_of(layer(p.record.layer))
+    sharing = [q.record.id for q in features_of(layer(p.record.layer), known_on)
                if q.record.symbol == "proportional" and q.record.sidc
                and symbol_anchor(q) == anchor]
     return sharing.index(p.record.id), len(sharing)
 
 
 def _draw_units(ax: Axes, features: list[PlacedFeature], display: Display, lang: str,
-                stale: set[str]) -> None:
+                stale: set[str], known_on: dt.date | None) -> None:
     for p in features:
         symbol = feature_symbol(p.record, display.viewpoint, lang)
         if symbol is None:
             continue
         lat, lon = symbol_anchor(p)
-        shift_x, shift_y = symbol_shift_px(p, _unit_slot(p))
+        shift_x, shift_y = symbol_shift_px(p, _unit_slot(p, known_on))
         add_unit_symbol(ax, symbol, (lon, lat), PX_TO_PT, p.record.id,
                         alpha=STALE_OPACITY if p.record.id in stale else 1.0,
                         # Screen pixels grow downwards, offset points upwards.
@@ -294,7 +295,7 @@ def draw_static(view: View, paper: str, dpi: int) -> StaticMap:
     _draw_proportional(ax, [p for p in features if p.record.symbol == "proportional"],
                        view.lang, stale)
     if view.display.units:
-        _draw_units(ax, features, view.display, view.lang, stale)
+        _draw_units(ax, features, view.display, view.lang, stale, view.known_on)
     add_furniture(figure, ax, view, features, layout)
     if view.locator:
         add_locator(ax, view.bbox, features)

@@ -36,6 +36,12 @@ class View:
     display: Display = field(default_factory=Display)
     # Which claims: by actor, confidence and reporting date (default: all).
     filters: Filters = field(default_factory=Filters)
+    # The map as it was known that day: only claims reported by then (None: today).
+    known_on: dt.date | None = None
+
+    @property
+    def known_on_text(self) -> str:
+        return (self.known_on or dt.date.today()).isoformat()
 
     @property
     def heading(self) -> str:
@@ -50,7 +56,7 @@ def features_in_view(view: View, every_date: bool = False) -> list[PlacedFeature
     """The features of the view's layers that touch its bounds, are shown at its date
     (or at any date: the posture table marks what is superseded) and pass its filters."""
     bounds = box(*view.bbox)
-    in_layers = [p for entry in view.layers() for p in features_of(entry)]
+    in_layers = [p for entry in view.layers() for p in features_of(entry, view.known_on)]
     dated = in_layers if every_date else features_at(in_layers, view.as_of)
     return [p for p in dated
             if p.geometry.intersects(bounds) and view.filters.keeps(p.record)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["DataFileError", "PostureDataError", "SchemaError"]
+__all__ = ["DataFileError", "PostureDataError", "SchemaError", "StoreError"]
 
 
 class PostureDataError(Exception):
@@ -15,3 +15,7 @@ class DataFileError(PostureDataError):
 
 class SchemaError(PostureDataError):
     """A record does not match the schema; the message names the record and field."""
+
+
+class StoreError(PostureDataError):
+    """The claims store cannot be opened or written; the message says which and why."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
@@ -19,8 +20,8 @@ from geo.errors import SchemaError
 from geo.paths import read_data_json
 from geo.schema import FEATURES_FILE, Count, FeatureRecord, Source, parse_feature
 
-__all__ = ["PlacedFeature", "governorate_labels", "load_features", "placed_features",
-           "series_titles"]
+__all__ = ["PlacedFeature", "check_record_set", "governorate_labels", "load_features", "place",
+           "seed_raws", "series_titles"]
 
 
 # About 200 m: finer than a pixel at the zooms the map allows below 9, and it
@@ -79,36 +80,46 @@ def series_titles() -> dict[str, tuple[str, str]]:
     return titles
 
 
+def seed_raws() -> list[Any]:
+    """The committed data's feature records, as written (the store's seed)."""
+    return _feature_file()["features"]
+
+
 @cache
 def load_features() -> tuple[FeatureRecord, ...]:
     """Read and validate data/features.json; ids must be unique, series declared."""
-    raw_features = _feature_file()["features"]
-    records = tuple(parse_feature(raw, index) for index, raw in enumerate(raw_features))
+    records = tuple(parse_feature(raw, index) for index, raw in enumerate(seed_raws()))
+    check_record_set(records)
+    return records
+
+
+def check_record_set(records: Iterable[FeatureRecord], where: str = FEATURES_FILE) -> None:
+    """What holds across records: ids unique, actors listed, series declared and kept
+    to one layer each."""
     seen: set[str] = set()
     declared = series_titles()
+    layers_of: dict[str, set[str]] = {}
     for record in records:
         if record.id in seen:
-            raise SchemaError(f"{FEATURES_FILE}: feature id {record.id!r} is used twice")
+            raise SchemaError(f"{where}: feature id {record.id!r} is used twice")
         seen.add(record.id)
         if record.actor is not None:
             try:
                 actor(record.actor)
             except KeyError:
-                raise SchemaError(f"{FEATURES_FILE}: feature {record.id!r}: field 'actor' is "
+                raise SchemaError(f"{where}: feature {record.id!r}: field 'actor' is "
                                   f"{record.actor!r}, which actors.json does not list") from None
-        if record.series is not None and record.series not in declared:
-            raise SchemaError(f"{FEATURES_FILE}: feature {record.id!r}: field 'series' is "
-                              f"{record.series!r}, which the file's 'series' does not declare")
-    # The map supersedes within a series layer by layer, so a series keeps to one layer.
-    layers_of: dict[str, set[str]] = {}
-    for record in records:
         if record.series is not None:
+            if record.series not in declared:
+                raise SchemaError(f"{where}: feature {record.id!r}: field 'series' is "
+                                  f"{record.series!r}, which the file's 'series' does not "
+                                  "declare")
+            # The map supersedes within a series layer by layer.
             layers_of.setdefault(record.series, set()).add(record.layer)
     for series, layers in layers_of.items():
         if len(layers) > 1:
-            raise SchemaError(f"{FEATURES_FILE}: series {series!r} spans layers "
+            raise SchemaError(f"{where}: series {series!r} spans layers "
                               f"{sorted(layers)}; a series keeps to one layer")
-    return records
 
 
 def _geometry_of(record: FeatureRecord) -> Geometry:
@@ -171,7 +182,6 @@ def governorate_labels() -> tuple[PlacedFeature, ...]:
     return tuple(labels)
 
 
-@cache
-def placed_features() -> tuple[PlacedFeature, ...]:
-    """Every feature from the data file, with its geometry resolved."""
-    return tuple(PlacedFeature(record, _geometry_of(record)) for record in load_features())
+def place(records: Iterable[FeatureRecord]) -> tuple[PlacedFeature, ...]:
+    """Each record with its geometry resolved (the store's placed_features calls this)."""
+    return tuple(PlacedFeature(record, _geometry_of(record)) for record in records)

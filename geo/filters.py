@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from geo.actors import actor
-from geo.features import PlacedFeature, placed_features
+from geo.features import PlacedFeature
 from geo.schema import FeatureRecord
 from i18n import t
 
@@ -51,9 +51,10 @@ class Filters:
         return not (self.reported_to and (reported is None or reported > self.reported_to))
 
 
-def describe(filters: Filters, lang: str) -> str:
-    """The filters in words, for a printed map that must say what it leaves out."""
-    names = {actor_key(p.record): actor_label(p.record, lang) for p in placed_features()}
+def describe(filters: Filters, lang: str, features: Iterable[PlacedFeature]) -> str:
+    """The filters in words, for a printed map that must say what it leaves out;
+    `features` name the actors."""
+    names = {actor_key(p.record): actor_label(p.record, lang) for p in features}
     parts = []
     if filters.actors:
         parts.append(t("filters.describe.actors", lang, names=t("list.comma", lang).join(

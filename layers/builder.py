@@ -7,11 +7,12 @@ can find exactly one layer's or one feature's marks in the page.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
-from functools import cache
+from functools import lru_cache
 
 import folium
 from branca.element import MacroElement
@@ -312,10 +313,11 @@ def _unit_marks(p: PlacedFeature, e: LayerEntry, lang: str, slot: tuple[int, int
     return marks
 
 
-def feature_marks(entry: LayerEntry, lang: str = "en") -> list[Marks]:
-    """Each feature's marks, in drawing order, labelled in `lang`."""
+def feature_marks(entry: LayerEntry, lang: str = "en", known_on: dt.date | None = None
+                  ) -> list[Marks]:
+    """Each feature's marks (as known on `known_on`), in drawing order, labelled in `lang`."""
     marks: list[Marks] = []
-    features = features_of(entry)
+    features = features_of(entry, known_on)
     for p in features:
         if p.record.symbol == "proportional":
             continue
@@ -339,12 +341,14 @@ def feature_marks(entry: LayerEntry, lang: str = "en") -> list[Marks]:
     return marks
 
 
-@cache
-def layer_script(entry: LayerEntry, lang: str = "en") -> str:
+@lru_cache(maxsize=256)
+def layer_script(entry: LayerEntry, lang: str = "en", known_on: dt.date | None = None,
+                 store_version: str = "") -> str:
     """The layer's Leaflet JS, rendered once per process: a block per feature's marks,
     each drawn only if its id is in `shown` (the features shown at the chosen date;
     null: all) and the marks suit `display` (unit symbols or plain markers, viewpoint)."""
-    every_marks = feature_marks(entry, lang)
+    # `store_version` only keys the cache: a claim recorded since renders anew.
+    every_marks = feature_marks(entry, lang, known_on)
     scripts = prerender_groups([(marks.group, f"layer_{entry.id}_{index}")
                                 for index, marks in enumerate(every_marks)])
     blocks = [f"if (on({json.dumps(marks.feature_id)}){marks.condition()}) {{\n{script}\n}}"

@@ -10,6 +10,7 @@ never hidden by a cached copy.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -23,6 +24,7 @@ from layers.basemap_vector import vector_basemap_script
 from layers.builder import layer_script
 from layers.catalogue import LayerEntry
 from layers.prerender import BUNDLE_GLOBAL
+from store.features import store_version
 
 __all__ = ["bundle_source", "write_bundle"]
 
@@ -30,7 +32,8 @@ GENERATED_DIR = VENDOR_DIR / "generated"
 STALE_AFTER_S = 24 * 3600
 
 
-def bundle_source(entries: Iterable[LayerEntry], lang: str = "en") -> str:
+def bundle_source(entries: Iterable[LayerEntry], lang: str = "en",
+                  known_on: dt.date | None = None) -> str:
     """JS defining window.postureBundle.{layers,basemaps}[id] = function (parent, map, shown,
     display), every text in `lang`. One bundle per language: a page loads only its own."""
     def functions(scripts: dict[str, str]) -> str:
@@ -38,17 +41,18 @@ def bundle_source(entries: Iterable[LayerEntry], lang: str = "en") -> str:
                            f"{{\n{js}\n}}"
                           for key, js in scripts.items())
 
-    layers = {entry.id: layer_script(entry, lang) for entry in entries}
+    version = store_version()
+    layers = {entry.id: layer_script(entry, lang, known_on, version) for entry in entries}
     basemaps = {"vector": vector_basemap_script(lang)}
     return (f"window.{BUNDLE_GLOBAL} = {{\nlayers: {{\n{functions(layers)}\n}},\n"
             f"basemaps: {{\n{functions(basemaps)}\n}}\n}};\n")
 
 
 def write_bundle(entries: Iterable[LayerEntry], lang: str = "en",
-                 target_dir: Path = GENERATED_DIR,
+                 known_on: dt.date | None = None, target_dir: Path = GENERATED_DIR,
                  base_url: str = f"{STATIC_URL}/generated") -> str:
     """Write the bundle under a content-hashed name; returns the URL to load it from."""
-    source = bundle_source(entries, lang)
+    source = bundle_source(entries, lang, known_on)
     digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
     target_dir.mkdir(parents=True, exist_ok=True)
     path = target_dir / f"posture-{lang}-{digest}.js"

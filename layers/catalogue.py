@@ -11,13 +11,14 @@ from functools import cache
 from geo.basemap import countries
 from geo.checks import check_identifier, check_text, shown
 from geo.errors import SchemaError
-from geo.features import PlacedFeature, governorate_labels, load_features, placed_features
+from geo.features import PlacedFeature, governorate_labels
 from geo.filters import Filters
 from geo.gazetteer import places
 from geo.paths import read_data_json
 from geo.schema import FEATURES_FILE
 from geo.timeline import features_at
 from layers.unit_symbols import check_unit_codes
+from store.features import placed_features
 
 __all__ = ["LayerEntry", "LayerGroup", "catalogue", "check_data_folder", "features_of", "groups",
            "layer", "shown_at"]
@@ -145,7 +146,7 @@ def check_data_folder() -> tuple[LayerEntry, ...]:
     countries()
     places()
     entries = catalogue()
-    check_unit_codes(load_features())
+    check_unit_codes(p.record for p in placed_features())
     return entries
 
 
@@ -157,16 +158,19 @@ def layer(layer_id: str) -> LayerEntry:
 
 
 def shown_at(entries: Iterable[LayerEntry], as_of: dt.date | None,
-             filters: Filters | None = None) -> dict[str, list[str]]:
-    """For each layer, the ids of the features it shows as of a date (None: all) that
-    pass the filters."""
+             filters: Filters | None = None, known_on: dt.date | None = None
+             ) -> dict[str, list[str]]:
+    """For each layer, the ids of the features it shows as of a date (None: all), as
+    known on `known_on` (None: today), that pass the filters."""
     kept = filters or Filters()
-    return {e.id: [p.record.id for p in features_at(features_of(e), as_of)
+    return {e.id: [p.record.id for p in features_at(features_of(e, known_on), as_of)
                    if kept.keeps(p.record)] for e in entries}
 
 
-def features_of(entry: LayerEntry) -> tuple[PlacedFeature, ...]:
-    """The layer's features: its rows of features.json, then any generated ones."""
-    own = tuple(p for p in placed_features() if p.record.layer == entry.id)
+def features_of(entry: LayerEntry, known_on: dt.date | None = None
+                ) -> tuple[PlacedFeature, ...]:
+    """The layer's features as known on `known_on` (None: today): its things' current
+    claims in the store, then any generated ones (reference geography, always known)."""
+    own = tuple(p for p in placed_features(known_on) if p.record.layer == entry.id)
     generated = tuple(f for name in entry.generated for f in _GENERATORS[name]())
     return own + generated

@@ -43,11 +43,12 @@ def _warm_up(port: int) -> None:
     from layers.catalogue import catalogue
 
     ensure_vendor_assets()
-    import altair  # noqa: F401  (the force-levels chart; half a second to import here)
-
     # With bad data there is nothing to warm; app.py tells the user what is wrong.
     with contextlib.suppress(PostureDataError):
         write_bundle(catalogue())
+    # The force-levels chart's library, for when the reader opens it: last, as the
+    # first page is loading meanwhile.
+    import altair  # noqa: F401
 
 
 def main() -> None:

@@ -147,9 +147,10 @@ def clear_data_caches() -> None:
     """Forget loaded data: the app loads it once per process, tests switch data folders."""
     from geo import actors, basemap, derive, features, gazetteer
     from layers import basemap_vector, builder, catalogue
+    from store import features as store_features
 
     for module in (actors, basemap, derive, features, gazetteer, basemap_vector, builder,
-                   catalogue):
+                   catalogue, store_features):
         for name in dir(module):
             cached = getattr(module, name)
             if callable(cached) and hasattr(cached, "cache_clear"):
@@ -167,6 +168,44 @@ def data_copy(tmp_path, monkeypatch) -> Iterator[Path]:
     yield target
     monkeypatch.delenv(DATA_DIR_ENV)
     clear_data_caches()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _session_store(tmp_path_factory) -> Iterator[Path]:
+    """The tests' own var/ (stores, caches): a fresh store seeded from the data, never
+    the developer's var/posture.gpkg. Apps the tests start inherit it."""
+    from store.location import VAR_DIR_ENV
+
+    var = tmp_path_factory.mktemp("var")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(VAR_DIR_ENV, str(var))
+        patch.delenv("DATABASE_URL", raising=False)
+        patch.delenv("POSTURE_STORE", raising=False)
+        yield var
+
+
+@pytest.fixture(scope="session")
+def postgis_cluster() -> Iterator[object]:
+    """A throwaway PostgreSQL + PostGIS for the session (tests/postgis_cluster.py)."""
+    from tests.postgis_cluster import Cluster
+
+    cluster = Cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def postgis_url(postgis_cluster) -> str:
+    """A fresh, empty PostGIS database for one test."""
+    return postgis_cluster.new_database()
+
+
+@pytest.fixture(params=["geopackage", "postgis"])
+def store_location(request, tmp_path) -> str:
+    """Where a contract test's store is: each test runs against both backends."""
+    if request.param == "geopackage":
+        return str(tmp_path / "claims.gpkg")
+    return request.getfixturevalue("postgis_url")
 
 
 def load_json(path: Path) -> dict:

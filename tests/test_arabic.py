@@ -10,12 +10,12 @@ import pytest
 from exports.html import build_html
 from exports.static_map import draw_static
 from exports.view import View
-from geo.features import placed_features
 from i18n import strings, t
 from layers.bundle import bundle_source
 from layers.catalogue import catalogue, layer
 from layers.legend import legend_html
 from layers.tooltip import feature_card_html
+from store.features import placed_features
 
 PMF = next(p.record for p in placed_features() if p.record.id == "pmf-crossing-into-syria")
 ARABIC = re.compile("[\u0600-\u06ff]")

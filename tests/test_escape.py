@@ -6,9 +6,9 @@ import dataclasses
 
 import pytest
 
-from geo.features import placed_features
 from layers.escape import escape_map_text
 from layers.tooltip import feature_card_html
+from store.features import placed_features
 
 PAYLOADS = [
     '<img src=x onerror="alert(1)">',

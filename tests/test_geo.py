@@ -15,8 +15,8 @@ from geo.derive import (
     iraq_syria_border,
     nineveh_northwest_sector,
 )
-from geo.features import placed_features
 from geo.measure import area_km2, distance_km, length_km
+from store.features import placed_features
 
 # FACTS.md "Places" table, restated here so the data file is checked against it.
 FACTS_PLACES = {

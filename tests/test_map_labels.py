@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from geo.features import placed_features
 from layers.builder import layer_script
 from layers.catalogue import layer
 from layers.symbology import figure_label
+from store.features import placed_features
 
 
 def _label(feature_id: str, lang: str) -> str:

@@ -14,8 +14,8 @@ DEC_2 = dt.date(2024, 12, 2)
 
 
 def _rows(date: dt.date | None = DEC_2, stale_months: int = 12, lang: str = "en") -> dict:
-    from geo.features import placed_features
     from geo.posture import posture_rows
+    from store.features import placed_features
 
     return {r.feature_id: r for r in posture_rows(placed_features(), date, stale_months, lang)}
 
@@ -82,8 +82,8 @@ def test_the_table_waits_until_the_browser_has_drawn_the_map():
 
 
 def test_the_csv_holds_the_rows_shown_in_the_pages_language():
-    from geo.features import placed_features
     from geo.posture import posture_rows
+    from store.features import placed_features
     from ui.posture_table import posture_frame
 
     rows = posture_rows(placed_features(), DEC_2, 12, "ar")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.features import placed_features
+from store.features import placed_features
 from tests.browser_helpers import open_dashboard
 from tests.test_browser import DEFAULT_LAYERS, ids_of
 

@@ -8,10 +8,10 @@ import re
 
 import pytest
 
-from geo import features
 from geo.errors import DataFileError, SchemaError
 from geo.features import load_features
 from geo.schema import parse_feature
+from store.features import placed_features
 from tests.conftest import DATA_DIR, load_json
 
 GOOD = load_json(DATA_DIR / "features.json")["features"][5]  # the PMF crossing
@@ -120,7 +120,7 @@ def test_missing_feature_file_is_a_data_error(data_copy):
 def test_missing_basemap_is_a_data_error(data_copy):
     (data_copy / "basemap" / "iraq_syria_admin1.geojson").unlink()
     with pytest.raises(DataFileError, match="make basemap"):
-        features.placed_features()
+        placed_features()
 
 
 def test_unknown_geometry_ref_is_named(data_copy):
@@ -129,4 +129,4 @@ def test_unknown_geometry_ref_is_named(data_copy):
     payload["features"][0]["geometry_ref"] = "derived:nowhere"
     path.write_text(json.dumps(payload))
     with pytest.raises(SchemaError, match="unknown geometry_ref 'derived:nowhere'"):
-        features.placed_features()
+        placed_features()

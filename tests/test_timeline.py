@@ -8,7 +8,6 @@ import datetime as dt
 import pytest
 
 from geo.errors import SchemaError
-from geo.features import placed_features
 from geo.schema import parse_feature
 from geo.timeline import (
     changes_between,
@@ -18,6 +17,7 @@ from geo.timeline import (
     stale_at,
     valid_at,
 )
+from store.features import placed_features
 from tests.conftest import DATA_DIR, load_json
 
 D = dt.date

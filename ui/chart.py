@@ -6,8 +6,9 @@ import datetime as dt
 
 import streamlit as st
 
-from geo.features import PlacedFeature, placed_features, series_titles
+from geo.features import PlacedFeature, series_titles
 from i18n import t
+from store.features import placed_features
 
 __all__ = ["SERIES_COLORS", "force_levels_chart"]
 

@@ -6,7 +6,6 @@ import datetime as dt
 
 import streamlit as st
 
-from geo.features import placed_features
 from geo.timeline import (
     FIRST_DATE,
     STALE_MONTHS_RANGE,
@@ -15,10 +14,11 @@ from geo.timeline import (
     latest_report,
 )
 from i18n import t
+from store.features import placed_features
 from ui.link import date_from_url, stale_months_from_url
 from ui.text import plain
 
-__all__ = ["QUICK_DATES", "as_of_picker", "changes_since"]
+__all__ = ["QUICK_DATES", "as_of_picker", "changes_since", "known_on_picker"]
 
 # The seed's two reporting dates, by the key of their button label.
 QUICK_DATES = {"dates.quick_part1": dt.date(2024, 1, 25),
@@ -53,6 +53,24 @@ def as_of_picker(lang: str) -> tuple[dt.date, int]:
     return as_of, _stale_months_picker(lang)
 
 
+def known_on_picker(lang: str) -> dt.date | None:
+    """The second time axis: the map as it was known on a day, drawn only from claims
+    reported by then (None: everything recorded). Kept in the URL as `known_on`."""
+    today = dt.date.today()
+    if "known_on" not in st.session_state and "known_on" in st.query_params:
+        st.session_state["known"] = True
+        st.session_state["known_on"] = date_from_url("known_on", today, lang)
+    if not st.sidebar.checkbox(t("known.checkbox", lang), key="known"):
+        st.query_params.pop("known_on", None)
+        return None
+    st.session_state.setdefault("known_on", today)
+    known_on = st.sidebar.slider(t("known.slider", lang), min_value=FIRST_DATE, max_value=today,
+                                 key="known_on", format="YYYY-MM-DD")
+    st.query_params["known_on"] = known_on.isoformat()
+    st.sidebar.caption(t("known.caption", lang, date=known_on))
+    return known_on
+
+
 def _stale_months_picker(lang: str) -> int:
     low, high = STALE_MONTHS_RANGE
     if "stale_months" not in st.session_state:
@@ -63,7 +81,8 @@ def _stale_months_picker(lang: str) -> int:
     return int(months)
 
 
-def changes_since(as_of: dt.date, lang: str) -> tuple[str, ...]:
+def changes_since(as_of: dt.date, lang: str, known_on: dt.date | None = None
+                  ) -> tuple[str, ...]:
     """An optional comparison date; lists what changed and returns the ids to mark."""
     default = min(_FIRST_REPORT, as_of)
     if "since" not in st.session_state and "since" in st.query_params:
@@ -84,7 +103,7 @@ def changes_since(as_of: dt.date, lang: str) -> tuple[str, ...]:
         # Comparing backwards would list what appeared as ended: say so instead.
         st.sidebar.warning(t("changes.since_after", lang, since=since, as_of=as_of))
         return ()
-    features = placed_features()
+    features = placed_features(known_on)
     names = {p.record.id: plain(p.record.text("name", lang) or "") for p in features}
     series = {p.record.series: p for p in features_at(features, as_of) if p.record.series}
     changes = changes_between(features, since, as_of)

@@ -8,11 +8,11 @@ import datetime as dt
 
 import streamlit as st
 
-from geo.features import placed_features
 from geo.filters import Filters, actor_key, actor_label
 from geo.schema import CONFIDENCE_LEVELS
 from geo.timeline import FIRST_DATE
 from i18n import t
+from store.features import placed_features
 from ui.link import date_from_url
 from ui.text import plain
 

@@ -1,0 +1,107 @@
+"""Claims: one source's statement about one thing, never overwritten.
+
+A claim is a validated feature record (geo/schema.py) with what the store adds
+when it records it: who recorded it and when, and which claim it supersedes.
+A retraction closes a claim with a reason. Pure: no I/O; store/ persists these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from geo.checks import check_text
+from geo.schema import FEATURES_FILE, FeatureRecord, parse_feature
+
+__all__ = ["MAX_REASON_CHARS", "Change", "Claim", "Retraction", "canonical_json", "changes",
+           "check_reason", "check_recorder", "content_hash", "validated"]
+
+# The same limit as any other free text in the data (geo/checks.py's default).
+MAX_REASON_CHARS = 500
+MAX_RECORDER_CHARS = 100
+
+
+def canonical_json(raw: dict[str, Any]) -> str:
+    """One text per record content: keys sorted, no spacing, Arabic kept as is."""
+    return json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def content_hash(raw: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(raw).encode("utf-8")).hexdigest()
+
+
+def validated(raw: Any, index: int = 0, source: str = FEATURES_FILE) -> FeatureRecord:
+    """The one validator every door uses: seed, import and form."""
+    return parse_feature(raw, index, source)
+
+
+def check_recorder(name: Any) -> str:
+    return check_text(name, "claim", "recorded_by", max_chars=MAX_RECORDER_CHARS)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A stored claim: the record as validated, and the store's own fields."""
+
+    claim_id: str
+    raw: dict[str, Any]
+    recorded_at: dt.datetime
+    recorded_by: str
+    supersedes: str | None = None
+
+    @property
+    def feature_id(self) -> str:
+        return self.raw["id"]
+
+    @cached_property
+    def record(self) -> FeatureRecord:
+        return validated(self.raw)
+
+    @property
+    def reported_on(self) -> dt.date | None:
+        value = self.raw.get("reported_on")
+        return dt.date.fromisoformat(value) if value else None
+
+
+@dataclass(frozen=True)
+class Retraction:
+    """A claim closed, with the reason and the day the source (or analyst) said so."""
+
+    claim_id: str
+    reason: str
+    reported_on: dt.date
+    recorded_at: dt.datetime
+    recorded_by: str
+
+
+def check_reason(reason: Any) -> str:
+    return check_text(reason, "retraction", "reason", max_chars=MAX_REASON_CHARS)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field that differs between a claim and the one before it."""
+
+    field: str
+    before: Any
+    after: Any
+
+
+def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> list[Change]:
+    """Field by field, what `after` changed against `before` (nested fields dotted)."""
+    def flat(raw: dict[str, Any] | None, prefix: str = "") -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in (raw or {}).items():
+            if isinstance(value, dict) and key != "geometry":
+                out.update(flat(value, f"{prefix}{key}."))
+            else:
+                out[prefix + key] = value
+        return out
+
+    old, new = flat(before), flat(after)
+    return [Change(key, old.get(key), new.get(key)) for key in sorted(old.keys() | new.keys())
+            if old.get(key) != new.get(key)]

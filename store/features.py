@@ -1,0 +1,59 @@
+"""The features the map draws, read through the store.
+
+One store per location, opened and seeded once per process. The placed features
+are cached by the store's version, so a claim recorded by another process (an
+import, a second server) shows on the app's next rerun, and an unchanged store
+re-renders nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from functools import lru_cache
+
+from geo.features import PlacedFeature, check_record_set, place
+from store import SqlStore, open_store
+from store.location import store_location
+from store.seed import seed
+
+__all__ = ["placed_features", "shared_store", "store_version"]
+
+
+_OPENING = threading.Lock()
+
+
+def _opened(location: str) -> SqlStore:
+    # One opening per location, though the warm-up thread and the first page ask at once.
+    with _OPENING:
+        return _open_and_seed(location)
+
+
+@lru_cache(maxsize=8)
+def _open_and_seed(location: str) -> SqlStore:
+    store = open_store(location)
+    seed(store)
+    return store
+
+
+def shared_store() -> SqlStore:
+    """The environment's store, seeded."""
+    return _opened(store_location())
+
+
+def store_version() -> str:
+    return shared_store().version()
+
+
+@lru_cache(maxsize=32)
+def _placed(location: str, version: str, known_on: dt.date | None
+            ) -> tuple[PlacedFeature, ...]:
+    records = tuple(claim.record for claim in _opened(location).current(known_on))
+    check_record_set(records, where=f"the store's claims as known on {known_on or 'today'}")
+    return place(records)
+
+
+def placed_features(known_on: dt.date | None = None) -> tuple[PlacedFeature, ...]:
+    """Every thing's current claim as known on `known_on` (None: today), placed."""
+    location = store_location()
+    return _placed(location, _opened(location).version(), known_on)

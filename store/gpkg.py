@@ -1,0 +1,137 @@
+"""The embedded store: one GeoPackage file.
+
+GDAL (through pyogrio) creates the file, so it is a GeoPackage any GIS opens, with
+its R-tree. Writes then go through sqlite3 (SQLAlchemy's pysqlite), which needs:
+- geometries encoded as the GeoPackage standard says (a `GP` header, then WKB);
+- the functions GDAL's R-tree triggers call (ST_MinX…, ST_IsEmpty), served here;
+- WAL and a busy timeout, so two writers wait for each other instead of failing;
+- write transactions begun IMMEDIATE, so two writers never deadlock on upgrading a
+  read lock.
+The file is opened read-write, so a hot journal left by a killed writer is rolled
+back (GDAL, opening it read-only, cannot).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import struct
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import shapely
+from shapely import Geometry
+from sqlalchemy import Connection, create_engine, event, text
+
+from store.sql import SqlStore
+from store.tables import CLAIM_COLUMNS, SRID, store_tables
+
+__all__ = ["gpkg_blob", "open_geopackage"]
+
+# flags: little-endian, envelope [minx, maxx, miny, maxy]; see the GeoPackage standard, 2.1.3.
+_HEADER = struct.Struct("<2sBBi")
+_ENVELOPE = struct.Struct("<4d")
+_FLAGS_XY_ENVELOPE = 0b0000_0011
+_EMPTY_FLAG = 0b0001_0000
+BUSY_TIMEOUT_MS = 30_000
+
+
+def gpkg_blob(geometry: Geometry | None) -> bytes | None:
+    """A geometry as a GeoPackage stores it; None stays NULL."""
+    if geometry is None:
+        return None
+    if geometry.is_empty:
+        return _HEADER.pack(b"GP", 0, _EMPTY_FLAG | 0b1, SRID) + shapely.to_wkb(geometry)
+    minx, miny, maxx, maxy = geometry.bounds
+    return (_HEADER.pack(b"GP", 0, _FLAGS_XY_ENVELOPE, SRID)
+            + _ENVELOPE.pack(minx, maxx, miny, maxy)
+            + shapely.to_wkb(geometry, byte_order=1))
+
+
+def _envelope(blob: bytes | None) -> tuple[float, float, float, float] | None:
+    # Only the header is read (the envelope this module writes); never the WKB.
+    if blob is None or len(blob) < _HEADER.size:
+        return None
+    _, _, flags, _ = _HEADER.unpack_from(blob)
+    if flags & _EMPTY_FLAG or (flags >> 1) & 0b111 != 1:
+        return None
+    return _ENVELOPE.unpack_from(blob, _HEADER.size)
+
+
+def _serve_rtree_functions(connection: sqlite3.Connection) -> None:
+    def bound(index: int):  # noqa: ANN202 - a sqlite3 scalar function
+        return lambda blob: (e[index] if (e := _envelope(blob)) else None)
+
+    for name, index in (("ST_MinX", 0), ("ST_MaxX", 1), ("ST_MinY", 2), ("ST_MaxY", 3)):
+        connection.create_function(name, 1, bound(index), deterministic=True)
+    connection.create_function("ST_IsEmpty", 1, lambda blob: int(_envelope(blob) is None),
+                               deterministic=True)
+
+
+def _create(path: Path) -> None:
+    """A new GeoPackage with the store's tables, written beside `path` and moved
+    into place whole, so two processes starting at once never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    building = path.with_name(f".{path.stem}.{os.getpid()}.building.gpkg")
+    building.unlink(missing_ok=True)
+    # Text columns, typed explicitly: GDAL makes an untyped empty column REAL.
+    empty = gpd.GeoDataFrame({name: pd.Series([], dtype="string") for name in CLAIM_COLUMNS},
+                             geometry=gpd.GeoSeries([], crs=f"EPSG:{SRID}"))
+    pyogrio.write_dataframe(empty, building, layer="claims", driver="GPKG",
+                            geometry_type="Unknown", promote_to_multi=False,
+                            layer_options={"FID": "fid", "GEOMETRY_NAME": "geom"})
+    connection = sqlite3.connect(building, isolation_level=None)
+    try:
+        _, claims, retractions = store_tables()
+        engine = create_engine("sqlite://", creator=lambda: connection)
+        with engine.begin() as conn:
+            for index in claims.indexes:
+                index.create(conn)
+            conn.exec_driver_sql("CREATE UNIQUE INDEX claims_claim_id ON claims (claim_id)")
+            retractions.create(conn)
+            conn.exec_driver_sql(
+                "INSERT INTO gpkg_contents (table_name, data_type, identifier, description) "
+                "VALUES ('retractions', 'attributes', 'retractions', "
+                "'Claims closed, with the reason')")
+            for table in ("claims", "retractions"):
+                for action in ("UPDATE", "DELETE"):
+                    conn.exec_driver_sql(
+                        f"CREATE TRIGGER {table}_append_only_{action.lower()} BEFORE {action} "
+                        f"ON {table} BEGIN SELECT RAISE(ABORT, "
+                        f"'{table} are append-only: record a new claim or a retraction'); END")
+    finally:
+        connection.close()
+    try:
+        os.link(building, path)  # fails if another process got there first: keep theirs
+    except FileExistsError:
+        pass
+    finally:
+        building.unlink(missing_ok=True)
+
+
+def open_geopackage(path: Path) -> SqlStore:
+    """The store in the GeoPackage at `path`, created (empty) if it does not exist."""
+    if not path.exists():
+        _create(path)
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _connect(connection: sqlite3.Connection, _: Any) -> None:
+        connection.isolation_level = None  # the "begin" hook below says how to begin
+        _serve_rtree_functions(connection)
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        connection.execute("PRAGMA journal_mode = WAL")
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        writing = conn.get_execution_options().get("posture_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+    _, claims, retractions = store_tables()
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1 FROM claims LIMIT 1"))  # a foreign file fails here
+    return SqlStore(engine, claims, retractions, name=path.name, geometry_value=gpkg_blob,
+                    writing=lambda conn: None)

@@ -1,0 +1,274 @@
+"""The claims store's behaviour, written once for both backends (SQLAlchemy Core).
+
+The GeoPackage (store/gpkg.py) and PostGIS (store/postgis.py) differ only in how a
+geometry is written and how concurrent writers are kept in line; everything a
+caller can observe is here, so one set of contract tests covers both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from shapely import Geometry
+from shapely.geometry import shape
+from sqlalchemy import Connection, Engine, Table, func, insert, or_, select
+
+from geo.checks import check_identifier
+from geo.claims import (
+    Change,
+    Claim,
+    Retraction,
+    canonical_json,
+    changes,
+    check_reason,
+    check_recorder,
+    content_hash,
+    validated,
+)
+from geo.errors import SchemaError
+
+__all__ = ["HistoryEntry", "RecordResult", "SqlStore", "utc_now_text"]
+
+def utc_now_text() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _parse_time(text: str) -> dt.datetime:
+    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    """What one write did, as `posture-import` reports it."""
+
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    retracted: int = 0
+
+    def summary(self, rejected: int = 0) -> str:
+        return (f"{self.new} new, {self.changed} changed, {self.unchanged} unchanged, "
+                f"{self.retracted} retracted, {rejected} rejected")
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One event in a thing's history: a claim recorded, or a claim retracted."""
+
+    claim: Claim | None
+    retraction: Retraction | None
+    changes: tuple[Change, ...] = ()
+
+    @property
+    def recorded_at(self) -> dt.datetime:
+        return self.claim.recorded_at if self.claim else self.retraction.recorded_at  # type: ignore[union-attr]
+
+
+class SqlStore:
+    """Claims, append only, with two time axes: valid time (in each record) and
+    reporting time (`reported_on`, which `known_on` cuts at)."""
+
+    def __init__(self, engine: Engine, claims: Table, retractions: Table, *, name: str,
+                 geometry_value: Callable[[Geometry | None], Any],
+                 writing: Callable[[Connection], None]) -> None:
+        self.engine = engine
+        self.claims = claims
+        self.retractions = retractions
+        self.name = name  # where the store is, for messages: never a password
+        self._geometry_value = geometry_value
+        self._writing = writing
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # Reading -----------------------------------------------------------------
+
+    def version(self) -> str:
+        """Changes whenever anything is recorded; the app's caches key on it."""
+        with self.engine.connect() as conn:
+            claims = conn.execute(select(func.max(self.claims.c.fid))).scalar() or 0
+            retractions = conn.execute(select(func.max(self.retractions.c.fid))).scalar() or 0
+        return f"{claims}.{retractions}"
+
+    def current(self, known_on: dt.date | None = None,
+                valid_on: dt.date | None = None) -> list[Claim]:
+        """Each thing's claim as known on `known_on` (None: today): its latest reported
+        claim by then, unless a retraction reported by then closed it. `valid_on` keeps
+        only the claims that hold in the world on that day."""
+        c, r = self.claims.c, self.retractions.c
+        ranked = select(
+            c.claim_id, c.record, c.recorded_at, c.recorded_by, c.supersedes, c.valid_from,
+            c.valid_to,
+            # Things keep the order they were first recorded in: the seed's file order.
+            func.min(c.fid).over(partition_by=c.feature_id).label("first"),
+            func.row_number().over(partition_by=c.feature_id,
+                                   order_by=(c.reported_on.desc().nulls_last(), c.fid.desc())
+                                   ).label("rank"))
+        retracted = select(r.claim_id)
+        if known_on is not None:
+            ranked = ranked.where(or_(c.reported_on.is_(None), c.reported_on <= known_on))
+            retracted = retracted.where(r.reported_on <= known_on)
+        known = ranked.subquery()
+        query = select(known).where(known.c.rank == 1, known.c.claim_id.not_in(retracted))
+        if valid_on is not None:
+            query = query.where(or_(known.c.valid_from.is_(None), known.c.valid_from <= valid_on),
+                                or_(known.c.valid_to.is_(None), known.c.valid_to >= valid_on))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(known.c.first)).all()
+        return [self._claim(row) for row in rows]
+
+    def history(self, feature_id: str) -> list[HistoryEntry]:
+        """Every claim about `feature_id` in the order recorded, each with what it
+        changed against the one before, and every retraction among them."""
+        c, r = self.claims.c, self.retractions.c
+        with self.engine.connect() as conn:
+            claim_rows = conn.execute(select(self.claims).where(c.feature_id == feature_id)
+                                      .order_by(c.fid)).all()
+            retraction_rows = conn.execute(select(self.retractions)
+                                           .where(r.feature_id == feature_id)).all()
+        entries: list[HistoryEntry] = []
+        before: dict[str, Any] | None = None
+        for row in claim_rows:
+            claim = self._claim(row)
+            entries.append(HistoryEntry(claim, None, tuple(changes(before, claim.raw))))
+            before = claim.raw
+        entries.extend(HistoryEntry(None, self._retraction(row)) for row in retraction_rows)
+        return sorted(entries, key=lambda entry: entry.recorded_at)
+
+    # Writing -----------------------------------------------------------------
+
+    def record(self, raws: Sequence[dict[str, Any]], recorded_by: str, *,
+               compare: Literal["current", "own"] = "current",
+               source: str = "import") -> RecordResult:
+        """Record each raw feature as a claim, in one transaction, keyed by its id.
+
+        A record equal to the thing's current claim (`compare="own"`: to the latest
+        this recorder made) adds nothing; a different one adds a claim superseding it.
+        Every record is validated first: one bad record, and nothing is written.
+        """
+        recorded_by = check_recorder(recorded_by)
+        records = [validated(raw, index, source) for index, raw in enumerate(raws)]
+        seen: set[str] = set()
+        for record in records:
+            if record.id in seen:
+                raise SchemaError(f"{source}: feature id {record.id!r} appears twice")
+            seen.add(record.id)
+        with self._write() as conn:
+            latest = self._latest(conn, seen, recorded_by if compare == "own" else None)
+            recorded_at = utc_now_text()
+            rows, new, changed = [], 0, 0
+            for raw, record in zip(raws, records, strict=True):
+                digest = content_hash(raw)
+                before = latest.get(record.id)
+                if before is not None and before[1] == digest:
+                    continue
+                new, changed = (new + 1, changed) if before is None else (new, changed + 1)
+                rows.append(self._row(raw, record, recorded_at, recorded_by,
+                                      before[0] if before else None, digest))
+            if rows:
+                conn.execute(insert(self.claims), rows)
+        return RecordResult(new=new, changed=changed, unchanged=len(records) - new - changed)
+
+    def retract(self, feature_id: str, reason: str, recorded_by: str,
+                reported_on: dt.date | None = None) -> Retraction:
+        """Close the thing's current claim, with a reason."""
+        check_identifier(feature_id, "retraction", "feature_id")
+        reason, recorded_by = check_reason(reason), check_recorder(recorded_by)
+        with self._write() as conn:
+            current = self._latest(conn, {feature_id}, None, unretracted=True).get(feature_id)
+            if current is None:
+                raise SchemaError(f"retraction: no open claim about {feature_id!r} to retract")
+            retraction = Retraction(current[0], reason, reported_on or dt.date.today(),
+                                    _parse_time(utc_now_text()), recorded_by)
+            conn.execute(insert(self.retractions), [{
+                "claim_id": retraction.claim_id, "feature_id": feature_id,
+                "reason": reason, "reported_on": retraction.reported_on,
+                "recorded_at": retraction.recorded_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                "recorded_by": recorded_by}])
+        return retraction
+
+    def retract_missing(self, kept_ids: Iterable[str], layer: str, reason: str,
+                        recorded_by: str) -> int:
+        """Retract the open claims of `layer` whose thing is not in `kept_ids`."""
+        kept = set(kept_ids)
+        gone = [claim.feature_id for claim in self.current()
+                if claim.raw.get("layer") == layer and claim.feature_id not in kept]
+        for feature_id in gone:
+            self.retract(feature_id, reason, recorded_by)
+        return len(gone)
+
+    # Internals ---------------------------------------------------------------
+
+    def _write(self):  # noqa: ANN202 - a SQLAlchemy transaction context
+        conn = self.engine.connect().execution_options(posture_write=True)
+        return _WriteTransaction(conn, self._writing)
+
+    def _latest(self, conn: Connection, feature_ids: set[str], recorder: str | None,
+                unretracted: bool = False) -> dict[str, tuple[str, str]]:
+        """Each thing's latest claim (reported last, then recorded last): id and hash."""
+        if not feature_ids:
+            return {}
+        c, r = self.claims.c, self.retractions.c
+        latest: dict[str, tuple[str, str]] = {}
+        ids = sorted(feature_ids)
+        for start in range(0, len(ids), 500):  # SQLite caps bound parameters
+            query = select(c.feature_id, c.claim_id, c.content_hash).where(
+                c.feature_id.in_(ids[start:start + 500])).order_by(
+                c.feature_id, c.reported_on.desc().nulls_last(), c.fid.desc())
+            if recorder is not None:
+                query = query.where(c.recorded_by == recorder)
+            for feature_id, claim_id, digest in conn.execute(query):
+                latest.setdefault(feature_id, (claim_id, digest))
+        if unretracted and latest:
+            closed = set(conn.execute(select(r.claim_id).where(
+                r.claim_id.in_([claim_id for claim_id, _ in latest.values()]))).scalars())
+            latest = {key: value for key, value in latest.items() if value[0] not in closed}
+        return latest
+
+    def _row(self, raw: dict[str, Any], record: Any, recorded_at: str, recorded_by: str,
+             supersedes: str | None, digest: str) -> dict[str, Any]:
+        geometry = shape(raw["geometry"]) if raw.get("geometry") else None
+        return {"claim_id": uuid.uuid4().hex, "feature_id": record.id, "layer": record.layer,
+                "valid_from": record.valid_from, "valid_to": record.valid_to,
+                "reported_on": record.reported_on, "recorded_at": recorded_at,
+                "recorded_by": recorded_by, "supersedes": supersedes, "content_hash": digest,
+                "record": canonical_json(raw), "geom": self._geometry_value(geometry)}
+
+    @staticmethod
+    def _claim(row: Any) -> Claim:
+        return Claim(claim_id=row.claim_id, raw=json.loads(row.record),
+                     recorded_at=_parse_time(row.recorded_at), recorded_by=row.recorded_by,
+                     supersedes=row.supersedes)
+
+    @staticmethod
+    def _retraction(row: Any) -> Retraction:
+        return Retraction(row.claim_id, row.reason, row.reported_on,
+                          _parse_time(row.recorded_at), row.recorded_by)
+
+
+class _WriteTransaction:
+    """A connection in one write transaction: committed on success, rolled back on any
+    error, with the backend's writer lock taken first."""
+
+    def __init__(self, conn: Connection, writing: Callable[[Connection], None]) -> None:
+        self._conn = conn
+        self._writing = writing
+
+    def __enter__(self) -> Connection:
+        self._transaction = self._conn.begin()
+        self._writing(self._conn)
+        return self._conn
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        try:
+            if kind is None:
+                self._transaction.commit()
+            else:
+                self._transaction.rollback()
+        finally:
+            self._conn.close()

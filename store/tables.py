@@ -1,0 +1,66 @@
+"""The store's two tables, the same in the GeoPackage and in PostGIS.
+
+`claims` holds every claim ever recorded, `retractions` every claim closed.
+Neither is ever updated or deleted from: triggers refuse it in both backends.
+Dates are ISO text in the GeoPackage (GDAL writes them so) and DATE in PostGIS;
+SQLAlchemy's Date type reads and writes both the same way.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Date,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Table,
+    Text,
+)
+from sqlalchemy.types import TypeEngine
+
+__all__ = ["CLAIM_COLUMNS", "SRID", "store_tables"]
+
+SRID = 4326
+# The claims table's columns besides the key and the geometry, in the order the
+# GeoPackage backend asks GDAL to create them.
+CLAIM_COLUMNS = ("claim_id", "feature_id", "layer", "valid_from", "valid_to", "reported_on",
+                 "recorded_at", "recorded_by", "supersedes", "content_hash", "record")
+
+
+def store_tables(geometry_type: TypeEngine | type[TypeEngine] = LargeBinary
+                 ) -> tuple[MetaData, Table, Table]:
+    """The tables, with the backend's geometry column type (GeoPackage blobs by default)."""
+    metadata = MetaData()
+    claims = Table(
+        "claims", metadata,
+        Column("fid", Integer, primary_key=True, autoincrement=True),
+        Column("claim_id", Text, nullable=False, unique=True),
+        Column("feature_id", Text, nullable=False),
+        Column("layer", Text, nullable=False),
+        Column("valid_from", Date),
+        Column("valid_to", Date),
+        Column("reported_on", Date),
+        # UTC, ISO 8601 with microseconds: sorts as text in either backend.
+        Column("recorded_at", Text, nullable=False),
+        Column("recorded_by", Text, nullable=False),
+        Column("supersedes", Text),
+        Column("content_hash", Text, nullable=False),
+        # The record as validated, canonical JSON (geo/claims.py): the claim itself.
+        Column("record", Text, nullable=False),
+        Column("geom", geometry_type),
+    )
+    Index("claims_by_feature", claims.c.feature_id, claims.c.reported_on)
+    Index("claims_by_validity", claims.c.valid_from, claims.c.valid_to)
+    retractions = Table(
+        "retractions", metadata,
+        Column("fid", Integer, primary_key=True, autoincrement=True),
+        Column("claim_id", Text, nullable=False, unique=True),
+        Column("feature_id", Text, nullable=False),
+        Column("reason", Text, nullable=False),
+        Column("reported_on", Date, nullable=False),
+        Column("recorded_at", Text, nullable=False),
+        Column("recorded_by", Text, nullable=False),
+    )
+    return metadata, claims, retractions

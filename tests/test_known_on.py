@@ -1,0 +1,91 @@
+"""The second time axis, "as known on": the map drawn only from claims reported by a day.
+
+The seed's two reports (FACTS.md): part 1 of 2024-01-25 (US and Iraqi force levels)
+and part 2 of 2024-12-02 (the armour on the border, the PMF crossing, the Syrian
+offensive). On 2024-06-01 only part 1 was known.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+
+import pytest
+from pypdf import PdfReader
+
+from store.features import placed_features, shared_store
+from tests.app_helpers import layers_sent, map_args, run_with_link, shown_ids
+from tests.conftest import DATA_DIR, clear_data_caches
+from tests.test_export_data import run_cli
+
+PART_2 = {"alqaim-jordan-armour", "nineveh-nw-reinforcement", "pmf-crossing-into-syria",
+          "aleppo-taken", "idlib-taken", "hama-front", "iraq-syria-border"}
+
+
+def _geojson_ids(path) -> set[str]:
+    return {f["properties"]["id"] for f in json.loads(path.read_text())["features"]}
+
+
+def test_the_cli_draws_only_what_was_reported_by_the_day(tmp_path):
+    known_then, known_now = tmp_path / "then.geojson", tmp_path / "now.geojson"
+    common = ["--format", "geojson", "--as-of", "2024-12-02", "--layers",
+              "albukamal,syria-front,force-levels"]
+    assert run_cli(*common, "--out", str(known_now)).returncode == 0
+    result = run_cli(*common, "--out", str(known_then), "--known-on", "2024-06-01")
+    assert result.returncode == 0, result.stderr
+    now, then = _geojson_ids(known_now), _geojson_ids(known_then)
+    assert {"pmf-crossing-into-syria", "hama-front", "us-troops-iraq"} <= now
+    assert not then & PART_2
+    assert {"us-troops-iraq", "us-troops-syria", "albukamal-crossing"} <= then
+
+
+def test_the_pdf_prints_both_dates(tmp_path):
+    out = tmp_path / "map.pdf"
+    result = run_cli("--format", "pdf", "--out", str(out), "--as-of", "2024-12-02",
+                     "--known-on", "2024-06-01")
+    assert result.returncode == 0, result.stderr
+    first_page = " ".join(PdfReader(str(out)).pages[0].extract_text().split())
+    assert "As of 2024-12-02 · as known on 2024-06-01" in first_page
+
+
+@pytest.mark.parametrize("bad", ["2024-13-01", "yesterday", "1999-01-01"])
+def test_a_bad_known_on_date_is_named(tmp_path, bad):
+    result = run_cli("--format", "geojson", "--out", str(tmp_path / "x.geojson"),
+                     "--known-on", bad)
+    assert result.returncode == 2
+    assert "--known-on" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_page_takes_known_on_from_the_link():
+    then = run_with_link(as_of="2024-12-02", known_on="2024-06-01")
+    assert not then.exception
+    assert then.query_params["known_on"] == "2024-06-01"
+    shown_then = {i for layer in layers_sent(map_args(then))
+                  for i in shown_ids(map_args(then), layer)}
+    now = run_with_link(as_of="2024-12-02")
+    shown_now = {i for layer in layers_sent(map_args(now)) for i in shown_ids(map_args(now), layer)}
+    assert "pmf-crossing-into-syria" in shown_now
+    assert "pmf-crossing-into-syria" not in shown_then
+    assert "us-troops-iraq" in shown_then
+    assert set(then.dataframe[0].value["place"]).isdisjoint({"Hama front", "Aleppo taken by "
+                                                             "the opposition"})
+
+
+def test_a_claim_recorded_while_the_app_runs_shows_on_the_next_rerun(data_copy):
+    page = run_with_link(as_of="2025-02-01")
+    assert "Hama front" in set(page.dataframe[0].value["place"])
+    raw = copy.deepcopy(next(f for f in json.loads((DATA_DIR / "features.json").read_text(
+        encoding="utf-8"))["features"] if f["id"] == "hama-front"))
+    raw.update(id="hama-front-2025", name_en="Hama front, January 2025",
+               reported_on="2025-01-20", valid_from="2025-01-20")
+    shared_store().record([raw], "analyst-a")  # as an import in another process would
+    page.run()
+    assert "Hama front, January 2025" in set(page.dataframe[0].value["place"])
+    clear_data_caches()
+
+
+def test_placed_features_follow_the_store_version():
+    before = {p.record.id for p in placed_features(dt.date(2024, 6, 1))}
+    assert not before & PART_2
