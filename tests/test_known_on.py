@@ -10,13 +10,14 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import re
 
 import pytest
 from pypdf import PdfReader
 
 from store.features import placed_features, shared_store
 from tests.app_helpers import layers_sent, map_args, run_with_link, shown_ids
-from tests.conftest import DATA_DIR, clear_data_caches
+from tests.conftest import DATA_DIR, ROOT, clear_data_caches
 from tests.test_export_data import run_cli
 
 PART_2 = {"alqaim-jordan-armour", "nineveh-nw-reinforcement", "pmf-crossing-into-syria",
@@ -80,10 +81,20 @@ def test_a_claim_recorded_while_the_app_runs_shows_on_the_next_rerun(data_copy):
         encoding="utf-8"))["features"] if f["id"] == "hama-front"))
     raw.update(id="hama-front-2025", name_en="Hama front, January 2025",
                reported_on="2025-01-20", valid_from="2025-01-20")
+    assert "hama-front-2025" not in _bundle(page)
     shared_store().record([raw], "analyst-a")  # as an import in another process would
     page.run()
     assert "Hama front, January 2025" in set(page.dataframe[0].value["place"])
+    assert "hama-front-2025" in shown_ids(map_args(page), "syria-front")
+    assert "hama-front-2025" in _bundle(page)  # the layer script that draws it
     clear_data_caches()
+
+
+def _bundle(page) -> str:
+    """The static layer bundle the page's map loads."""
+    url = re.search(r"/app/static/(vendor/generated/posture-en-[0-9a-f]+\.js)",
+                    json.dumps(map_args(page))).group(1)
+    return (ROOT / "static" / url).read_text(encoding="utf-8")
 
 
 def test_placed_features_follow_the_store_version():
