@@ -16,7 +16,18 @@ from typing import Any, Literal
 
 from shapely import Geometry
 from shapely.geometry import shape
-from sqlalchemy import Connection, Engine, Table, and_, func, insert, or_, select, true
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    and_,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    true,
+)
 
 from geo.checks import check_identifier
 from geo.claims import (
@@ -33,6 +44,8 @@ from geo.claims import (
 from geo.errors import SchemaError
 
 __all__ = ["HistoryEntry", "RecordResult", "SqlStore", "utc_now_text"]
+
+ANALYZE_AFTER_ROWS = 1_000
 
 def utc_now_text() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -182,6 +195,11 @@ class SqlStore:
                                       before[0] if before else None, digest))
             if rows:
                 conn.execute(insert(self.claims), rows)
+        if len(rows) >= ANALYZE_AFTER_ROWS:
+            # Fresh statistics: PostGIS planned a view over 100,000 new claims at 5 s
+            # without them, 0.1 s with them (autovacuum comes a minute later, if at all).
+            with self.engine.begin() as conn:
+                conn.execute(text("ANALYZE claims"))
         return RecordResult(new=new, changed=changed, unchanged=len(records) - new - changed)
 
     def retract(self, feature_id: str, reason: str, recorded_by: str,
