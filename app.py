@@ -30,7 +30,7 @@ from layers.bundle import write_bundle
 from layers.catalogue import LayerEntry, check_data_folder, features_of, groups, shown_at
 from layers.legend import legend_html
 from layers.toggle_sync import HighlightFeatures, OpenCard, ShownAtDate, SidebarToggleSync
-from store.features import placed_features, store_version
+from store.features import one_version, placed_features, store_version
 from ui.chart import force_levels_chart
 from ui.dates import as_of_picker, changes_since, known_on_picker
 from ui.export_panel import export_panel
@@ -235,4 +235,5 @@ def main() -> None:
     symbol_cache.save()
 
 
-main()
+with one_version():
+    main()

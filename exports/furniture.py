@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import textwrap
+from collections.abc import Callable
 
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
@@ -16,7 +17,7 @@ from matplotlib.legend_handler import HandlerBase, HandlerPatch
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyArrow, Patch, PathPatch
 from matplotlib.text import Text
-from matplotlib.transforms import Affine2D, Transform
+from matplotlib.transforms import Affine2D, Bbox, Transform
 
 from exports.page_layout import PageLayout
 from exports.unit_marks import symbol_shapes
@@ -242,26 +243,22 @@ def in_reading_order(text: str, lang: str) -> str:
     return "\n".join(RIGHT_TO_LEFT_MARK + line for line in text.split("\n"))
 
 
-def _fit_on_page(figure: Figure, text: Text) -> None:
-    """Shrink a long list of sources until it ends on the page: every source must print,
-    and a view with many of them would otherwise run off the bottom."""
-    renderer = FigureCanvasAgg(figure).get_renderer()
+def _shrink_until(text: Text, fits: Callable[[Bbox], bool], smallest_pt: float) -> None:
+    """Step a text's size down until its box `fits` the page, or it reaches `smallest_pt`:
+    every source must print, and the dates line is longer than a portrait page is wide."""
+    renderer = FigureCanvasAgg(text.get_figure()).get_renderer()
+    while not fits(text.get_window_extent(renderer)) and text.get_fontsize() > smallest_pt:
+        text.set_fontsize(text.get_fontsize() - 0.25)
+
+
+def _ends_on_page(figure: Figure) -> Callable[[Bbox], bool]:
     bottom = figure.bbox.y0 + 0.01 * figure.bbox.height
-    while text.get_window_extent(renderer).y0 < bottom and \
-            text.get_fontsize() > SMALLEST_SOURCE_PT:
-        text.set_fontsize(text.get_fontsize() - 0.25)
+    return lambda box: box.y0 >= bottom
 
 
-def _fit_across(figure: Figure, text: Text, smallest_pt: float = 5.5) -> None:
-    """Shrink a one-line text until it stays within the page's width: the dates line
-    (as of, as known on, exported, viewpoint) is longer than a portrait page is wide."""
-    renderer = FigureCanvasAgg(figure).get_renderer()
+def _within_width(figure: Figure) -> Callable[[Bbox], bool]:
     margin = 0.01 * figure.bbox.width
-    while text.get_fontsize() > smallest_pt:
-        box = text.get_window_extent(renderer)
-        if box.x0 >= figure.bbox.x0 + margin and box.x1 <= figure.bbox.x1 - margin:
-            return
-        text.set_fontsize(text.get_fontsize() - 0.25)
+    return lambda box: box.x0 >= figure.bbox.x0 + margin and box.x1 <= figure.bbox.x1 - margin
 
 
 def add_furniture(figure: Figure, ax: Axes, view: View, features: list[PlacedFeature],
@@ -286,8 +283,9 @@ def add_furniture(figure: Figure, ax: Axes, view: View, features: list[PlacedFea
         dates += " · " + t("furniture.viewpoint", lang,
                            viewpoint=viewpoint_title(view.display.viewpoint, lang))
     # Just under the title and clear of the map's frame, whose top is at 0.90 in landscape.
-    _fit_across(figure, figure.text(left, 0.92, in_reading_order(dates, lang),
-                                    fontsize=8, color="#444444", va="top", ha=align))
+    _shrink_until(figure.text(left, 0.92, in_reading_order(dates, lang), fontsize=8,
+                              color="#444444", va="top", ha=align),
+                  _within_width(figure), smallest_pt=5.5)
     handles = _legend_handles(entries, features, lang) + (
         _unit_handles(features, view) if view.display.units else []) + \
         _confidence_handles(features, lang)
@@ -330,7 +328,7 @@ def add_furniture(figure: Figure, ax: Axes, view: View, features: list[PlacedFea
                                           + wrapped, lang),
                          fontsize=SOURCE_PT, va="top", ha=column_align,
                          multialignment=column_align, linespacing=1.25)
-    _fit_on_page(figure, listed)
+    _shrink_until(listed, _ends_on_page(figure), SMALLEST_SOURCE_PT)
     figure.text(left, 0.10, in_reading_order(
         t("basemap.attribution", lang) + ". " + t("furniture.facts", lang), lang),
                 fontsize=6.5, color="#444444", ha=align)

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
+from geo.errors import PostureDataError
 from geo.features import PlacedFeature, check_record_set, place
 from store import SqlStore, open_store
 from store.location import store_location
 from store.seed import seed
 
-__all__ = ["placed_features", "shared_store", "store_version"]
+__all__ = ["one_version", "placed_features", "shared_store", "store_version"]
 
 
 _OPENING = threading.Lock()
@@ -41,8 +45,26 @@ def shared_store() -> SqlStore:
     return _opened(store_location())
 
 
+_PINNED: ContextVar[str | None] = ContextVar("posture_store_version", default=None)
+
+
+@contextmanager
+def one_version() -> Iterator[None]:
+    """Within, the store's version is read once: one page run sees one state of the store,
+    however many times it asks for features (a rerun asked about 40 times)."""
+    try:
+        token = _PINNED.set(shared_store().version())
+    except PostureDataError:
+        yield  # the page's own first read names the error where it can show it
+        return
+    try:
+        yield
+    finally:
+        _PINNED.reset(token)
+
+
 def store_version() -> str:
-    return shared_store().version()
+    return _PINNED.get() or shared_store().version()
 
 
 @lru_cache(maxsize=32)
@@ -56,4 +78,4 @@ def _placed(location: str, version: str, known_on: dt.date | None
 def placed_features(known_on: dt.date | None = None) -> tuple[PlacedFeature, ...]:
     """Every thing's current claim as known on `known_on` (None: today), placed."""
     location = store_location()
-    return _placed(location, _opened(location).version(), known_on)
+    return _placed(location, _PINNED.get() or _opened(location).version(), known_on)
