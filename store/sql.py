@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -220,21 +221,16 @@ class SqlStore:
                 "recorded_by": recorded_by}])
         return retraction
 
-    def retract_missing(self, kept_ids: Iterable[str], layer: str, reason: str,
-                        recorded_by: str) -> int:
-        """Retract the open claims of `layer` whose thing is not in `kept_ids`."""
-        kept = set(kept_ids)
-        gone = [claim.feature_id for claim in self.current()
-                if claim.raw.get("layer") == layer and claim.feature_id not in kept]
-        for feature_id in gone:
-            self.retract(feature_id, reason, recorded_by)
-        return len(gone)
-
     # Internals ---------------------------------------------------------------
 
-    def _write(self):  # noqa: ANN202 - a SQLAlchemy transaction context
-        conn = self.engine.connect().execution_options(posture_write=True)
-        return _WriteTransaction(conn, self._writing)
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """One write transaction, the backend's writer lock taken first: committed on
+        success, rolled back on any error."""
+        with self.engine.connect().execution_options(posture_write=True) as conn, \
+                conn.begin():
+            self._writing(conn)
+            yield conn
 
     def _latest(self, conn: Connection, feature_ids: set[str], recorder: str | None,
                 unretracted: bool = False) -> dict[str, tuple[str, str]]:
@@ -277,26 +273,3 @@ class SqlStore:
     def _retraction(row: Any) -> Retraction:
         return Retraction(row.claim_id, row.reason, row.reported_on,
                           _parse_time(row.recorded_at), row.recorded_by)
-
-
-class _WriteTransaction:
-    """A connection in one write transaction: committed on success, rolled back on any
-    error, with the backend's writer lock taken first."""
-
-    def __init__(self, conn: Connection, writing: Callable[[Connection], None]) -> None:
-        self._conn = conn
-        self._writing = writing
-
-    def __enter__(self) -> Connection:
-        self._transaction = self._conn.begin()
-        self._writing(self._conn)
-        return self._conn
-
-    def __exit__(self, kind: object, error: object, trace: object) -> None:
-        try:
-            if kind is None:
-                self._transaction.commit()
-            else:
-                self._transaction.rollback()
-        finally:
-            self._conn.close()
