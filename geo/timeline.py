@@ -10,8 +10,8 @@ from geo.features import PlacedFeature
 from geo.schema import FeatureRecord
 
 __all__ = ["DEFAULT_STALE_MONTHS", "FIRST_DATE", "STALE_MONTHS_RANGE", "Changes",
-           "changes_between", "date_out_of_range", "features_at", "latest_report",
-           "months_before", "stale_at", "valid_at"]
+           "changes_between", "changes_in_knowledge", "date_out_of_range", "features_at",
+           "latest_report", "months_before", "stale_at", "valid_at"]
 
 # The earliest date the map can show: the seed's oldest figure is the end of 2009.
 FIRST_DATE = dt.date(2009, 1, 1)
@@ -85,13 +85,27 @@ class Changes:
     appeared: tuple[str, ...]  # feature ids shown at `until` and not at `since`
     ended: tuple[str, ...]  # shown at `since` and not at `until`
     changed: tuple[str, ...]  # series whose count differs between the two dates
+    # Shown at both, but said differently: a claim corrected in between (knowledge axis).
+    corrected: tuple[str, ...] = ()
 
 
 def changes_between(features: Iterable[PlacedFeature], since: dt.date,
                     until: dt.date) -> Changes:
+    """What changed in the world: the features shown at `since` against those at `until`."""
     features = list(features)
-    before = {p.record.id: p.record for p in features_at(features, since)}
-    after = {p.record.id: p.record for p in features_at(features, until)}
+    return _changes(features_at(features, since), features_at(features, until))
+
+
+def changes_in_knowledge(known_then: Iterable[PlacedFeature],
+                         known_now: Iterable[PlacedFeature], as_of: dt.date) -> Changes:
+    """What changed in what was known: the posture as of one date, as known at two times
+    (a report arrived, a claim was corrected or retracted in between)."""
+    return _changes(features_at(known_then, as_of), features_at(known_now, as_of))
+
+
+def _changes(then: Iterable[PlacedFeature], now: Iterable[PlacedFeature]) -> Changes:
+    before = {p.record.id: p.record for p in then}
+    after = {p.record.id: p.record for p in now}
 
     def by_series(records: dict[str, FeatureRecord]) -> dict[str, FeatureRecord]:
         return {r.series: r for r in records.values() if r.series}
@@ -106,4 +120,6 @@ def changes_between(features: Iterable[PlacedFeature], since: dt.date,
         appeared=tuple(sorted(set(after) - set(before) - in_changed)),
         ended=tuple(sorted(set(before) - set(after) - in_changed)),
         changed=changed,
+        corrected=tuple(sorted(i for i in before.keys() & after.keys()
+                               if before[i] != after[i] and i not in in_changed)),
     )

@@ -15,8 +15,9 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from geo.timeline import changes_in_knowledge
 from store.features import placed_features, shared_store
-from tests.app_helpers import layers_sent, map_args, run_with_link, shown_ids
+from tests.app_helpers import highlighted, layers_sent, map_args, run_with_link, shown_ids
 from tests.conftest import DATA_DIR, ROOT, clear_data_caches
 from tests.test_export_data import run_cli
 
@@ -100,3 +101,32 @@ def _bundle(page) -> str:
 def test_placed_features_follow_the_store_version():
     before = {p.record.id for p in placed_features(dt.date(2024, 6, 1))}
     assert not before & PART_2
+
+
+def test_compare_on_the_known_axis_lists_what_was_learnt_since():
+    at = run_with_link(as_of="2024-12-02", since="2024-06-01", compare_axis="known")
+    assert not at.exception
+    assert at.radio(key="compare_axis").value == "known"
+    summary = at.sidebar.markdown[-1].value
+    assert (f"As of 2024-12-02, what was known on 2024-06-01 against {dt.date.today()}:"
+            in summary)
+    assert "PMF fighters cross into Syria" in summary
+    assert "**Ended**: nothing" in summary
+    assert "**Corrected**: nothing" in summary
+    # Everything part 2 reported: in the world the border was there all along, but what
+    # the report said of it was not known in June.
+    assert set(highlighted(map_args(at), "posture-changed")) == PART_2
+    assert at.query_params["compare_axis"] == "known"
+
+
+def test_a_correction_is_listed_as_corrected_on_the_known_axis(data_copy):
+    raw = copy.deepcopy(next(f for f in json.loads((DATA_DIR / "features.json").read_text(
+        encoding="utf-8"))["features"] if f["id"] == "pmf-crossing-into-syria"))
+    raw["count"].update(words_en="hundreds", words_ar="المئات")
+    raw["reported_on"] = "2025-01-10"
+    shared_store().record([raw], "analyst-a")
+    changes = changes_in_knowledge(placed_features(dt.date(2025, 1, 9)), placed_features(),
+                                   dt.date(2025, 2, 1))
+    assert changes.corrected == ("pmf-crossing-into-syria",)
+    assert changes.appeared == changes.ended == changes.changed == ()
+    clear_data_caches()

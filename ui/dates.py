@@ -10,6 +10,7 @@ from geo.timeline import (
     FIRST_DATE,
     STALE_MONTHS_RANGE,
     changes_between,
+    changes_in_knowledge,
     features_at,
     latest_report,
 )
@@ -18,7 +19,10 @@ from store.features import placed_features
 from ui.link import date_from_url, stale_months_from_url
 from ui.text import plain
 
-__all__ = ["QUICK_DATES", "as_of_picker", "changes_since", "known_on_picker"]
+__all__ = ["COMPARE_AXES", "QUICK_DATES", "as_of_picker", "changes_since", "known_on_picker"]
+
+# "Compare" works on either time axis: the world (as of) or what was known (as known on).
+COMPARE_AXES = ("as_of", "known")
 
 # The seed's two reporting dates, by the key of their button label.
 QUICK_DATES = {"dates.quick_part1": dt.date(2024, 1, 25),
@@ -92,21 +96,40 @@ def changes_since(as_of: dt.date, lang: str, known_on: dt.date | None = None
             st.toast(t("link.since_after", lang, value=since, as_of=as_of, default=default))
             since = default
         st.session_state["since"] = since
+    if "compare_axis" not in st.session_state:
+        st.session_state["compare_axis"] = (
+            "known" if st.query_params.get("compare_axis") == "known" else "as_of")
     if not st.sidebar.checkbox(t("changes.checkbox", lang), key="compare"):
         st.query_params.pop("since", None)
+        st.query_params.pop("compare_axis", None)
         return ()
+    axis = st.sidebar.radio(t("changes.axis", lang), COMPARE_AXES, key="compare_axis",
+                            format_func=lambda a: t(f"changes.axis.{a}", lang))
     st.session_state.setdefault("since", default)
     since = st.sidebar.slider(t("changes.slider", lang), min_value=FIRST_DATE,
                               max_value=dt.date.today(), key="since", format="YYYY-MM-DD")
     st.query_params["since"] = since.isoformat()
-    if since > as_of:
-        # Comparing backwards would list what appeared as ended: say so instead.
+    st.query_params["compare_axis"] = axis
+    until = known_on or dt.date.today()
+    # Comparing backwards would list what appeared as ended: say so instead.
+    if axis == "as_of" and since > as_of:
         st.sidebar.warning(t("changes.since_after", lang, since=since, as_of=as_of))
         return ()
+    if axis == "known" and since > until:
+        st.sidebar.warning(t("changes.since_after_known", lang, since=since, until=until))
+        return ()
     features = placed_features(known_on)
+    if axis == "known":
+        known_then = placed_features(since)
+        changes = changes_in_knowledge(known_then, features, as_of)
+        features = (*features, *known_then)  # names of what was known then only
+        period = t("changes.period_known", lang, as_of=as_of, since=since, until=until)
+    else:
+        changes = changes_between(features, since, as_of)
+        period = t("changes.period", lang, since=since, as_of=as_of)
     names = {p.record.id: plain(p.record.text("name", lang) or "") for p in features}
-    series = {p.record.series: p for p in features_at(features, as_of) if p.record.series}
-    changes = changes_between(features, since, as_of)
+    series = {p.record.series: p for p in features_at(placed_features(known_on), as_of)
+              if p.record.series}
     nothing = t("changes.nothing", lang)
     separator = t("list.comma", lang)
     counted = separator.join(
@@ -118,6 +141,9 @@ def changes_since(as_of: dt.date, lang: str, known_on: dt.date | None = None
              f"**{t('changes.ended', lang)}**: "
              f"{separator.join(names[i] for i in changes.ended) or nothing}",
              f"**{t('changes.count_changed', lang)}**: {counted or nothing}"]
-    st.sidebar.markdown(t("changes.period", lang, since=since, as_of=as_of) + "  \n"
-                        + "  \n".join(lines))
-    return (*changes.appeared, *(series[s].record.id for s in changes.changed if s in series))
+    if axis == "known":
+        lines.append(f"**{t('changes.corrected', lang)}**: "
+                     f"{separator.join(names[i] for i in changes.corrected) or nothing}")
+    st.sidebar.markdown(period + "  \n" + "  \n".join(lines))
+    return (*changes.appeared, *(series[s].record.id for s in changes.changed if s in series),
+            *changes.corrected)
