@@ -212,7 +212,7 @@ def main() -> None:
     if chosen is not None:
         focus = (chosen.lat, chosen.lon, FOCUS_ZOOM)
     highlight = sources_panel(entries, shown, lang, known_on)
-    force_levels_chart(lang, as_of)
+    force_levels_chart(lang, as_of, known_on)
     view = View(layer_ids=tuple(e.id for e in enabled), as_of=as_of, lang=lang,
                 stale_months=stale_months, display=display, filters=filters, known_on=known_on)
     marks = {"posture-highlight": tuple(highlight), "posture-changed": changed,
@@ -230,7 +230,7 @@ def main() -> None:
     st.caption(t("app.attribution", lang, basemap=basemap))
     with st.sidebar:
         st.header(t("legend.header", lang))
-        st.html(legend_html(enabled, lang, stale_months, display))
+        st.html(legend_html(enabled, lang, stale_months, display, known_on))
     # The legend and the table drew symbols too: keep them for the next start.
     symbol_cache.save()
 

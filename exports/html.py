@@ -83,7 +83,7 @@ def build_html(view: View) -> str:
     sources = "".join(f"<li>{esc(s)}</li>" for s in sources_in_view(features, lang))
     as_of = view.as_of.isoformat() if view.as_of else t("furniture.latest", lang)
     legend = legend_html([e for e in entries if e.id in shown], lang, view.stale_months,
-                         view.display)
+                         view.display, view.known_on)
     seen_from = t("html.viewpoint", lang,
                   viewpoint=viewpoint_title(view.display.viewpoint, lang))
     viewpoint = f"<div class='viewpoint'>{esc(seen_from)}</div>" if view.display.units else ""

@@ -6,6 +6,7 @@ branca's colormap legends pull d3 from a CDN, so the legend is drawn here.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 from collections.abc import Iterable
 
 from geo.actors import actor, viewpoint_title
@@ -128,10 +129,11 @@ def _symbol_image(svg: str, width: float, height: float) -> str:
             f"width='{round(width)}' height='{round(height)}' alt=''>")
 
 
-def _unit_key(entries: Iterable[LayerEntry], lang: str, display: Display) -> str:
+def _unit_key(entries: Iterable[LayerEntry], lang: str, display: Display,
+              known_on: dt.date | None) -> str:
     """One row per unit type and actor on the shown layers: its symbol as the map draws
     it from the chosen viewpoint (without the figures), and who it is."""
-    kinds = unit_kinds((p.record for entry in entries for p in features_of(entry)),
+    kinds = unit_kinds((p.record for entry in entries for p in features_of(entry, known_on)),
                        display.viewpoint)
     if not kinds:
         return ""
@@ -150,15 +152,16 @@ def _unit_key(entries: Iterable[LayerEntry], lang: str, display: Display) -> str
 
 
 def legend_html(entries: Iterable[LayerEntry], lang: str = "en",
-                stale_months: int = DEFAULT_STALE_MONTHS, display: Display | None = None
-                ) -> str:
-    """Legend for the given layers in `lang`: each layer's title and the symbols it
-    uses, the unit symbols when the map draws them, then how confidence shows."""
+                stale_months: int = DEFAULT_STALE_MONTHS, display: Display | None = None,
+                known_on: dt.date | None = None) -> str:
+    """Legend for the given layers in `lang`: each layer's title and the symbols its
+    features (as known on `known_on`) use, the unit symbols when the map draws them, then
+    how confidence shows."""
     entries = list(entries)
     display = display or Display()
     blocks = []
     for entry in entries:
-        symbols = list(dict.fromkeys(p.record.symbol for p in features_of(entry)))
+        symbols = list(dict.fromkeys(p.record.symbol for p in features_of(entry, known_on)))
         rows = "".join(f"<li>{symbol_swatch(s, entry.color, lang)} "
                        f"{esc(t(f'legend.symbol.{s}', lang))}</li>" for s in symbols)
         scale = _proportional_scale(entry.color, lang) if "proportional" in symbols else ""
@@ -167,6 +170,6 @@ def legend_html(entries: Iterable[LayerEntry], lang: str = "en",
     return (
         f"<div class='posture-legend' dir='{direction(lang)}' lang='{lang}'>"
         + ("".join(blocks) or f"<p>{esc(t('legend.none', lang))}</p>")
-        + (_unit_key(entries, lang, display) if display.units else "")
+        + (_unit_key(entries, lang, display, known_on) if display.units else "")
         + _confidence_key(lang, stale_months) + "</div>"
     )

@@ -130,3 +130,33 @@ def test_a_correction_is_listed_as_corrected_on_the_known_axis(data_copy):
     assert changes.corrected == ("pmf-crossing-into-syria",)
     assert changes.appeared == changes.ended == changes.changed == ()
     clear_data_caches()
+
+
+def test_the_chart_and_the_legend_follow_known_on(data_copy):
+    from layers.catalogue import layer
+    from layers.legend import legend_html
+    from layers.unit_symbols import Display
+    from tests.app_helpers import chart_spec
+
+    raw = copy.deepcopy(next(f for f in json.loads((DATA_DIR / "features.json").read_text(
+        encoding="utf-8"))["features"] if f["id"] == "us-troops-iraq"))
+    raw["count"]["value"] = 2600
+    raw["reported_on"] = "2025-01-10"
+    shared_store().record([raw], "analyst-a")
+
+    def us_iraq_in_2024(**link: str) -> int:
+        page = run_with_link(as_of="2025-02-01", **link)
+        page.toggle(key="chart").set_value(True).run()
+        values = next(chart_layer["data"]["values"] for chart_layer in chart_spec(page)["layer"]
+                      if "tooltip" in chart_layer.get("encoding", {}))
+        return next(v["count"] for v in values
+                    if v["figure"] == "US-led forces in Iraq" and v["date"] == "2024-01-25")
+
+    assert us_iraq_in_2024() == 2600
+    assert us_iraq_in_2024(known_on="2025-01-09") == 2500
+    # The Syrian opposition's unit symbols come with part 2 (2024-12-02).
+    units = Display(True, "neutral")
+    assert "data-unit=" in legend_html([layer("syria-front")], "en", display=units)
+    assert "data-unit=" not in legend_html([layer("syria-front")], "en", display=units,
+                                           known_on=dt.date(2024, 6, 1))
+    clear_data_caches()

@@ -29,7 +29,8 @@ def _force_name(p: PlacedFeature, lang: str) -> str:
     return p.record.text("name", lang) or p.record.id
 
 
-def force_levels_chart(lang: str, as_of: dt.date | None = None) -> None:
+def force_levels_chart(lang: str, as_of: dt.date | None = None,
+                       known_on: dt.date | None = None) -> None:
     """Every numeric force level on a time axis, drawn on request.
 
     A symmetric-log axis, so 900 and 2,500 read beside 495,000 (and 0 still has a
@@ -44,7 +45,7 @@ def force_levels_chart(lang: str, as_of: dt.date | None = None) -> None:
     figure, as_reported = t("chart.figure", lang), t("chart.as_reported", lang)
     date, source = t("chart.date", lang), t("chart.source", lang)
     separator = t("list.semicolon", lang)
-    figures = [p for p in placed_features()
+    figures = [p for p in placed_features(known_on)
                if p.record.symbol == "proportional" and p.record.as_of is not None]
     forces = sorted({_force(p) for p in figures})
     names = {_force(p): _force_name(p, lang) for p in figures}
