@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -57,7 +58,9 @@ def write_bundle(entries: Iterable[LayerEntry], lang: str = "en",
     target_dir.mkdir(parents=True, exist_ok=True)
     path = target_dir / f"posture-{lang}-{digest}.js"
     if not path.is_file():
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        # Per process and thread: the warm-up thread and the first page may write the
+        # same bundle at once, and one's rename must not take the other's file.
+        temporary = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         temporary.write_text(source, encoding="utf-8")
         temporary.replace(path)  # atomic: a second server never reads half a file
     _prune(target_dir, lang, keep=path)

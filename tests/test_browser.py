@@ -84,6 +84,11 @@ def test_view_survives_toggles_without_remount(page, app_server, offline):
     page.evaluate(f"() => {{ window.__mapElement = document.querySelector('{MAP_IFRAME}'); }}")
     frame.evaluate("() => { map_div.setView([36.1, 42.0], 8, {animate: false});"
                    " window.__sameMap = true; }")
+    # The pan is reported to the server, which reruns the map's fragment; a click during
+    # that rerun can make Streamlit remount the map (the race open_dashboard waits out on
+    # load), so the toggles start once the pan is in the URL and the page is idle.
+    page.wait_for_function("() => location.search.includes('lat=36.1000')", timeout=30_000)
+    wait_idle(page)
     for title in ("Force levels: troop counts", "Iraq–Syria border",
                   "Force levels: troop counts"):
         runs = page.locator("#full-runs").inner_text()
