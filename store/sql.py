@@ -109,8 +109,8 @@ class SqlStore:
             retractions = conn.execute(select(func.max(self.retractions.c.fid))).scalar() or 0
         return f"{claims}.{retractions}"
 
-    def current(self, known_on: dt.date | None = None,
-                valid_on: dt.date | None = None) -> list[Claim]:
+    def current(self, known_on: dt.date | None = None, valid_on: dt.date | None = None,
+                recorded_by: str | None = None) -> list[Claim]:
         """Each thing's claim as known on `known_on` (None: today): its latest reported
         claim by then, unless a retraction reported by then closed it. `valid_on` keeps
         only the claims that hold in the world on that day."""
@@ -142,6 +142,8 @@ class SqlStore:
         if valid_on is not None:
             query = query.where(or_(c.valid_from.is_(None), c.valid_from <= valid_on),
                                 or_(c.valid_to.is_(None), c.valid_to >= valid_on))
+        if recorded_by is not None:  # current claims that this recorder made
+            query = query.where(c.recorded_by == recorded_by)
         with self.engine.connect() as conn:
             rows = conn.execute(query.order_by(first_recorded, c.fid)).all()
         return [self._claim(row) for row in rows]
