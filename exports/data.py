@@ -20,7 +20,7 @@ __all__ = ["COLUMNS", "features_frame", "write_data"]
 
 
 def _sources(record: FeatureRecord, lang: str) -> str:
-    return t("list.semicolon", lang).join(f"{s.text(lang)} [{s.fact}]" for s in record.sources)
+    return t("list.semicolon", lang).join(s.cited(lang) for s in record.sources)
 
 
 def _unit(record: FeatureRecord, display: Display) -> dict[str, object]:

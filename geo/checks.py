@@ -26,6 +26,7 @@ __all__ = [
     "check_geometry",
     "check_identifier",
     "check_latitude",
+    "check_link",
     "check_longitude",
     "check_text",
     "forbidden_character",
@@ -89,6 +90,21 @@ def check_text(value: Any, where: str, key: str, *, required: bool = True,
         position, code = bad
         raise SchemaError(f"{where}: field {key!r} contains the control character {code} "
                           f"at position {position}")
+    return value
+
+
+# A source's link: a web address only (a "javascript:" or "data:" link in a card would
+# run code), no spaces or quotes, and short enough to print.
+_LINK = re.compile(r"^https?://[^\s\"'<>`\\]{1,2000}$", re.IGNORECASE)
+
+
+def check_link(value: Any, where: str, key: str) -> str | None:
+    """An http(s) address, or None."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _LINK.match(value):
+        raise SchemaError(f"{where}: field {key!r} must be an http:// or https:// address "
+                          f"without spaces or quotes, got {shown(value)}")
     return value
 
 

@@ -18,7 +18,7 @@ from geo.checks import check_text
 from geo.schema import FEATURES_FILE, FeatureRecord, parse_feature
 
 __all__ = ["MAX_REASON_CHARS", "Change", "Claim", "Retraction", "canonical_json", "changes",
-           "check_reason", "check_recorder", "content_hash", "validated"]
+           "check_reason", "check_recorder", "content_hash", "normal_raw", "validated"]
 
 # The same limit as any other free text in the data (geo/checks.py's default).
 MAX_REASON_CHARS = 500
@@ -30,8 +30,43 @@ def canonical_json(raw: dict[str, Any]) -> str:
     return json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+# Fields whose absence means this value: a record that spells the default out says
+# the same as one that leaves it unsaid.
+_DEFAULTS = {("as_of_precision",): "day", ("count", "approximate"): False,
+             ("reported_on_inferred",): False, ("geometry_approximate",): False}
+
+
+def normal_raw(raw: Any, path: tuple[str, ...] = ()) -> Any:
+    """The record with what does not change its meaning taken out: empty fields, fields
+    at their default, and coordinates written as integers (41 is 41.0). Two records
+    with the same normal form say the same thing (an export imported back, say)."""
+    if isinstance(raw, dict):
+        out = {}
+        for key, value in raw.items():
+            inner = path + (key,)
+            if value is None or _DEFAULTS.get(inner, object()) == value and \
+                    type(value) is type(_DEFAULTS[inner]):
+                continue
+            if key == "geometry" and isinstance(value, dict) and "coordinates" in value:
+                out[key] = {**value, "coordinates": _normal_coordinates(value["coordinates"])}
+            else:
+                out[key] = normal_raw(value, inner)
+        return out
+    if isinstance(raw, list | tuple):
+        return [normal_raw(item, path) for item in raw]
+    return raw
+
+
+def _normal_coordinates(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return [_normal_coordinates(item) for item in value]
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) \
+        else value
+
+
 def content_hash(raw: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical_json(raw).encode("utf-8")).hexdigest()
+    """One digest per meaning: the canonical JSON of the record's normal form."""
+    return hashlib.sha256(canonical_json(normal_raw(raw)).encode("utf-8")).hexdigest()
 
 
 def validated(raw: Any, index: int = 0, source: str = FEATURES_FILE) -> FeatureRecord:

@@ -77,7 +77,7 @@ def posture_rows(features: Iterable[PlacedFeature], date: dt.date | None,
             governorate=governorate, country=country, count=record.count.text(lang),
             since=record.valid_from or record.as_of, reported_on=record.reported_on,
             source=t("list.semicolon", lang).join(
-                f"{s.text(lang)} ({s.fact})" for s in record.sources),
+                s.cited(lang, "()") for s in record.sources),
             confidence=record.confidence,
             age_days=(date - record.as_of).days if date and record.as_of else None,
             status=status, lat=lat, lon=lon))

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from geo.checks import (
+    MAX_TEXT_CHARS,
     check_count,
     check_geometry,
     check_identifier,
+    check_link,
     check_text,
     shown,
 )
@@ -24,7 +26,7 @@ from geo.sidc import check_sidc
 from i18n import t
 
 __all__ = ["AS_OF_PRECISIONS", "CONFIDENCE_LEVELS", "FEATURES_FILE", "SYMBOLS", "Count",
-           "FeatureRecord", "Source", "parse_feature"]
+           "FeatureRecord", "Source", "one_language_pair", "parse_feature"]
 
 # The file every feature message names, relative to the data folder.
 FEATURES_FILE = "features.json"
@@ -32,6 +34,9 @@ FEATURES_FILE = "features.json"
 MAX_FACT_CHARS = 40
 # A unit symbol's quantity amplifier sits above its frame.
 MAX_QUANTITY_CHARS = 40
+# The text fields every claim has, in English and Arabic; one language is enough.
+_BILINGUAL = (("name_en", "name_ar"), ("kind", "kind_ar"), ("actor_en", "actor_ar"),
+              ("summary_en", "summary_ar"), ("geometry_note", "geometry_note_ar"))
 _GEOMETRY_REF = re.compile(r"^(admin1|derived):[A-Za-z0-9_-]+$")
 
 # How a feature is drawn; the layer builder has one drawing rule per symbol.
@@ -86,14 +91,22 @@ class Count:
 class Source:
     who: str
     via: str | None
-    fact: str  # the row of shared/FACTS.md the feature rests on, e.g. "B7"
+    # The row of shared/FACTS.md the feature rests on, e.g. "B7"; an imported report
+    # has none (its link and date say where it comes from).
+    fact: str | None
     date: dt.date | None = None
     who_ar: str = ""
     via_ar: str | None = None
+    link: str | None = None
 
     def text(self, lang: str = "en") -> str:
         who, via = (self.who_ar, self.via_ar) if lang == "ar" else (self.who, self.via)
         return t("source.via", lang, who=who, via=via) if via else who
+
+    def cited(self, lang: str = "en", brackets: str = "[]") -> str:
+        """Who, via whom, and the FACTS.md row where there is one: "Reuters [B7]"."""
+        opening, closing = brackets
+        return self.text(lang) + (f" {opening}{self.fact}{closing}" if self.fact else "")
 
 
 @dataclass(frozen=True)
@@ -137,6 +150,10 @@ class FeatureRecord:
     # standard identity) and its actor in data/actors.json.
     sidc: str | None = None
     actor: str | None = None
+    # Text fields the claim gave in one language only, each shown in the other's
+    # words ("name_ar", "count.words_ar", "sources.0.who_ar"): a one-language claim
+    # is valid, and nothing is translated. Exports leave these empty.
+    filled: frozenset[str] = frozenset()
 
     def as_of_text(self, lang: str = "en") -> str | None:
         """The as-of date as a map label gives it: "Jan 2024", or "2020" for a year."""
@@ -185,7 +202,29 @@ def _optional_date(raw: dict[str, Any], where: str, key: str,
     return _date(raw.get(key), where, key)
 
 
-def _count(raw: Any, where: str) -> Count:
+def one_language_pair(raw: dict[str, Any], where: str, key_en: str, key_ar: str, *,
+                      required: bool = True, prefix: str = "",
+                      max_chars: int = MAX_TEXT_CHARS) -> tuple[Any, Any, frozenset[str]]:
+    """A text in English and Arabic where one language is enough: the missing one is
+    shown in the given one's words (and named in the set returned). `required`: at
+    least one must be given."""
+    en = check_text(raw.get(key_en), where, prefix + key_en, required=False,
+                    max_chars=max_chars)
+    ar = check_text(raw.get(key_ar), where, prefix + key_ar, required=False,
+                    max_chars=max_chars)
+    if en is None and ar is None:
+        if required:
+            raise SchemaError(f"{where}: give {prefix + key_en!r} or {prefix + key_ar!r} "
+                              "(one language is enough)")
+        return None, None, frozenset()
+    if en is None:
+        return ar, ar, frozenset({prefix + key_en})
+    if ar is None:
+        return en, en, frozenset({prefix + key_ar})
+    return en, ar, frozenset()
+
+
+def _count(raw: Any, where: str) -> tuple[Count, frozenset[str]]:
     if not isinstance(raw, dict):
         raise SchemaError(f"{where}: field 'count' must be an object, got {shown(raw)}")
     unknown = set(raw) - {"value", "low", "high", "approximate", "words_en", "words_ar",
@@ -194,11 +233,13 @@ def _count(raw: Any, where: str) -> Count:
         raise SchemaError(f"{where}: count has unknown keys {shown(sorted(unknown))}")
     numbers = {key: check_count(raw.get(key), where, f"count.{key}")
                for key in ("value", "low", "high")}
-    words = {key: check_text(raw.get(key), where, f"count.{key}", required=False)
-             for key in ("words_en", "words_ar")}
-    words.update({key: check_text(raw.get(key), where, f"count.{key}", required=False,
-                                  max_chars=MAX_QUANTITY_CHARS)
-                  for key in ("quantity_en", "quantity_ar")})
+    words_en, words_ar, filled = one_language_pair(raw, where, "words_en", "words_ar",
+                                                   required=False, prefix="count.")
+    quantity_en, quantity_ar, filled_quantity = one_language_pair(
+        raw, where, "quantity_en", "quantity_ar", required=False, prefix="count.",
+        max_chars=MAX_QUANTITY_CHARS)
+    words = {"words_en": words_en, "words_ar": words_ar, "quantity_en": quantity_en,
+             "quantity_ar": quantity_ar}
     approximate = raw.get("approximate", False)
     if not isinstance(approximate, bool):
         raise SchemaError(f"{where}: field 'count.approximate' must be true or false, "
@@ -208,27 +249,27 @@ def _count(raw: Any, where: str) -> Count:
     if has_range and (count.low is None or count.high is None or count.low > count.high):
         raise SchemaError(f"{where}: count range needs low <= high, got {shown(raw)}")
     if count.value is None and not has_range and not count.words_en:
-        raise SchemaError(f"{where}: count needs a value, a low/high range or words_en")
-    if bool(count.words_en) != bool(count.words_ar):
-        raise SchemaError(f"{where}: count words need both words_en and words_ar")
-    if bool(count.quantity_en) != bool(count.quantity_ar):
-        raise SchemaError(f"{where}: count needs both quantity_en and quantity_ar, or neither")
-    return count
+        raise SchemaError(f"{where}: count needs a value, a low/high range or words "
+                          "(words_en or words_ar)")
+    return count, filled | filled_quantity
 
 
-def _source(raw: Any, where: str) -> Source:
+def _source(raw: Any, where: str, index: int) -> tuple[Source, frozenset[str]]:
     if not isinstance(raw, dict):
         raise SchemaError(f"{where}: each source must be an object, got {shown(raw)}")
-    who = _require(raw, where, "who", str)
-    who_ar = _require(raw, where, "who_ar", str)
-    fact = check_text(raw.get("fact"), where, "source.fact", max_chars=MAX_FACT_CHARS)
-    via = check_text(raw.get("via"), where, "source.via", required=False)
-    via_ar = check_text(raw.get("via_ar"), where, "source.via_ar", required=False)
-    if (via is None) != (via_ar is None):
-        raise SchemaError(f"{where}: source {shown(who)} needs both 'via' and 'via_ar', "
-                          "or neither")
+    unknown = set(raw) - {"who", "who_ar", "via", "via_ar", "fact", "date", "link"}
+    if unknown:
+        raise SchemaError(f"{where}: source has unknown keys {shown(sorted(unknown))}")
+    prefix = f"sources.{index}."
+    who, who_ar, filled_who = one_language_pair(raw, where, "who", "who_ar", prefix=prefix)
+    via, via_ar, filled_via = one_language_pair(raw, where, "via", "via_ar", required=False,
+                                                prefix=prefix)
+    fact = check_text(raw.get("fact"), where, "source.fact", required=False,
+                      max_chars=MAX_FACT_CHARS)
     date = _date(raw["date"], where, "source.date") if raw.get("date") else None
-    return Source(who=who, via=via, fact=fact, date=date, who_ar=who_ar, via_ar=via_ar)
+    link = check_link(raw.get("link"), where, prefix + "link")
+    return (Source(who=who, via=via, fact=fact, date=date, who_ar=who_ar, via_ar=via_ar,
+                   link=link), filled_who | filled_via)
 
 
 def _geometry_ref(value: Any, where: str) -> str:
@@ -249,9 +290,11 @@ def parse_feature(raw: Any, index: int, source: str = FEATURES_FILE) -> FeatureR
         if key in raw:
             check_identifier(raw[key], where, key)
     text = {key: _require(raw, where, key, str) for key in (
-        "id", "layer", "symbol", "name_en", "name_ar", "kind", "kind_ar", "actor_en",
-        "actor_ar", "summary_en", "summary_ar", "confidence", "geometry_note",
-        "geometry_note_ar")}
+        "id", "layer", "symbol", "confidence")}
+    filled: frozenset[str] = frozenset()
+    for key_en, key_ar in _BILINGUAL:
+        text[key_en], text[key_ar], one = one_language_pair(raw, where, key_en, key_ar)
+        filled |= one
     if text["symbol"] not in SYMBOLS:
         raise SchemaError(f"{where}: symbol {shown(text['symbol'])} is not one of {SYMBOLS}")
     if text["confidence"] not in CONFIDENCE_LEVELS:
@@ -267,25 +310,32 @@ def parse_feature(raw: Any, index: int, source: str = FEATURES_FILE) -> FeatureR
         check_geometry(geometry, where)
     else:
         geometry_ref = _geometry_ref(geometry_ref, where)
-    count = _count(raw.get("count"), where)
+    count, filled_count = _count(raw.get("count"), where)
+    sources = []
+    for index, source_raw in enumerate(raw_sources):
+        source, filled_source = _source(source_raw, where, index)
+        sources.append(source)
+        filled |= filled_source
     if text["symbol"] == "proportional" and not count.is_numeric:
         raise SchemaError(f"{where}: a proportional symbol needs a numeric count.value; "
                           "use symbol 'point' where the source gives only words")
+    validity, filled_validity = _validity(raw, where)
     return FeatureRecord(
         **text,
         count=count,
         as_of=_optional_date(raw, where, "as_of", text["confidence"]),
         reported_on=_optional_date(raw, where, "reported_on", text["confidence"]),
         reported_on_inferred=_require(raw, where, "reported_on_inferred", bool),
-        sources=tuple(_source(s, where) for s in raw_sources),
+        sources=tuple(sources),
         geometry_approximate=_require(raw, where, "geometry_approximate", bool),
         geometry=geometry,
         geometry_ref=geometry_ref,
         label_en=check_text(raw.get("label_en"), where, "label_en", required=False),
         label_ar=check_text(raw.get("label_ar"), where, "label_ar", required=False),
         as_of_precision=_as_of_precision(raw, where),
-        **_validity(raw, where),
+        **validity,
         **_unit(raw, where),
+        filled=filled | filled_count | filled_validity,
     )
 
 
@@ -309,18 +359,13 @@ def _as_of_precision(raw: dict[str, Any], where: str) -> str:
     return precision
 
 
-def _validity(raw: dict[str, Any], where: str) -> dict[str, Any]:
+def _validity(raw: dict[str, Any], where: str) -> tuple[dict[str, Any], frozenset[str]]:
     valid_from = _date(raw["valid_from"], where, "valid_from") if raw.get("valid_from") else None
     valid_to = _date(raw["valid_to"], where, "valid_to") if raw.get("valid_to") else None
     if valid_from and valid_to and valid_from > valid_to:
         raise SchemaError(f"{where}: valid_from {valid_from} is after valid_to {valid_to}")
-    series, note, note_ar = (raw.get(k) for k in ("series", "validity_note",
-                                                   "validity_note_ar"))
-    for key, value in (("series", series), ("validity_note", note),
-                       ("validity_note_ar", note_ar)):
-        check_text(value, where, key, required=False)
-    if (note is None) != (note_ar is None):
-        raise SchemaError(f"{where}: give both 'validity_note' and 'validity_note_ar', "
-                          "or neither")
+    series = check_text(raw.get("series"), where, "series", required=False)
+    note, note_ar, filled = one_language_pair(raw, where, "validity_note", "validity_note_ar",
+                                              required=False)
     return {"valid_from": valid_from, "valid_to": valid_to, "validity_note": note,
-            "validity_note_ar": note_ar, "series": series}
+            "validity_note_ar": note_ar, "series": series}, filled

@@ -56,7 +56,9 @@ def feature_card_html(record: FeatureRecord, lang: str = "en") -> str:
     """
     other = "en" if lang == "ar" else "ar"
     sources = "".join(
-        f"<li>{esc(s.text(lang))} <span class='fact'>[{isolate(s.fact)}]</span></li>"
+        f"<li>{esc(s.text(lang))}"
+        + (f" <span class='fact'>[{isolate(s.fact)}]</span>" if s.fact else "")
+        + (f" <span class='link'>{isolate(s.link)}</span>" if s.link else "") + "</li>"
         for s in record.sources)
     approx = f" {esc(t('card.approximate', lang))}" if record.geometry_approximate else ""
     rows = [

@@ -41,20 +41,22 @@ def test_approximate_numbers_say_so():
 @pytest.mark.parametrize(("change", "message"), [
     ({"name_ar": ""}, "'name_ar'"),
     ({"sources": []}, "at least one source"),
-    ({"sources": [{"via": "Reuters", "fact": "B7"}]}, "'who'"),
-    ({"sources": [{"who": "Reuters", "fact": "B7"}]}, "'who_ar'"),
-    ({"sources": [{"who": "a source", "who_ar": "مصدر", "via": "Reuters", "fact": "B7"}]},
-     "both 'via' and 'via_ar'"),
+    # One language is enough (issue 11), but one there must be.
+    ({"sources": [{"via": "Reuters", "fact": "B7"}]}, "'sources.0.who' or 'sources.0.who_ar'"),
+    ({"sources": [{"who": "x", "link": "javascript:alert(1)"}]}, "'sources.0.link'"),
+    ({"sources": [{"who": "x", "link": "https://a.example/\"onmouseover="}]},
+     "'sources.0.link'"),
+    ({"sources": [{"who": "x", "url": "https://a.example/"}]}, "unknown keys ['url']"),
     ({"kind_ar": ""}, "'kind_ar'"),
-    ({"geometry_note_ar": None}, "'geometry_note_ar'"),
-    ({"validity_note_ar": None}, "both 'validity_note' and 'validity_note_ar'"),
+    ({"name_en": None, "name_ar": None}, "give 'name_en' or 'name_ar'"),
+    ({"geometry_note": None, "geometry_note_ar": None},
+     "give 'geometry_note' or 'geometry_note_ar'"),
     ({"as_of": "2024-13-01"}, "'as_of' must be a YYYY-MM-DD date"),
     ({"as_of": None}, "'as_of'"),
     ({"confidence": "certain"}, "confidence 'certain'"),
     ({"symbol": "star"}, "symbol 'star'"),
     ({"count": {"value": -3}}, "count.value"),
     ({"count": {"value": "many"}}, "count.value"),
-    ({"count": {"words_en": "dozens"}}, "words_en and words_ar"),
     ({"count": {}}, "count needs"),
     ({"count": {"low": 10, "high": 5}}, "low <= high"),
     ({"symbol": "proportional"}, "numeric count.value"),
@@ -130,3 +132,30 @@ def test_unknown_geometry_ref_is_named(data_copy):
     path.write_text(json.dumps(payload))
     with pytest.raises(SchemaError, match="unknown geometry_ref 'derived:nowhere'"):
         placed_features()
+
+
+def test_a_one_language_claim_is_valid_and_shows_its_own_words_in_both():
+    """Issue 11: at least one of English and Arabic; the other language shows the
+    given words (nothing is translated), and the record says which were filled."""
+    raw = copy.deepcopy(GOOD)
+    for key in ("name_ar", "kind_ar", "actor_ar", "summary_ar", "geometry_note_ar"):
+        raw.pop(key)
+    raw["count"] = {"words_en": "dozens"}
+    raw["sources"] = [{"who": "Reuters", "via": "Alhurra"}]
+    record = parse_feature(raw, 0)
+    assert record.name_ar == raw["name_en"]
+    assert record.text("name", "ar") == raw["name_en"]
+    assert record.count.text("ar") == "dozens"
+    assert (record.sources[0].who_ar, record.sources[0].via_ar) == ("Reuters", "Alhurra")
+    assert record.sources[0].fact is None
+    assert record.filled == {"name_ar", "kind_ar", "actor_ar", "summary_ar",
+                             "geometry_note_ar", "count.words_ar", "sources.0.who_ar",
+                             "sources.0.via_ar"}
+
+
+def test_an_arabic_only_claim_is_valid():
+    raw = copy.deepcopy(GOOD)
+    raw.pop("name_en")
+    record = parse_feature(raw, 0)
+    assert record.name_en == GOOD["name_ar"]
+    assert record.filled == {"name_en"}

@@ -51,7 +51,7 @@ def force_levels_chart(lang: str, as_of: dt.date | None = None,
     names = {_force(p): _force_name(p, lang) for p in figures}
     rows = [{date: p.record.as_of.isoformat(), "count": p.record.count.value,
              figure: names[_force(p)], as_reported: p.record.count.text(lang),
-             source: separator.join(f"{s.text(lang)} [{s.fact}]" for s in p.record.sources)}
+             source: separator.join(s.cited(lang) for s in p.record.sources)}
             for p in figures]
     colors = alt.Scale(domain=[names[f] for f in forces],
                        range=[SERIES_COLORS[i % len(SERIES_COLORS)] for i in range(len(forces))])
