@@ -37,7 +37,11 @@ CSV_HEADER = [
     "geometry_note_ar",
     # A unit's actor, its symbol code as the export's viewpoint draws it, the
     # affiliation and the viewpoint (README: unit symbols; data/README.md).
-    "actor_id", "sidc", "affiliation", "viewpoint", "wkt",
+    "actor_id", "sidc", "affiliation", "viewpoint",
+    # The rest of each claim, so that an export imports back unchanged (issue 11).
+    "symbol", "label_en", "label_ar", "count_quantity_en", "count_quantity_ar",
+    "as_of_precision", "valid_from", "valid_to", "validity_note", "validity_note_ar",
+    "series", "sources_json", "geometry_ref", "wkt",
 ]
 
 

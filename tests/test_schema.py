@@ -86,8 +86,8 @@ def test_every_text_field_has_both_languages():
 
 def test_missing_field_is_named():
     raw = copy.deepcopy(GOOD)
-    del raw["actor_en"]
-    with pytest.raises(SchemaError, match="missing field 'actor_en'"):
+    del raw["symbol"]
+    with pytest.raises(SchemaError, match="missing field 'symbol'"):
         parse_feature(raw, 0)
 
 
