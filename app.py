@@ -62,9 +62,10 @@ def _vendor_assets() -> None:
     ensure_vendor_assets()
 
 
-# Keyed by the data folder, so a server pointed at other data never sees these.
-@st.cache_resource(show_spinner=False)
-def _layers(data_folder: str) -> tuple[LayerEntry, ...]:
+# Keyed by the data folder, so a server pointed at other data never sees these, and by
+# the store's version, as an import may have made a layer.
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _layers(data_folder: str, version: str) -> tuple[LayerEntry, ...]:
     return check_data_folder()
 
 
@@ -72,7 +73,7 @@ def _layers(data_folder: str) -> tuple[LayerEntry, ...]:
 # server) is drawn on the next rerun.
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _bundle_url(data_folder: str, lang: str, known_on: dt.date | None, version: str) -> str:
-    return write_bundle(_layers(data_folder), lang, known_on)
+    return write_bundle(_layers(data_folder, version), lang, known_on)
 
 
 def _layer_toggles(entries: tuple[LayerEntry, ...], lang: str) -> list[LayerEntry]:
@@ -128,7 +129,7 @@ def _map_and_export(view: View, basemap_id: str, bundle_url: str, shown: dict[st
     """
     # A fragment: panning sends the map's bounds back (the export panel needs
     # them) and reruns only this, never the whole page.
-    entries = _layers(str(data_dir()))
+    entries = _layers(str(data_dir()), store_version())
     enabled = [e for e in entries if e.id in view.layer_ids]
     base_map = build_base_map(bundle_url, basemap_id, view.lang)
     SidebarToggleSync(entries).add_to(base_map)
@@ -180,7 +181,7 @@ def main() -> None:
     lang = language_picker()
     st.set_page_config(page_title=t("app.page_title", lang))
     try:
-        entries = _layers(str(data_dir()))
+        entries = _layers(str(data_dir()), store_version())
     except PostureDataError as e:
         _data_error(e, lang)
 

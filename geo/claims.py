@@ -43,9 +43,9 @@ def normal_raw(raw: Any, path: tuple[str, ...] = ()) -> Any:
     if isinstance(raw, dict):
         out = {}
         for key, value in raw.items():
-            inner = path + (key,)
-            if value is None or _DEFAULTS.get(inner, object()) == value and \
-                    type(value) is type(_DEFAULTS[inner]):
+            inner = (*path, key)
+            if value is None or (_DEFAULTS.get(inner, object()) == value and \
+                    type(value) is type(_DEFAULTS[inner])):
                 continue
             if key == "geometry" and isinstance(value, dict) and "coordinates" in value:
                 out[key] = {**value, "coordinates": _normal_coordinates(value["coordinates"])}

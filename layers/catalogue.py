@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from geo.basemap import countries
 from geo.checks import check_identifier, check_text, shown
@@ -18,10 +18,22 @@ from geo.paths import read_data_json
 from geo.schema import FEATURES_FILE
 from geo.timeline import features_at
 from layers.unit_symbols import check_unit_codes
-from store.features import placed_features
+from store.features import placed_features, shared_store, store_version
+from store.sql import StoredLayer
 
-__all__ = ["LayerEntry", "LayerGroup", "catalogue", "check_data_folder", "features_of", "groups",
-           "layer", "shown_at"]
+__all__ = [
+    "IMPORTS_GROUP",
+    "LayerEntry",
+    "LayerGroup",
+    "catalogue",
+    "check_data_folder",
+    "declared_layers",
+    "default_layer",
+    "features_of",
+    "groups",
+    "layer",
+    "shown_at",
+]
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # Features a layer can add beyond those in features.json, derived from the basemap.
@@ -114,9 +126,46 @@ def _entry(raw: dict[str, object], where: str) -> LayerEntry:
     )
 
 
-@cache
+# Layers an import makes (`posture-import --layer ID`) join this group, drawn above the
+# seed's areas and below its labels, each in the next of these colours, all on at start.
+IMPORTS_GROUP = "imports"
+IMPORTED_LAYER_COLORS = ("#8e44ad", "#117a65", "#b9770e", "#2e86c1", "#a93226", "#5d6d7e")
+IMPORTED_Z_ORDER = 55
+
+
+def default_layer(layer_id: str, made_before: int) -> StoredLayer:
+    """A new layer's default style: titled by its id, the next colour in turn."""
+    check_identifier(layer_id, "--layer", "layer")
+    return StoredLayer(layer_id, layer_id, layer_id,
+                       IMPORTED_LAYER_COLORS[made_before % len(IMPORTED_LAYER_COLORS)])
+
+
 def catalogue() -> tuple[LayerEntry, ...]:
-    """Every layer, checked: known group, colour, generators, unique ids, and features."""
+    """Every layer: data/layers.json's, then those imports made (as the store holds
+    them now), checked: known group, colour, generators, unique ids, and features."""
+    return _catalogue(store_version())
+
+
+@lru_cache(maxsize=8)
+def _catalogue(version: str) -> tuple[LayerEntry, ...]:
+    entries = list(declared_layers())
+    declared = {e.id for e in entries}
+    entries.extend(LayerEntry(id=stored.layer_id, group=IMPORTS_GROUP,
+                              title_en=stored.title_en, title_ar=stored.title_ar,
+                              color=stored.color, default_on=True, z_order=IMPORTED_Z_ORDER)
+                   for stored in shared_store().layers() if stored.layer_id not in declared)
+    layer_ids = {e.id for e in entries}
+    for placed in placed_features():
+        if placed.record.layer not in layer_ids:
+            raise SchemaError(f"{FEATURES_FILE}: feature {placed.record.id!r}: field 'layer' "
+                              f"is {placed.record.layer!r}, which {CATALOGUE_FILE} does not "
+                              "declare")
+    return tuple(entries)
+
+
+@cache
+def declared_layers() -> tuple[LayerEntry, ...]:
+    """data/layers.json's layers, checked."""
     group_ids = {g.id for g in groups()}
     entries: list[LayerEntry] = []
     for index, raw in enumerate(_load()["layers"]):  # type: ignore[arg-type]
@@ -128,12 +177,6 @@ def catalogue() -> tuple[LayerEntry, ...]:
         if any(e.id == entry.id for e in entries):
             raise SchemaError(f"{where}: layer id used twice")
         entries.append(entry)
-    layer_ids = {e.id for e in entries}
-    for placed in placed_features():
-        if placed.record.layer not in layer_ids:
-            raise SchemaError(f"{FEATURES_FILE}: feature {placed.record.id!r}: field 'layer' "
-                              f"is {placed.record.layer!r}, which {CATALOGUE_FILE} does not "
-                              "declare")
     return tuple(entries)
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "UnitSymbol",
     "check_unit_codes",
     "feature_symbol",
+    "known_unit_code",
     "symbol_anchor",
     "symbol_shift_px",
     "unit_kinds",
@@ -193,6 +194,13 @@ def _known(sidc: str) -> bool:
     with _milsymbol:
         known = bool(milsymbol.Symbol(sidc, size=SYMBOL_SIZE).is_valid())
     symbol_cache.remember(key, known)
+    return known
+
+
+def known_unit_code(sidc: str) -> bool:
+    """Whether the renderer draws `sidc` as a symbol (not its placeholder)."""
+    known = _known(sidc)
+    symbol_cache.save()
     return known
 
 

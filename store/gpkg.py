@@ -24,7 +24,7 @@ import pandas as pd
 import pyogrio
 import shapely
 from shapely import Geometry
-from sqlalchemy import Connection, create_engine, event, text
+from sqlalchemy import Connection, Table, create_engine, event, inspect, text
 
 from store.sql import SqlStore
 from store.tables import CLAIM_COLUMNS, SRID, store_tables
@@ -71,6 +71,23 @@ def _serve_rtree_functions(connection: sqlite3.Connection) -> None:
                                deterministic=True)
 
 
+def _append_only(conn: Connection, table: str) -> None:
+    for action in ("UPDATE", "DELETE"):
+        conn.exec_driver_sql(
+            f"CREATE TRIGGER {table}_append_only_{action.lower()} BEFORE {action} "
+            f"ON {table} BEGIN SELECT RAISE(ABORT, "
+            f"'{table} are append-only: record a new claim or a retraction'); END")
+
+
+def _add_attribute_table(conn: Connection, table: Table, description: str) -> None:
+    """A table without geometry, registered as a GeoPackage attributes table."""
+    table.create(conn)
+    conn.exec_driver_sql(
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description) "
+        f"VALUES ('{table.name}', 'attributes', '{table.name}', '{description}')")
+    _append_only(conn, table.name)
+
+
 def _create(path: Path) -> None:
     """A new GeoPackage with the store's tables, written beside `path` and moved
     into place whole, so two processes starting at once never see half a file."""
@@ -85,23 +102,15 @@ def _create(path: Path) -> None:
                             layer_options={"FID": "fid", "GEOMETRY_NAME": "geom"})
     connection = sqlite3.connect(building, isolation_level=None)
     try:
-        _, claims, retractions = store_tables()
+        tables = store_tables()
         engine = create_engine("sqlite://", creator=lambda: connection)
         with engine.begin() as conn:
-            for index in claims.indexes:
+            for index in tables.claims.indexes:
                 index.create(conn)
             conn.exec_driver_sql("CREATE UNIQUE INDEX claims_claim_id ON claims (claim_id)")
-            retractions.create(conn)
-            conn.exec_driver_sql(
-                "INSERT INTO gpkg_contents (table_name, data_type, identifier, description) "
-                "VALUES ('retractions', 'attributes', 'retractions', "
-                "'Claims closed, with the reason')")
-            for table in ("claims", "retractions"):
-                for action in ("UPDATE", "DELETE"):
-                    conn.exec_driver_sql(
-                        f"CREATE TRIGGER {table}_append_only_{action.lower()} BEFORE {action} "
-                        f"ON {table} BEGIN SELECT RAISE(ABORT, "
-                        f"'{table} are append-only: record a new claim or a retraction'); END")
+            _add_attribute_table(conn, tables.retractions, "Claims closed, with the reason")
+            _append_only(conn, "claims")
+            _add_attribute_table(conn, tables.layers, "Layers made by imports")
     finally:
         connection.close()
     try:
@@ -130,8 +139,12 @@ def open_geopackage(path: Path) -> SqlStore:
         writing = conn.get_execution_options().get("posture_write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
-    _, claims, retractions = store_tables()
+    tables = store_tables()
     with engine.connect() as conn:
         conn.execute(text("SELECT 1 FROM claims LIMIT 1"))  # a foreign file fails here
-    return SqlStore(engine, claims, retractions, name=path.name, geometry_value=gpkg_blob,
+    if not inspect(engine).has_table("layers"):  # a store made before imports made layers
+        with engine.connect().execution_options(posture_write=True) as conn, conn.begin():
+            if not inspect(conn).has_table("layers"):
+                _add_attribute_table(conn, tables.layers, "Layers made by imports")
+    return SqlStore(engine, tables, name=path.name, geometry_value=gpkg_blob,
                     writing=lambda conn: None)

@@ -41,7 +41,10 @@ def history_lines(feature_id: str, entries: Sequence[HistoryEntry]) -> list[str]
             lines.append(f"{claim.recorded_at.strftime(_TIME)}  claim {claim.claim_id[:8]} "
                          f"recorded by {claim.recorded_by}, reported {reported}{supersedes}")
             sources = "; ".join(
-                f"{s.get('who')}{', via ' + s['via'] if s.get('via') else ''} [{s.get('fact')}]"
+                f"{s.get('who') or s.get('who_ar')}"
+                f"{', via ' + s['via'] if s.get('via') else ''}"
+                f"{' [' + s['fact'] + ']' if s.get('fact') else ''}"
+                f"{' ' + s['link'] if s.get('link') else ''}"
                 for s in claim.raw.get("sources", []))
             lines.append(f"    source: {sources}")
             for change in entry.changes if claim.supersedes else ():

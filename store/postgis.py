@@ -48,18 +48,18 @@ def _lock_writers(conn: Connection) -> None:
 def open_postgis(database_url: str) -> SqlStore:
     """The store in the database at `database_url`; tables made if missing."""
     engine = create_engine(sqlalchemy_url(database_url), pool_pre_ping=True)
-    metadata, claims, retractions = store_tables(GeometryColumn(srid=SRID))
+    tables = store_tables(GeometryColumn(srid=SRID))
     with engine.begin() as conn:
         _lock_writers(conn)  # two servers starting at once create the tables once
         conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
-        metadata.create_all(conn)
+        tables.metadata.create_all(conn)
         conn.execute(text(_APPEND_ONLY))
-        for table in ("claims", "retractions"):
+        for table in ("claims", "retractions", "layers"):
             conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}"))
             conn.execute(text(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE "
                               f"OR TRUNCATE ON {table} FOR EACH STATEMENT "
                               "EXECUTE FUNCTION posture_append_only()"))
     url = make_url(engine.url)
-    return SqlStore(engine, claims, retractions,
+    return SqlStore(engine, tables,
                     name=f"PostGIS database {url.database or ''}".strip(),
                     geometry_value=_geometry, writing=_lock_writers)

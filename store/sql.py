@@ -20,7 +20,6 @@ from shapely.geometry import shape
 from sqlalchemy import (
     Connection,
     Engine,
-    Table,
     and_,
     func,
     insert,
@@ -43,8 +42,9 @@ from geo.claims import (
     validated,
 )
 from geo.errors import SchemaError
+from store.tables import StoreTables
 
-__all__ = ["HistoryEntry", "RecordResult", "SqlStore", "utc_now_text"]
+__all__ = ["HistoryEntry", "RecordResult", "SqlStore", "StoredLayer", "utc_now_text"]
 
 ANALYZE_AFTER_ROWS = 1_000
 
@@ -57,6 +57,18 @@ def _parse_time(text: str) -> dt.datetime:
 
 
 @dataclass(frozen=True)
+class StoredLayer:
+    """A layer an import made, with its default style."""
+
+    layer_id: str
+    title_en: str
+    title_ar: str
+    color: str
+    recorded_at: dt.datetime | None = None
+    recorded_by: str | None = None
+
+
+@dataclass(frozen=True)
 class RecordResult:
     """What one write did, as `posture-import` reports it."""
 
@@ -64,6 +76,8 @@ class RecordResult:
     changed: int = 0
     unchanged: int = 0
     retracted: int = 0
+    layer_created: str | None = None
+    retracted_ids: tuple[str, ...] = ()
 
     def summary(self, rejected: int = 0) -> str:
         return (f"{self.new} new, {self.changed} changed, {self.unchanged} unchanged, "
@@ -87,12 +101,13 @@ class SqlStore:
     """Claims, append only, with two time axes: valid time (in each record) and
     reporting time (`reported_on`, which `known_on` cuts at)."""
 
-    def __init__(self, engine: Engine, claims: Table, retractions: Table, *, name: str,
+    def __init__(self, engine: Engine, tables: StoreTables, *, name: str,
                  geometry_value: Callable[[Geometry | None], Any],
                  writing: Callable[[Connection], None]) -> None:
         self.engine = engine
-        self.claims = claims
-        self.retractions = retractions
+        self.claims = tables.claims
+        self.retractions = tables.retractions
+        self.layer_table = tables.layers
         self.name = name  # where the store is, for messages: never a password
         self._geometry_value = geometry_value
         self._writing = writing
@@ -107,7 +122,15 @@ class SqlStore:
         with self.engine.connect() as conn:
             claims = conn.execute(select(func.max(self.claims.c.fid))).scalar() or 0
             retractions = conn.execute(select(func.max(self.retractions.c.fid))).scalar() or 0
-        return f"{claims}.{retractions}"
+            layers = conn.execute(select(func.max(self.layer_table.c.fid))).scalar() or 0
+        return f"{claims}.{retractions}.{layers}"
+
+    def layers(self) -> list[StoredLayer]:
+        """The layers imports made, in the order they were made."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(self.layer_table).order_by(self.layer_table.c.fid)).all()
+        return [StoredLayer(row.layer_id, row.title_en, row.title_ar, row.color,
+                            _parse_time(row.recorded_at), row.recorded_by) for row in rows]
 
     def current(self, known_on: dt.date | None = None, valid_on: dt.date | None = None,
                 recorded_by: str | None = None) -> list[Claim]:
@@ -170,21 +193,28 @@ class SqlStore:
 
     def record(self, raws: Sequence[dict[str, Any]], recorded_by: str, *,
                compare: Literal["current", "own"] = "current",
-               source: str = "import") -> RecordResult:
+               source: str = "import", new_layer: StoredLayer | None = None,
+               retract_missing: str | None = None, dry_run: bool = False) -> RecordResult:
         """Record each raw feature as a claim, in one transaction, keyed by its id.
 
         A record equal to the thing's current claim (`compare="own"`: to the latest
         this recorder made) adds nothing; a different one adds a claim superseding it.
         Every record is validated first: one bad record, and nothing is written.
+        `new_layer` is made in the same transaction if no layer has its id yet.
+        `retract_missing` (a reason) closes every open claim in the records' layers
+        whose thing the records leave out. `dry_run` decides all of it and writes none.
         """
         recorded_by = check_recorder(recorded_by)
+        if retract_missing is not None:
+            retract_missing = check_reason(retract_missing)
         records = [validated(raw, index, source) for index, raw in enumerate(raws)]
         seen: set[str] = set()
         for record in records:
             if record.id in seen:
                 raise SchemaError(f"{source}: feature id {record.id!r} appears twice")
             seen.add(record.id)
-        with self._write() as conn:
+        with self._write() as (conn, transaction):
+            layer_created = self._make_layer(conn, new_layer, recorded_by)
             latest = self._latest(conn, seen, recorded_by if compare == "own" else None)
             recorded_at = utc_now_text()
             rows, new, changed = [], 0, 0
@@ -198,41 +228,88 @@ class SqlStore:
                                       before[0] if before else None, digest))
             if rows:
                 conn.execute(insert(self.claims), rows)
-        if len(rows) >= ANALYZE_AFTER_ROWS:
+            gone: list[str] = []
+            if retract_missing is not None:
+                gone = self._open_in_layers(conn, {r.layer for r in records}, seen)
+                if gone:
+                    conn.execute(insert(self.retractions), [
+                        self._retraction_row(claim_id, feature_id, retract_missing,
+                                             dt.date.today(), recorded_by)
+                        for feature_id, claim_id in gone])
+            if dry_run:
+                transaction.rollback()
+        if len(rows) >= ANALYZE_AFTER_ROWS and not dry_run:
             # Fresh statistics: PostGIS planned a view over 100,000 new claims at 5 s
             # without them, 0.1 s with them (autovacuum comes a minute later, if at all).
             with self.engine.begin() as conn:
                 conn.execute(text("ANALYZE claims"))
-        return RecordResult(new=new, changed=changed, unchanged=len(records) - new - changed)
+        return RecordResult(new=new, changed=changed, unchanged=len(records) - new - changed,
+                            retracted=len(gone), layer_created=layer_created,
+                            retracted_ids=tuple(feature_id for feature_id, _ in gone))
 
     def retract(self, feature_id: str, reason: str, recorded_by: str,
                 reported_on: dt.date | None = None) -> Retraction:
         """Close the thing's current claim, with a reason."""
         check_identifier(feature_id, "retraction", "feature_id")
         reason, recorded_by = check_reason(reason), check_recorder(recorded_by)
-        with self._write() as conn:
+        with self._write() as (conn, _):
             current = self._latest(conn, {feature_id}, None, unretracted=True).get(feature_id)
             if current is None:
                 raise SchemaError(f"retraction: no open claim about {feature_id!r} to retract")
-            retraction = Retraction(current[0], reason, reported_on or dt.date.today(),
-                                    _parse_time(utc_now_text()), recorded_by)
-            conn.execute(insert(self.retractions), [{
-                "claim_id": retraction.claim_id, "feature_id": feature_id,
-                "reason": reason, "reported_on": retraction.reported_on,
-                "recorded_at": retraction.recorded_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-                "recorded_by": recorded_by}])
-        return retraction
+            row = self._retraction_row(current[0], feature_id, reason,
+                                       reported_on or dt.date.today(), recorded_by)
+            conn.execute(insert(self.retractions), [row])
+        return Retraction(current[0], reason, row["reported_on"],
+                          _parse_time(row["recorded_at"]), recorded_by)
 
     # Internals ---------------------------------------------------------------
 
     @contextmanager
-    def _write(self) -> Iterator[Connection]:
+    def _write(self) -> Iterator[tuple[Connection, Any]]:
         """One write transaction, the backend's writer lock taken first: committed on
-        success, rolled back on any error."""
+        success, rolled back on any error (or by the caller, through the transaction)."""
         with self.engine.connect().execution_options(posture_write=True) as conn, \
-                conn.begin():
+                conn.begin() as transaction:
             self._writing(conn)
-            yield conn
+            yield conn, transaction
+
+    @staticmethod
+    def _retraction_row(claim_id: str, feature_id: str, reason: str, reported_on: dt.date,
+                        recorded_by: str) -> dict[str, Any]:
+        return {"claim_id": claim_id, "feature_id": feature_id, "reason": reason,
+                "reported_on": reported_on, "recorded_at": utc_now_text(),
+                "recorded_by": recorded_by}
+
+    def _make_layer(self, conn: Connection, layer: StoredLayer | None,
+                    recorded_by: str) -> str | None:
+        """Make `layer` unless one of its id exists; its id if made."""
+        if layer is None:
+            return None
+        t = self.layer_table.c
+        if conn.execute(select(t.fid).where(t.layer_id == layer.layer_id)).first():
+            return None
+        conn.execute(insert(self.layer_table), [{
+            "layer_id": layer.layer_id, "title_en": layer.title_en, "title_ar": layer.title_ar,
+            "color": layer.color, "recorded_at": utc_now_text(), "recorded_by": recorded_by}])
+        return layer.layer_id
+
+    def _open_in_layers(self, conn: Connection, layers: set[str], kept: set[str]
+                        ) -> list[tuple[str, str]]:
+        """Things whose latest claim lies in `layers`, is not retracted and is not in
+        `kept`: (feature id, claim id), in id order."""
+        c = self.claims.c
+        candidates = set(conn.execute(select(c.feature_id).where(
+            c.layer.in_(sorted(layers))).distinct()).scalars()) - kept
+        latest = self._latest(conn, candidates, None, unretracted=True)
+        if not latest:
+            return []
+        claim_ids = sorted(claim_id for claim_id, _ in latest.values())
+        claim_layers: dict[str, str] = {}
+        for start in range(0, len(claim_ids), 500):  # SQLite caps bound parameters
+            claim_layers.update(conn.execute(select(c.claim_id, c.layer).where(
+                c.claim_id.in_(claim_ids[start:start + 500]))).all())
+        return sorted((feature_id, claim_id) for feature_id, (claim_id, _) in latest.items()
+                      if claim_layers[claim_id] in layers)
 
     def _latest(self, conn: Connection, feature_ids: set[str], recorder: str | None,
                 unretracted: bool = False) -> dict[str, tuple[str, str]]:
@@ -251,8 +328,10 @@ class SqlStore:
             for feature_id, claim_id, digest in conn.execute(query):
                 latest.setdefault(feature_id, (claim_id, digest))
         if unretracted and latest:
-            closed = set(conn.execute(select(r.claim_id).where(
-                r.claim_id.in_([claim_id for claim_id, _ in latest.values()]))).scalars())
+            claim_ids = sorted(claim_id for claim_id, _ in latest.values())
+            closed = {found for start in range(0, len(claim_ids), 500)
+                      for found in conn.execute(select(r.claim_id).where(
+                          r.claim_id.in_(claim_ids[start:start + 500]))).scalars()}
             latest = {key: value for key, value in latest.items() if value[0] not in closed}
         return latest
 

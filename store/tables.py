@@ -1,12 +1,15 @@
 """The store's two tables, the same in the GeoPackage and in PostGIS.
 
-`claims` holds every claim ever recorded, `retractions` every claim closed.
-Neither is ever updated or deleted from: triggers refuse it in both backends.
+`claims` holds every claim ever recorded, `retractions` every claim closed, `layers`
+every layer an import created. None is ever updated or deleted from: triggers refuse
+it in both backends.
 Dates are ISO text in the GeoPackage (GDAL writes them so) and DATE in PostGIS;
 SQLAlchemy's Date type reads and writes both the same way.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 from sqlalchemy import (
     Column,
@@ -20,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeEngine
 
-__all__ = ["CLAIM_COLUMNS", "SRID", "store_tables"]
+__all__ = ["CLAIM_COLUMNS", "SRID", "StoreTables", "store_tables"]
 
 SRID = 4326
 # The claims table's columns besides the key and the geometry, in the order the
@@ -29,8 +32,14 @@ CLAIM_COLUMNS = ("claim_id", "feature_id", "layer", "valid_from", "valid_to", "r
                  "recorded_at", "recorded_by", "supersedes", "content_hash", "record")
 
 
-def store_tables(geometry_type: TypeEngine | type[TypeEngine] = LargeBinary
-                 ) -> tuple[MetaData, Table, Table]:
+class StoreTables(NamedTuple):
+    metadata: MetaData
+    claims: Table
+    retractions: Table
+    layers: Table
+
+
+def store_tables(geometry_type: TypeEngine | type[TypeEngine] = LargeBinary) -> StoreTables:
     """The tables, with the backend's geometry column type (GeoPackage blobs by default)."""
     metadata = MetaData()
     claims = Table(
@@ -63,4 +72,15 @@ def store_tables(geometry_type: TypeEngine | type[TypeEngine] = LargeBinary
         Column("recorded_at", Text, nullable=False),
         Column("recorded_by", Text, nullable=False),
     )
-    return metadata, claims, retractions
+    # Layers made by imports (`posture-import --layer ID`), beside data/layers.json's.
+    layers = Table(
+        "layers", metadata,
+        Column("fid", Integer, primary_key=True, autoincrement=True),
+        Column("layer_id", Text, nullable=False, unique=True),
+        Column("title_en", Text, nullable=False),
+        Column("title_ar", Text, nullable=False),
+        Column("color", Text, nullable=False),
+        Column("recorded_at", Text, nullable=False),
+        Column("recorded_by", Text, nullable=False),
+    )
+    return StoreTables(metadata, claims, retractions, layers)

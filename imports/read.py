@@ -1,0 +1,272 @@
+"""Read a file of reports into rows: GeoJSON, GeoPackage, KML/KMZ, a zipped
+Shapefile, or CSV with lon/lat or WKT columns (ACLED's export among them).
+
+The format is told from the file's bytes, and a name that claims another format is
+refused: a `.geojson` that holds CSV is a mistake to name, not to guess through.
+Text that is not UTF-8 is read as Windows-1256 (Arabic) or Latin-1 when it reads as
+one, and refused otherwise; the rows say which was used. Every failure here is an
+ImportFileError: one line naming the file and what is wrong with it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyogrio
+import shapely
+from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
+from shapely import Geometry
+
+__all__ = ["FIELD_COUNT", "MAX_FILE_BYTES", "FileTable", "ImportFileError", "read_table"]
+
+# Set on a CSV row whose number of fields differs from the header's.
+FIELD_COUNT = "\x00field count"
+
+# A report file of a million rows is about 300 MB as CSV; more is not a report.
+MAX_FILE_BYTES = 512 * 1024 * 1024
+_ZIP_MAGIC = b"PK\x03\x04"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_EXTENSIONS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GeoPackage",
+               ".kml": "KML", ".kmz": "KMZ", ".zip": "zipped Shapefile", ".csv": "CSV",
+               ".tsv": "CSV", ".txt": "CSV"}
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
+
+
+class ImportFileError(Exception):
+    """The file cannot be read as reports at all (exit status 2)."""
+
+
+@dataclass
+class FileTable:
+    """A file's rows: each a dict of column to value (text, number, bool or None), and
+    each row's geometry in longitude/latitude where the format carries one."""
+
+    format: str
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    geometries: list[Geometry | None] | None = None
+    notices: list[str] = field(default_factory=list)
+    # Each row's number as the report gives it: its line in a CSV (the header is
+    # line 1), its place in any other file (the first feature is 1).
+    row_numbers: list[int] | None = None
+
+    def row_number(self, index: int) -> int:
+        return self.row_numbers[index] if self.row_numbers else index + 1
+
+
+def read_table(path: Path, name: str | None = None) -> FileTable:
+    """The rows of `path`; `name` is the file's name as the user gave it (an upload's)."""
+    name = name or path.name
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as f:
+            head = f.read(64)
+    except OSError as e:
+        raise ImportFileError(f"{name}: cannot be read: {e.strerror or e}") from e
+    if path.is_dir():
+        raise ImportFileError(f"{name}: is a folder, not a file")
+    if size == 0 or not head.strip():
+        raise ImportFileError(f"{name}: is empty")
+    if size > MAX_FILE_BYTES:
+        raise ImportFileError(f"{name}: is {size / 2**20:,.0f} MB; the limit is "
+                              f"{MAX_FILE_BYTES / 2**20:,.0f} MB")
+    found = _sniff(path, head, name)
+    claimed = _EXTENSIONS.get(Path(name).suffix.lower())
+    if claimed is not None and claimed != found and not (
+            claimed == "KMZ" and found == "zipped Shapefile"):
+        raise ImportFileError(f"{name}: its name says {claimed}, but it holds {found}")
+    if found == "CSV":
+        return _read_csv(path, name)
+    return _read_with_gdal(path, name, found)
+
+
+def _sniff(path: Path, head: bytes, name: str) -> str:
+    if head.startswith(_SQLITE_MAGIC):
+        return "GeoPackage"
+    if head.startswith(_ZIP_MAGIC):
+        return _zip_kind(path, name)
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text[:1] in (b"{", b"["):
+        return "GeoJSON"
+    if text[:1] == b"<":
+        return "KML"
+    if b"\x00" in head:
+        raise ImportFileError(f"{name}: is binary, not one of GeoJSON, GeoPackage, KML/KMZ, "
+                              "a zipped Shapefile or CSV")
+    return "CSV"
+
+
+def _zip_kind(path: Path, name: str) -> str:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.namelist() if not m.endswith("/")]
+            damaged = archive.testzip()
+    except (zipfile.BadZipFile, EOFError, OSError) as e:
+        raise ImportFileError(f"{name}: is a damaged or truncated ZIP archive ({e})") from e
+    if damaged is not None:
+        raise ImportFileError(f"{name}: the ZIP archive's member {damaged!r} is damaged")
+    if any(m.lower().endswith(".kml") for m in members):
+        return "KMZ"
+    if sum(m.lower().endswith(".shp") for m in members) == 1:
+        return "zipped Shapefile"
+    raise ImportFileError(f"{name}: is a ZIP archive holding neither a KML file nor one "
+                          f"Shapefile (it holds {', '.join(members[:5]) or 'nothing'})")
+
+
+# GDAL-read formats ------------------------------------------------------------
+
+def _gdal_path(path: Path, kind: str) -> str:
+    if kind == "zipped Shapefile":
+        with zipfile.ZipFile(path) as archive:
+            shp = next(m for m in archive.namelist() if m.lower().endswith(".shp"))
+        return f"/vsizip/{path}/{shp}"
+    if kind == "KMZ":
+        with zipfile.ZipFile(path) as archive:
+            kml = next(m for m in archive.namelist() if m.lower().endswith(".kml"))
+        return f"/vsizip/{path}/{kml}"
+    return str(path)
+
+
+def _read_with_gdal(path: Path, name: str, kind: str) -> FileTable:
+    source = _gdal_path(path, kind)
+    try:
+        if kind == "GeoJSON":
+            _check_json(path, name)
+        layers = [str(row[0]) for row in pyogrio.list_layers(source)]
+        if kind == "GeoPackage":
+            layers = _geopackage_layers(source, layers, name)
+        frames = [pyogrio.read_dataframe(source, layer=layer) for layer in layers]
+    except (DataSourceError, DataLayerError, FieldError, GeometryError, OSError,
+            RuntimeError, ValueError) as e:
+        raise ImportFileError(f"{name}: is not a readable {kind}: "
+                              f"{str(e).splitlines()[0] if str(e) else type(e).__name__}"
+                              ) from e
+    notices = []
+    parts = []
+    for layer, frame in zip(layers, frames, strict=True):
+        if frame.crs is not None and not frame.crs.equals("EPSG:4326") \
+                and not frame.crs.equals("OGC:CRS84"):
+            notices.append(f"{name}: layer {layer!r} is in {frame.crs.name}; "
+                           "reprojected to longitude/latitude")
+            try:
+                frame = frame.to_crs("EPSG:4326")
+            except Exception as e:  # pyproj raises its own hierarchy
+                raise ImportFileError(f"{name}: layer {layer!r} cannot be reprojected from "
+                                      f"{frame.crs.name}: {e}") from e
+        parts.append(frame)
+    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    geometries = [None if g is None or g.is_empty else shapely.force_2d(g)
+                  for g in frame.geometry] if "geometry" in frame else None
+    columns = [c for c in frame.columns if c != "geometry"]
+    attributes = frame[columns]
+    rows = [{column: _plain(value) for column, value in zip(columns, values, strict=True)}
+            for values in attributes.itertuples(index=False, name=None)]
+    return FileTable(kind, columns, rows, geometries, notices)
+
+
+def _check_json(path: Path, name: str) -> None:
+    """GDAL's own message for a truncated GeoJSON is a parser's; this names the place."""
+    try:
+        with path.open("rb") as f:
+            json.loads(f.read().decode("utf-8-sig"))
+    except UnicodeDecodeError as e:
+        raise ImportFileError(f"{name}: GeoJSON must be UTF-8; byte {e.start} is not") from e
+    except json.JSONDecodeError as e:
+        raise ImportFileError(f"{name}: is not valid JSON (line {e.lineno}, column {e.colno}: "
+                              f"{e.msg}); is it truncated?") from e
+
+
+def _geopackage_layers(source: str, layers: list[str], name: str) -> list[str]:
+    """The one layer to read: the only one, or `features` (our exports' name)."""
+    if len(layers) == 1:
+        return layers
+    if "features" in layers:
+        return ["features"]
+    raise ImportFileError(f"{name}: holds {len(layers)} layers ({', '.join(layers[:8])}); "
+                          "import one at a time from a GeoPackage holding only it, or name "
+                          "it 'features'")
+
+
+def _plain(value: Any) -> Any:
+    """A cell as plain Python: no NaN, NaT or numpy types; dates as ISO text."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat() if value == value.normalize() else value.isoformat()
+    if hasattr(value, "item") and not isinstance(value, list | dict | str):
+        return _plain(value.item())
+    return value
+
+
+# CSV --------------------------------------------------------------------------
+
+def _decode(data: bytes, name: str) -> tuple[str, str | None]:
+    """The text, and the encoding used if it was not UTF-8."""
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as e:
+        first_bad = e.start
+    arabic = data.decode("cp1256", errors="replace")
+    non_ascii = [ch for ch in arabic if ord(ch) > 127]
+    if non_ascii and sum(bool(_ARABIC_LETTER.match(ch)) for ch in non_ascii) \
+            >= 0.6 * len(non_ascii) and "\ufffd" not in arabic:
+        return arabic, "Windows-1256 (Arabic)"
+    latin = data.decode("latin-1")
+    if not any("\x80" <= ch <= "\x9f" for ch in latin):
+        return latin, "Latin-1"
+    raise ImportFileError(f"{name}: is not UTF-8 (byte {first_bad} is not) and does not read "
+                          "as Windows-1256 Arabic or Latin-1; save it as UTF-8")
+
+
+def _read_csv(path: Path, name: str) -> FileTable:
+    data = path.read_bytes()
+    text, encoding = _decode(data, name)
+    notices = [f"{name}: not UTF-8; read as {encoding}"] if encoding else []
+    sample = text[:65536]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ImportFileError(f"{name}: is empty") from None
+    except csv.Error as e:
+        raise ImportFileError(f"{name}: is not readable CSV: {e}") from e
+    header = [column.strip() for column in header]
+    if len(header) < 2 or not all(header):
+        raise ImportFileError(f"{name}: its first line is not a header of named columns "
+                              f"(got {header[:6]})")
+    duplicated = sorted({c for c in header if header.count(c) > 1})
+    if duplicated:
+        raise ImportFileError(f"{name}: the header names {', '.join(duplicated)} twice")
+    rows: list[dict[str, Any]] = []
+    lines: list[int] = []
+    try:
+        line = reader.line_num
+        for values in reader:
+            starts_at, line = line + 1, reader.line_num
+            if not any(v.strip() for v in values):
+                continue  # a blank line holds nothing to lose
+            row: dict[str, Any] = dict(zip(header, (v if v.strip() else None for v in values),
+                                           strict=False))
+            if len(values) != len(header):
+                row[FIELD_COUNT] = len(values)
+            rows.append(row)
+            lines.append(starts_at)
+    except csv.Error as e:
+        raise ImportFileError(f"{name}: is not readable CSV at line {reader.line_num}: {e}"
+                              ) from e
+    return FileTable("CSV", header, rows, None, notices, lines)

@@ -1,0 +1,248 @@
+"""An import: a file's rows checked one by one, then recorded in one transaction.
+
+All or nothing by default: one rejected row and nothing is written. `partial`
+records the valid rows and still reports the rest. Either way every rejected row is
+in the report (row, field, value, reason); nothing is dropped silently. The command
+line (imports/cli.py) and the app's upload (ui/import_panel.py) both call
+`import_file`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from geo.actors import actor
+from geo.checks import check_identifier
+from geo.claims import validated
+from geo.errors import SchemaError
+from geo.features import governorate_labels, series_titles
+from geo.schema import FeatureRecord
+from imports.columns import ColumnMap, column_map
+from imports.read import FIELD_COUNT, FileTable, ImportFileError, read_table
+from imports.rows import Problem, RowDefaults, RowError, problem_from, row_record
+from layers.catalogue import declared_layers, default_layer
+from layers.unit_symbols import known_unit_code
+from store.sql import RecordResult, SqlStore, StoredLayer
+
+__all__ = ["REPORT_COLUMNS", "ImportOptions", "ImportOutcome", "import_file", "write_report"]
+
+ACLED_LAYER = "acled"
+REPORT_COLUMNS = ("row", "field", "value", "reason")
+PROGRESS_EVERY = 2_000
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    layer: str | None = None
+    key: str | None = None
+    source: str | None = None
+    partial: bool = False
+    retract_missing: bool = False
+    dry_run: bool = False
+    recorded_by: str = "import"
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did, or would have done (a dry run), and every row it refused."""
+
+    file_name: str
+    rows: int
+    result: RecordResult
+    problems: list[Problem]
+    notices: list[str] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def rejected(self) -> int:
+        return len({p.row for p in self.problems})
+
+    def summary(self) -> str:
+        return self.result.summary(self.rejected)
+
+    @property
+    def exit_status(self) -> int:
+        return 3 if self.problems else 0
+
+
+Progress = Callable[[int, int], None]
+
+
+def import_file(path: Path, options: ImportOptions, store: SqlStore,
+                name: str | None = None, progress: Progress | None = None) -> ImportOutcome:
+    """Import `path` into `store`. ImportFileError: the file or an option is unusable
+    (nothing was written); otherwise the outcome, rejected rows and all."""
+    name = name or path.name
+    if options.layer is not None:
+        try:
+            check_identifier(options.layer, "--layer", "layer")
+        except SchemaError as e:
+            raise ImportFileError(str(e)) from e
+    table = read_table(path, name)
+    columns = column_map(table.columns)
+    key = _key_column(table, columns, options)
+    layer = options.layer or (ACLED_LAYER if columns.acled and "layer" not in columns.fixed
+                              else None)
+    _check_required(table, columns, options, layer, name)
+    layers = {entry.id for entry in declared_layers()} | {
+        stored.layer_id for stored in store.layers()}
+    new_layer: StoredLayer | None = None
+    if layer is not None and layer not in layers:
+        new_layer = default_layer(layer, len(store.layers()))
+        layers.add(layer)
+    defaults = RowDefaults(name, layer, options.source, key)
+    key_is_id = key is not None and columns.fixed.get("id") == key
+    outcome = ImportOutcome(name, len(table.rows), RecordResult(), [], list(table.notices))
+    if columns.ignored:
+        outcome.notices.append(f"{name}: columns not read: {', '.join(columns.ignored)}")
+    raws, generated = _records(table, columns, defaults, key_is_id, layers, outcome, progress)
+    if outcome.problems and not options.partial:
+        outcome.notices.append(f"{name}: nothing imported: {outcome.rejected} row(s) "
+                               "rejected (fix them, or import the rest with --partial)")
+        return outcome
+    retract = None
+    if options.retract_missing:
+        if outcome.problems:
+            outcome.notices.append(f"{name}: --retract-missing retracted nothing: with rows "
+                                   "rejected, which keys are gone cannot be told")
+        else:
+            retract = f"not in {name}, imported on {dt.date.today()} with --retract-missing"
+    if raws or retract or new_layer:
+        outcome.result = store.record(
+            raws, options.recorded_by, source=name, new_layer=new_layer if raws else None,
+            retract_missing=retract if raws else None, dry_run=options.dry_run)
+        outcome.written = not options.dry_run
+    outcome.result = _with_generated(outcome.result, outcome.notices, generated)
+    if progress:
+        progress(len(table.rows), len(table.rows))
+    return outcome
+
+
+def _with_generated(result: RecordResult, notices: list[str], skipped: int) -> RecordResult:
+    if not skipped:
+        return result
+    notices.append(f"{skipped} row(s) are drawn from the basemap (governorate names), not "
+                   "claims: counted unchanged")
+    return RecordResult(result.new, result.changed, result.unchanged + skipped,
+                        result.retracted, result.layer_created, result.retracted_ids)
+
+
+def _key_column(table: FileTable, columns: ColumnMap, options: ImportOptions) -> str | None:
+    if options.key is not None:
+        key = columns.column_for(options.key) or (
+            options.key if options.key in table.columns else None)
+        if key is None:
+            raise ImportFileError(f"--key {options.key}: the file has no such column; it has "
+                                  f"{', '.join(table.columns[:20])}")
+        return key
+    if columns.acled:
+        return next(c for c in table.columns if c.lower() == "event_id_cnty")
+    return columns.fixed.get("id")
+
+
+def _check_required(table: FileTable, columns: ColumnMap, options: ImportOptions,
+                    layer: str | None, name: str) -> None:
+    """Columns without which no row could be a claim: named all at once, exit 2."""
+    fixed, either = columns.fixed, {pair[0] for pair in columns.either}
+    missing = []
+    if table.geometries is None and "wkt" not in fixed and "geometry_ref" not in fixed \
+            and not ("lon" in fixed and "lat" in fixed):
+        missing.append("a place (lon and lat, or wkt)" if not ({"lon", "lat"} & fixed.keys())
+                       else f"{'lat' if 'lon' in fixed else 'lon'} (beside "
+                            f"{fixed.get('lon') or fixed.get('lat')})")
+    if not columns.acled and not ({"name_en", "name_ar"} & fixed.keys()) \
+            and "name_en" not in either:
+        missing.append("a name (name, name_en, name_ar or الاسم)")
+    if not columns.acled and "as_of" not in fixed:
+        missing.append("a date (as_of, date or التاريخ)")
+    if not columns.acled and "confidence" not in fixed:
+        missing.append("confidence (official, media_anonymous, media, estimate or reference)")
+    if layer is None and "layer" not in fixed:
+        missing.append("a layer (a layer column, or --layer ID)")
+    if options.source is None and "sources_json" not in fixed and not (
+            {"source_en", "source_ar"} & fixed.keys()) and "source_en" not in either:
+        missing.append("a source (a source column, or --source TEXT)")
+    if missing:
+        raise ImportFileError(f"{name}: missing required column(s): {'; '.join(missing)}. "
+                              f"The file has: {', '.join(table.columns[:20]) or 'no columns'}")
+
+
+def _records(table: FileTable, columns: ColumnMap, defaults: RowDefaults, key_is_id: bool,
+             layers: set[str], outcome: ImportOutcome, progress: Progress | None
+             ) -> tuple[list[dict[str, Any]], int]:
+    """Each valid row's record, and how many rows were basemap features our exports
+    carry (not claims); each invalid row's problem, added to the outcome."""
+    generated = {f.record.id for f in governorate_labels()}
+    series = series_titles()
+    series_layer: dict[str, str] = {}
+    by_id: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+    skipped = 0
+    total = len(table.rows)
+    for index, raw_row in enumerate(table.rows):
+        number = table.row_number(index)
+        if progress and index % PROGRESS_EVERY == 0:
+            progress(index, total)
+        if FIELD_COUNT in raw_row:
+            outcome.problems.append(Problem(
+                number, "", "", f"has {raw_row[FIELD_COUNT]} fields; the header has "
+                f"{len(table.columns)} (a stray delimiter, or a cut-off line?)"))
+            continue
+        geometry = table.geometries[index] if table.geometries is not None else None
+        try:
+            raw = row_record(raw_row, geometry, columns, defaults, key_is_id)
+            if raw["id"] in generated:
+                skipped += 1
+                continue
+            record = validated(raw, index, defaults.file_name)
+            _check_references(record, layers, series, series_layer)
+        except (RowError, SchemaError) as e:
+            outcome.problems.append(problem_from(e, number, columns.fields(raw_row)))
+            continue
+        by_id[record.id].append((number, raw))
+    raws = []
+    for feature_id, rows in by_id.items():
+        if len(rows) > 1:
+            numbers = ", ".join(str(n) for n, _ in rows)
+            outcome.problems.extend(Problem(n, defaults.key or "id", feature_id,
+                                            f"the key appears in rows {numbers}: a key names "
+                                            "one thing") for n, _ in rows)
+            continue
+        raws.append(rows[0][1])
+    outcome.problems.sort(key=lambda p: p.row)
+    return raws, skipped
+
+
+def _check_references(record: FeatureRecord, layers: set[str], series: dict[str, Any],
+                      series_layer: dict[str, str]) -> None:
+    """What the schema cannot check alone: the layer, actor, series and symbol code name
+    things that exist (the map would otherwise fail on them, not the import)."""
+    if record.layer not in layers:
+        raise RowError("layer", record.layer, "is not a layer; import with --layer "
+                       f"{record.layer} to create it")
+    if record.actor is not None:
+        try:
+            actor(record.actor)
+        except KeyError:
+            raise RowError("actor_id", record.actor, "is not an actor in actors.json") from None
+    if record.series is not None:
+        if record.series not in series:
+            raise RowError("series", record.series, "is not a series features.json declares")
+        if series_layer.setdefault(record.series, record.layer) != record.layer:
+            raise RowError("series", record.series, "spans two layers; a series keeps to one")
+    if record.sidc is not None and not known_unit_code(record.sidc):
+        raise RowError("sidc", record.sidc, "names no MIL-STD-2525D symbol")
+
+
+def write_report(problems: list[Problem], path: Path) -> None:
+    """The per-row report as CSV (row, field, value, reason); the header alone if none."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(REPORT_COLUMNS)
+        writer.writerows((p.row, p.field, p.value, p.reason) for p in problems)
