@@ -137,6 +137,7 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> list[Change
                 out[prefix + key] = value
         return out
 
-    old, new = flat(before), flat(after)
+    # Normal forms: a field spelled out at its default is no change.
+    old, new = flat(normal_raw(before)), flat(normal_raw(after))
     return [Change(key, old.get(key), new.get(key)) for key in sorted(old.keys() | new.keys())
             if old.get(key) != new.get(key)]

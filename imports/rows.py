@@ -168,14 +168,16 @@ def _geometry(fields: dict[str, Any], file_geometry: Geometry | None) -> Geometr
         return None
     geometry = shapely.force_2d(geometry)
     minx, miny, maxx, maxy = geometry.bounds
-    if not (LON_RANGE[0] <= minx and maxx <= LON_RANGE[1]
-            and LAT_RANGE[0] <= miny and maxy <= LAT_RANGE[1]):
-        projected = max(abs(minx), abs(maxx)) > 1000 or max(abs(miny), abs(maxy)) > 1000
+    if max(abs(minx), abs(maxx), abs(miny), abs(maxy)) > 1000:
         raise RowError("geometry", f"{minx:g}, {miny:g}",
                        "looks like projected metres, not degrees: give longitude and "
-                       "latitude (EPSG:4326), or a file that names its projection"
-                       if projected else "is out of range: longitude must be from -180 to "
-                       "180 and latitude from -90 to 90")
+                       "latitude (EPSG:4326), or a file that names its projection")
+    for field, low, high, (least, most) in (("lat", *LAT_RANGE, (miny, maxy)),
+                                            ("lon", *LON_RANGE, (minx, maxx))):
+        if least < low or most > high:
+            name = "latitude" if field == "lat" else "longitude"
+            raise RowError(field, least if least < low else most,
+                           f"{name} is out of range: it must be from {low:g} to {high:g}")
     return geometry
 
 

@@ -97,7 +97,10 @@ def import_file(path: Path, options: ImportOptions, store: SqlStore,
         new_layer = default_layer(layer, len(store.layers()))
         layers.add(layer)
     defaults = RowDefaults(name, layer, options.source, key)
-    key_is_id = key is not None and columns.fixed.get("id") == key
+    # Our exports' ids are the things' own (the file carries each claim whole); any other
+    # file's key is namespaced by its layer.
+    key_is_id = key is not None and key == columns.fixed.get("id") and \
+        "sources_json" in columns.fixed
     outcome = ImportOutcome(name, len(table.rows), RecordResult(), [], list(table.notices))
     if columns.ignored:
         outcome.notices.append(f"{name}: columns not read: {', '.join(columns.ignored)}")

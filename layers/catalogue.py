@@ -19,6 +19,7 @@ from geo.schema import FEATURES_FILE
 from geo.timeline import features_at
 from layers.unit_symbols import check_unit_codes
 from store.features import placed_features, shared_store, store_version
+from store.location import store_location
 from store.sql import StoredLayer
 
 __all__ = [
@@ -143,11 +144,11 @@ def default_layer(layer_id: str, made_before: int) -> StoredLayer:
 def catalogue() -> tuple[LayerEntry, ...]:
     """Every layer: data/layers.json's, then those imports made (as the store holds
     them now), checked: known group, colour, generators, unique ids, and features."""
-    return _catalogue(store_version())
+    return _catalogue(store_location(), store_version())
 
 
 @lru_cache(maxsize=8)
-def _catalogue(version: str) -> tuple[LayerEntry, ...]:
+def _catalogue(location: str, version: str) -> tuple[LayerEntry, ...]:
     entries = list(declared_layers())
     declared = {e.id for e in entries}
     entries.extend(LayerEntry(id=stored.layer_id, group=IMPORTS_GROUP,
