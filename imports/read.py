@@ -66,14 +66,14 @@ class FileTable:
 def read_table(path: Path, name: str | None = None) -> FileTable:
     """The rows of `path`; `name` is the file's name as the user gave it (an upload's)."""
     name = name or path.name
+    if path.is_dir():
+        raise ImportFileError(f"{name}: is a folder, not a file")
     try:
         size = path.stat().st_size
         with path.open("rb") as f:
             head = f.read(64)
     except OSError as e:
         raise ImportFileError(f"{name}: cannot be read: {e.strerror or e}") from e
-    if path.is_dir():
-        raise ImportFileError(f"{name}: is a folder, not a file")
     if size == 0 or not head.strip():
         raise ImportFileError(f"{name}: is empty")
     if size > MAX_FILE_BYTES:

@@ -29,7 +29,8 @@ from imports.columns import ColumnMap
 __all__ = ["Problem", "RowDefaults", "row_record"]
 
 # The schema names a field as 'name' in its messages; the report's field column takes it.
-_FIELD_IN_MESSAGE = re.compile(r"field '([^']+)'|give '([^']+)'|(count|source|sources)\b")
+_FIELD_IN_MESSAGE = re.compile(
+    r"field '([^']+)'|give '([^']+)'|^(confidence|symbol) '|(count|source|sources)\b")
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _THOUSANDS = re.compile(r"(?<=\d)[,،٬\s'](?=\d{3}\b)")
 _TRUE = {"true", "yes", "y", "1", "t", "نعم", "صح"}
