@@ -35,6 +35,7 @@ from ui.chart import force_levels_chart
 from ui.dates import as_of_picker, changes_since, known_on_picker
 from ui.export_panel import export_panel
 from ui.filters_panel import filters_panel
+from ui.import_panel import import_panel
 from ui.language import language_picker
 from ui.link import apply_link
 from ui.posture_table import (
@@ -199,6 +200,7 @@ def main() -> None:
     display = unit_display_picker(lang)
     filters = filters_panel(lang)
     enabled = _layer_toggles(entries, lang)
+    import_panel(lang)
 
     st.title(t("app.title", lang))
     st.caption(t("app.caption", lang))

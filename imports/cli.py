@@ -110,6 +110,9 @@ def _run(parser: _Parser, args: argparse.Namespace) -> int:
     if len(outcome.problems) > SHOWN_PROBLEMS:
         print(f"{PROG}: … and {len(outcome.problems) - SHOWN_PROBLEMS} more; --report "
               "writes them all", file=sys.stderr)
+    if outcome.problems and not args.partial:
+        print(f"{PROG}: note: nothing imported: {outcome.rejected} row(s) rejected (fix "
+              "them, or import the rest with --partial)", file=sys.stderr)
     if args.report is not None:
         try:
             write_report(outcome.problems, args.report)

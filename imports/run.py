@@ -106,9 +106,7 @@ def import_file(path: Path, options: ImportOptions, store: SqlStore,
         outcome.notices.append(f"{name}: columns not read: {', '.join(columns.ignored)}")
     raws, generated = _records(table, columns, defaults, key_is_id, layers, outcome, progress)
     if outcome.problems and not options.partial:
-        outcome.notices.append(f"{name}: nothing imported: {outcome.rejected} row(s) "
-                               "rejected (fix them, or import the rest with --partial)")
-        return outcome
+        return outcome  # all or nothing
     retract = None
     if options.retract_missing:
         if outcome.problems:
