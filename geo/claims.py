@@ -17,8 +17,20 @@ from typing import Any
 from geo.checks import check_text
 from geo.schema import FEATURES_FILE, FeatureRecord, parse_feature
 
-__all__ = ["MAX_REASON_CHARS", "Change", "Claim", "Retraction", "canonical_json", "changes",
-           "check_reason", "check_recorder", "content_hash", "normal_raw", "validated"]
+__all__ = [
+    "MAX_REASON_CHARS",
+    "Change",
+    "Claim",
+    "Retraction",
+    "TrailEntry",
+    "canonical_json",
+    "changes",
+    "check_reason",
+    "check_recorder",
+    "content_hash",
+    "normal_raw",
+    "validated",
+]
 
 # The same limit as any other free text in the data (geo/checks.py's default).
 MAX_REASON_CHARS = 500
@@ -141,3 +153,15 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> list[Change
     old, new = flat(normal_raw(before)), flat(normal_raw(after))
     return [Change(key, old.get(key), new.get(key)) for key in sorted(old.keys() | new.keys())
             if old.get(key) != new.get(key)]
+
+
+@dataclass(frozen=True)
+class TrailEntry:
+    """One line of a thing's history as its card shows it: a claim recorded (with what
+    it changed), or a claim retracted (with why)."""
+
+    recorded_at: dt.datetime
+    recorded_by: str
+    changes: tuple[Change, ...] = ()
+    first: bool = False
+    retraction_reason: str | None = None

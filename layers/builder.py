@@ -11,14 +11,17 @@ import datetime as dt
 import json
 import math
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
+from contextvars import ContextVar
 from functools import lru_cache
+from types import MappingProxyType
 
 import folium
 from branca.element import MacroElement
 from jinja2 import Template
 from shapely.geometry import mapping
 
+from geo.claims import TrailEntry
 from geo.features import PlacedFeature
 from geo.gazetteer import Place
 from layers.catalogue import LayerEntry, features_of
@@ -46,6 +49,7 @@ from layers.unit_symbols import (
     symbol_shift_px,
     viewpoint_variants,
 )
+from store.features import feature_trails
 
 __all__ = ["Marks", "build_layer", "element_classes", "feature_marks", "found_place_marker",
            "layer_script", "toggled_layer"]
@@ -78,8 +82,15 @@ class FeatureCard(MacroElement):
         self.html = html
 
 
+# The histories of the features whose marks are being drawn (feature_marks sets it): a
+# card is attached deep inside each symbol's drawing rule, which knows no date.
+_TRAILS: ContextVar[Mapping[str, tuple[TrailEntry, ...]]] = ContextVar(
+    "posture_trails", default=MappingProxyType({}))
+
+
 def _attach_card(element: folium.MacroElement, placed: PlacedFeature, lang: str) -> None:
-    FeatureCard(feature_card_html(placed.record, lang)).add_to(element)
+    trail = _TRAILS.get().get(placed.record.id, ())
+    FeatureCard(feature_card_html(placed.record, lang, trail)).add_to(element)
 
 
 def with_confidence(style: dict[str, object], confidence: str) -> dict[str, object]:
@@ -316,8 +327,16 @@ def _unit_marks(p: PlacedFeature, e: LayerEntry, lang: str, slot: tuple[int, int
 def feature_marks(entry: LayerEntry, lang: str = "en", known_on: dt.date | None = None
                   ) -> list[Marks]:
     """Each feature's marks (as known on `known_on`), in drawing order, labelled in `lang`."""
+    token = _TRAILS.set(feature_trails(known_on))
+    try:
+        return _feature_marks(features_of(entry, known_on), entry, lang)
+    finally:
+        _TRAILS.reset(token)
+
+
+def _feature_marks(features: tuple[PlacedFeature, ...], entry: LayerEntry, lang: str
+                   ) -> list[Marks]:
     marks: list[Marks] = []
-    features = features_of(entry, known_on)
     for p in features:
         if p.record.symbol == "proportional":
             continue

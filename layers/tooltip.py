@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from geo.claims import TrailEntry
 from geo.schema import FeatureRecord
 from i18n import direction, t
 from layers.escape import escape_map_text as esc
@@ -48,7 +49,43 @@ def confidence_html(confidence: str, lang: str) -> str:
         + esc(t(f"confidence.{confidence}", lang))
 
 
-def feature_card_html(record: FeatureRecord, lang: str = "en") -> str:
+# A card lists a thing's latest history lines; `posture-history ID` prints them all.
+TRAIL_LINES = 4
+
+
+def _trail_line(entry: TrailEntry, lang: str) -> str:
+    date = isolate(entry.recorded_at.date().isoformat())
+    who = isolate(entry.recorded_by)
+    if entry.retraction_reason is not None:
+        return t("card.history_retracted", lang, date=date, who=who,
+                 reason=esc(entry.retraction_reason))
+    if entry.first or not entry.changes:
+        return t("card.history_recorded", lang, date=date, who=who)
+    fields = t("list.comma", lang).join(
+        f"{isolate(c.field)} ({isolate(shown_value(c.before))} → {isolate(shown_value(c.after))})"
+        if not isinstance(c.before, dict | list) and not isinstance(c.after, dict | list)
+        else isolate(c.field) for c in entry.changes[:3])
+    more = len(entry.changes) - 3
+    return t("card.history_changed", lang, date=date, who=who, fields=fields) + (
+        f" {esc(t('card.history_more', lang, n=more))}" if more > 0 else "")
+
+
+def _trail_html(trail: tuple[TrailEntry, ...], lang: str) -> str:
+    lines = [f"<li>{_trail_line(entry, lang)}</li>" for entry in trail[-TRAIL_LINES:]]
+    earlier = len(trail) - TRAIL_LINES
+    if earlier > 0:
+        lines.insert(0, f"<li>{esc(t('card.history_earlier', lang, n=earlier))}</li>")
+    return f"<ul class='history'>{''.join(lines)}</ul>"
+
+
+def shown_value(value: object) -> str:
+    text = "—" if value is None else f"{value:,}" if isinstance(value, int) and not \
+        isinstance(value, bool) else str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def feature_card_html(record: FeatureRecord, lang: str = "en",
+                      trail: tuple[TrailEntry, ...] = ()) -> str:
     """HTML for a feature's tooltip and popup in `lang`; every value from the data is escaped.
 
     The other language's name stays beside the title, so a reader can match the
@@ -66,20 +103,24 @@ def feature_card_html(record: FeatureRecord, lang: str = "en") -> str:
         # The seed is Arabic: its own words for a count stay beside the English ones.
         ("card.count", f"<b class='count'>{esc(record.count.text(lang))}</b>"
                        + (f" · {isolate(record.count.words_ar, 'ar')}"
-                          if lang == "en" and record.count.words_ar else "")),
+                          if lang == "en" and record.count.words_ar
+                          and "count.words_ar" not in record.filled else "")),
         ("card.as_of", _date(record.as_of, lang)),
         ("card.reported_on", _date(record.reported_on, lang, record.reported_on_inferred)),
         ("card.shown", _validity(record, lang)),
         ("card.confidence", confidence_html(record.confidence, lang)),
         ("card.geometry", esc(record.text("geometry_note", lang) or "") + approx),
     ]
+    if trail:
+        rows.append(("card.history", _trail_html(trail, lang)))
     table = "".join(f"<tr><th>{esc(t(label, lang))}</th><td>{value}</td></tr>"
                     for label, value in rows)
     return (
         f"<div class='posture-card' dir='{direction(lang)}' lang='{lang}' "
         f"data-feature='{esc(record.id)}'>"
-        f"<div class='name'><b>{esc(record.text('name', lang))}</b> · "
-        f"{isolate(record.text('name', other) or '', other)}</div>"
+        f"<div class='name'><b>{esc(record.text('name', lang))}</b>"
+        + ("" if f"name_{other}" in record.filled else
+           f" · {isolate(record.text('name', other) or '', other)}") + "</div>"
         f"<div class='summary'>{esc(record.text('summary', lang) or '')}</div>"
         f"<table>{table}</table>"
         f"<div class='sources'>{esc(t('card.sources', lang))}<ul>{sources}</ul></div></div>"

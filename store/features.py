@@ -15,13 +15,15 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 
+from geo.claims import TrailEntry
 from geo.errors import PostureDataError
 from geo.features import PlacedFeature, check_record_set, place
 from store import SqlStore, open_store
 from store.location import store_location
 from store.seed import seed
 
-__all__ = ["one_version", "placed_features", "shared_store", "store_version"]
+__all__ = ["feature_trails", "one_version", "placed_features", "shared_store",
+           "store_version"]
 
 
 _OPENING = threading.Lock()
@@ -73,6 +75,18 @@ def _placed(location: str, version: str, known_on: dt.date | None
     records = tuple(claim.record for claim in _opened(location).current(known_on))
     check_record_set(records, where=f"the store's claims as known on {known_on or 'today'}")
     return place(records)
+
+
+@lru_cache(maxsize=8)
+def _trails(location: str, version: str, known_on: dt.date | None
+            ) -> dict[str, tuple[TrailEntry, ...]]:
+    return _opened(location).trails(known_on)
+
+
+def feature_trails(known_on: dt.date | None = None) -> dict[str, tuple[TrailEntry, ...]]:
+    """Every thing's history as known on `known_on`, for the cards (store/sql.py)."""
+    location = store_location()
+    return _trails(location, _PINNED.get() or _opened(location).version(), known_on)
 
 
 def placed_features(known_on: dt.date | None = None) -> tuple[PlacedFeature, ...]:

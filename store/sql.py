@@ -34,6 +34,7 @@ from geo.claims import (
     Change,
     Claim,
     Retraction,
+    TrailEntry,
     canonical_json,
     changes,
     check_reason,
@@ -170,6 +171,44 @@ class SqlStore:
         with self.engine.connect() as conn:
             rows = conn.execute(query.order_by(first_recorded, c.fid)).all()
         return [self._claim(row) for row in rows]
+
+    def trails(self, known_on: dt.date | None = None) -> dict[str, tuple[TrailEntry, ...]]:
+        """Every thing's history as known on `known_on` (None: today), as its card shows
+        it: who recorded each claim and when, what each changed, and retractions. Only
+        the things with more than one claim have their records read."""
+        c, r = self.claims.c, self.retractions.c
+        known = true() if known_on is None else or_(c.reported_on.is_(None),
+                                                    c.reported_on <= known_on)
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(c.feature_id, c.recorded_at, c.recorded_by)
+                                .where(known).order_by(c.fid)).all()
+            by_feature: dict[str, list[Any]] = {}
+            for row in rows:
+                by_feature.setdefault(row.feature_id, []).append(row)
+            several = sorted(f for f, claims in by_feature.items() if len(claims) > 1)
+            records: dict[str, list[dict[str, Any]]] = {}
+            for start in range(0, len(several), 500):  # SQLite caps bound parameters
+                for feature_id, record in conn.execute(
+                        select(c.feature_id, c.record).where(
+                            known, c.feature_id.in_(several[start:start + 500]))
+                        .order_by(c.fid)):
+                    records.setdefault(feature_id, []).append(json.loads(record))
+            retracted = conn.execute(select(r.feature_id, r.reason, r.recorded_at,
+                                            r.recorded_by).where(
+                true() if known_on is None else r.reported_on <= known_on)).all()
+        trails: dict[str, list[TrailEntry]] = {}
+        for feature_id, claims in by_feature.items():
+            raws = records.get(feature_id, [])
+            trails[feature_id] = [
+                TrailEntry(_parse_time(row.recorded_at), row.recorded_by,
+                           tuple(changes(raws[i - 1], raws[i])) if i and raws else (),
+                           first=i == 0)
+                for i, row in enumerate(claims)]
+        for row in retracted:
+            trails.setdefault(row.feature_id, []).append(TrailEntry(
+                _parse_time(row.recorded_at), row.recorded_by, retraction_reason=row.reason))
+        return {feature_id: tuple(sorted(entries, key=lambda e: e.recorded_at))
+                for feature_id, entries in trails.items()}
 
     def history(self, feature_id: str) -> list[HistoryEntry]:
         """Every claim about `feature_id` in the order recorded, each with what it
