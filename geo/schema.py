@@ -185,6 +185,14 @@ def _require(record: dict[str, Any], where: str, key: str, kind: type) -> Any:
     return value
 
 
+def _flag(raw: dict[str, Any], where: str, key: str) -> bool:
+    """true or false; absent is false (a record's normal form leaves defaults out)."""
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        raise SchemaError(f"{where}: field {key!r} must be true or false, got {shown(value)}")
+    return value
+
+
 def _date(value: Any, where: str, key: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -325,9 +333,9 @@ def parse_feature(raw: Any, index: int, source: str = FEATURES_FILE) -> FeatureR
         count=count,
         as_of=_optional_date(raw, where, "as_of", text["confidence"]),
         reported_on=_optional_date(raw, where, "reported_on", text["confidence"]),
-        reported_on_inferred=_require(raw, where, "reported_on_inferred", bool),
+        reported_on_inferred=_flag(raw, where, "reported_on_inferred"),
         sources=tuple(sources),
-        geometry_approximate=_require(raw, where, "geometry_approximate", bool),
+        geometry_approximate=_flag(raw, where, "geometry_approximate"),
         geometry=geometry,
         geometry_ref=geometry_ref,
         label_en=check_text(raw.get("label_en"), where, "label_en", required=False),

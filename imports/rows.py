@@ -22,6 +22,7 @@ from shapely import Geometry
 from shapely.errors import ShapelyError
 
 from geo.checks import LAT_RANGE, LON_RANGE, MAX_TEXT_CHARS, shown
+from geo.claims import normal_raw
 from geo.errors import SchemaError
 from geo.sidc import IDENTITY_DIGIT
 from imports.columns import ColumnMap
@@ -246,7 +247,8 @@ def _count(fields: dict[str, Any]) -> dict[str, Any]:
     count["approximate"] = approximate if flag is None else (flag or approximate)
     for key in ("words_en", "words_ar", "quantity_en", "quantity_ar"):
         count[key] = _text(fields.get(f"count_{key}"))
-    count = {key: value for key, value in count.items() if value not in (None, False)}
+    count = {key: value for key, value in count.items()
+             if value is not None and value is not False}  # 0 is a count
     return count or dict(_NO_FIGURE)
 
 
@@ -357,7 +359,9 @@ def row_record(raw_row: dict[str, Any], geometry: Geometry | None, columns: Colu
         raw["geometry_ref"] = geometry_ref
     else:
         raw["geometry"] = json.loads(shapely.to_geojson(shape_))
-    return {key: value for key, value in raw.items() if value is not None}
+    # The normal form (no empty fields, no defaults spelled out): what the store hashes,
+    # and what imports/columnar.py builds for the same row.
+    return normal_raw(raw)
 
 
 def problem_from(error: Exception, row: int, fields: dict[str, Any]) -> Problem:

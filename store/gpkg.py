@@ -13,6 +13,7 @@ back (GDAL, opening it read-only, cannot).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sqlite3
 import struct
@@ -20,11 +21,13 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
 from shapely import Geometry
-from sqlalchemy import Connection, Table, create_engine, event, inspect, text
+from shapely.geometry import shape
+from sqlalchemy import Connection, Table, create_engine, event, insert, inspect, text
 
 from store.sql import SqlStore
 from store.tables import CLAIM_COLUMNS, SRID, store_tables
@@ -49,6 +52,82 @@ def gpkg_blob(geometry: Geometry | None) -> bytes | None:
     return (_HEADER.pack(b"GP", 0, _FLAGS_XY_ENVELOPE, SRID)
             + _ENVELOPE.pack(minx, maxx, miny, maxy)
             + shapely.to_wkb(geometry, byte_order=1))
+
+
+def point_blobs(coordinates: np.ndarray) -> list[bytes]:
+    """gpkg_blob for many points at once: (n, 2) longitudes and latitudes."""
+    wkbs = shapely.to_wkb(shapely.points(coordinates), byte_order=1)
+    header = _HEADER.pack(b"GP", 0, _FLAGS_XY_ENVELOPE, SRID)
+    pack = _ENVELOPE.pack
+    return [header + pack(x, x, y, y) + wkb
+            for (x, y), wkb in zip(coordinates.tolist(), wkbs.tolist(), strict=True)]
+
+
+def _blobs_and_bounds(geometries: list[dict[str, Any] | None]
+                      ) -> tuple[list[bytes | None], list[tuple[float, ...] | None]]:
+    if geometries and all(g is not None and g["type"] == "Point" for g in geometries):
+        coordinates = np.array([g["coordinates"][:2] for g in geometries],  # type: ignore[index]
+                               dtype=float)
+        return point_blobs(coordinates), [(x, x, y, y) for x, y in coordinates.tolist()]
+    blobs, bounds = [], []
+    for geojson in geometries:
+        geometry = shape(geojson) if geojson else None
+        blobs.append(gpkg_blob(geometry))
+        if geometry is None or geometry.is_empty:
+            bounds.append(None)
+        else:
+            minx, miny, maxx, maxy = geometry.bounds
+            bounds.append((minx, maxx, miny, maxy))
+    return blobs, bounds
+
+
+# Above this many claims, one write maintains the R-tree and the feature count itself
+# instead of through GDAL's per-row triggers (whose ST_* calls run in Python): for
+# 100,000 points, 1.9 s instead of 6.1 s.
+BULK_ROWS = 1_000
+_RTREE_TRIGGER = "rtree_claims_geom_insert"
+_COUNT_TRIGGER = "trigger_insert_feature_count_claims"
+_CLAIM_INSERT = (f"INSERT INTO claims ({', '.join(CLAIM_COLUMNS)}, geom) "
+                 f"VALUES ({', '.join('?' * (len(CLAIM_COLUMNS) + 1))})")
+
+
+def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]],
+            geometries: list[dict[str, Any] | None]) -> None:
+    """Claims into the GeoPackage, its R-tree and feature count kept exact. Inside the
+    caller's transaction: the triggers dropped here are back before it commits, and
+    a writer killed before then leaves them as they were."""
+    blobs, bounds = _blobs_and_bounds(geometries)
+    if len(rows) < BULK_ROWS:
+        for row, blob in zip(rows, blobs, strict=True):
+            row["geom"] = blob
+        conn.execute(insert(table), rows)
+        return
+    triggers = dict(conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (?, ?)",
+        (_RTREE_TRIGGER, _COUNT_TRIGGER)).all())
+    for name in triggers:
+        conn.exec_driver_sql(f"DROP TRIGGER {name}")
+    first = (conn.exec_driver_sql("SELECT max(fid) FROM claims").scalar() or 0) + 1
+
+    def day(value: dt.date | None) -> str | None:
+        return value.isoformat() if value is not None else None
+
+    # In CLAIM_COLUMNS' order; dates as the ISO text SQLAlchemy's Date writes.
+    conn.exec_driver_sql(_CLAIM_INSERT, [
+        (row["claim_id"], row["feature_id"], row["layer"], day(row["valid_from"]),
+         day(row["valid_to"]), day(row["reported_on"]), row["recorded_at"],
+         row["recorded_by"], row["supersedes"], row["content_hash"], row["record"], blob)
+        for row, blob in zip(rows, blobs, strict=True)])
+    fids = conn.exec_driver_sql("SELECT fid FROM claims WHERE fid >= ? ORDER BY fid",
+                                (first,)).scalars().all()
+    if _RTREE_TRIGGER in triggers:
+        conn.exec_driver_sql("INSERT INTO rtree_claims_geom VALUES (?, ?, ?, ?, ?)", [
+            (fid, *box) for fid, box in zip(fids, bounds, strict=True) if box is not None])
+    if _COUNT_TRIGGER in triggers:
+        conn.exec_driver_sql("UPDATE gpkg_ogr_contents SET feature_count = feature_count + ? "
+                             "WHERE lower(table_name) = 'claims'", (len(rows),))
+    for sql in triggers.values():
+        conn.exec_driver_sql(sql)
 
 
 def _envelope(blob: bytes | None) -> tuple[float, float, float, float] | None:
@@ -147,4 +226,4 @@ def open_geopackage(path: Path) -> SqlStore:
             if not inspect(conn).has_table("layers"):
                 _add_attribute_table(conn, tables.layers, "Layers made by imports")
     return SqlStore(engine, tables, name=path.name, geometry_value=gpkg_blob,
-                    writing=lambda conn: None)
+                    writing=lambda conn: None, bulk_insert=_insert)

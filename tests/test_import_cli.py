@@ -116,3 +116,36 @@ def test_two_imports_of_one_file_at_once_land_each_claim_once(seeded, tmp_path):
     assert _count(seeded, "SELECT count(DISTINCT feature_id) FROM claims") == \
         _count(seeded, "SELECT count(*) FROM claims")
 
+
+
+def test_a_bulk_import_keeps_the_geopackage_whole_for_gdal(tmp_path):
+    """Above store/gpkg.py's BULK_ROWS the import maintains the R-tree and GDAL's feature
+    count itself: GDAL must still find every point through its spatial index."""
+    import csv
+    import sqlite3
+
+    import pyogrio
+
+    location = str(tmp_path / "claims.gpkg")
+    path = write_acled_csv(tmp_path / "acled.csv", rows=2_500)
+    result = _import(location, path)
+    assert result.returncode == 0, result.stderr
+    box = (40.0, 33.0, 42.0, 35.0)
+    inside = {f"acled.{row['event_id_cnty']}" for row in csv.DictReader(path.open())
+              if box[0] <= float(row["longitude"]) <= box[2]
+              and box[1] <= float(row["latitude"]) <= box[3]}
+    assert len(inside) > 50
+    found = pyogrio.read_dataframe(location, layer="claims", bbox=box)
+    assert {f for f in found["feature_id"] if f.startswith("acled.")} == inside
+    with sqlite3.connect(location) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        with_geometry = conn.execute("SELECT count(*) FROM claims WHERE geom IS NOT NULL"
+                                     ).fetchone()[0]
+        assert conn.execute("SELECT count(*) FROM rtree_claims_geom").fetchone()[0] == \
+            with_geometry
+        assert conn.execute("SELECT feature_count FROM gpkg_ogr_contents WHERE "
+                            "table_name = 'claims'").fetchone()[0] == \
+            conn.execute("SELECT count(*) FROM claims").fetchone()[0]
+        triggers = {name for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+        assert {"rtree_claims_geom_insert", "trigger_insert_feature_count_claims"} <= triggers

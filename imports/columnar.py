@@ -1,0 +1,303 @@
+"""The fast path for large flat files: CSV point rows (ACLED's export among them)
+turned into claim records column by column, instead of row by row.
+
+It is conservative. A row it can prove valid with whole-column checks (the same
+limits, patterns and lists as geo/schema.py and imports/rows.py) is built here,
+and the record is the one `rows.row_record` would build for it, field for field
+(tests/test_import_columnar.py compares them). Any row it cannot prove valid (odd
+number formats, a day that does not exist, Arabic digits, a text too long…) is left
+to the row-by-row path, which either accepts it or names exactly what is wrong. So
+messages are written once, in one place, and no row is judged by rules of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from geo.checks import MAX_COUNT, MAX_TEXT_CHARS
+from geo.schema import AS_OF_PRECISIONS, CONFIDENCE_LEVELS
+from imports.columns import ColumnMap
+from imports.read import FileTable
+from imports.rows import (
+    _DEFAULT_ACTOR,
+    _DEFAULT_KIND,
+    _DEFAULT_SUMMARY,
+    _NO_FIGURE,
+    RowDefaults,
+)
+
+__all__ = ["FAST_ROWS_MIN", "columnar_records"]
+
+# Below this many rows the row-by-row path is quick enough, and simpler to trust.
+FAST_ROWS_MIN = 2_000
+# The fields this path builds; a file mapping any other goes row by row.
+_HANDLED = {"id", "layer", "name_en", "name_ar", "kind", "kind_ar", "actor_en", "actor_ar",
+            "summary_en", "summary_ar", "geometry_note", "geometry_note_ar", "count_value",
+            "as_of", "reported_on", "confidence", "source_en", "source_ar", "via_en", "via_ar",
+            "source_link", "lon", "lat", "as_of_precision"}
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DECIMAL = r"^-?\d{1,3}(\.\d+)?$"
+_WHOLE = r"^\d{1,12}$"
+_IDENTIFIER = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+# geo/checks.py's forbidden characters (Arrow's RE2 syntax). Surrogates cannot occur:
+# the file was decoded strictly, and Arrow holds only valid UTF-8.
+_FORBIDDEN = "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]"
+# A narrower link rule than geo/checks.py's: printable ASCII only (RE2's \s is not
+# Python's), at most 2,007 characters; any other link goes row by row.
+_LINK = r"^https?://[!#-&(-;=?-\[\]-_a-~]+$"
+_MAX_LINK_CHARS = 2_007
+_ARABIC = "[\u0600-\u06ff]"
+_ACLED_PRECISION = {"1": "day", "2": "month", "3": "month"}
+_GEO_NOTE = {"1": "ACLED geo_precision 1: the town itself",
+             "2": "ACLED geo_precision 2: near the town named",
+             "3": "ACLED geo_precision 3: the province's capital, standing for the province"}
+
+
+# Arrow's string kernels: the column-wide checks run in C++, not once per cell in Python.
+_STRING = pd.ArrowDtype(pa.string())
+
+
+def _text(series: pd.Series) -> pd.Series:
+    """Stripped text, missing where empty."""
+    stripped = series.astype(_STRING).str.strip()
+    return stripped.where(stripped != "")
+
+
+def _none(size: int) -> pd.Series:
+    return pd.Series(pa.nulls(size, pa.string()), dtype=_STRING)
+
+
+def _mask(values: Any) -> np.ndarray:
+    """A boolean mask, missing as false."""
+    if isinstance(values, pd.Series):
+        values = values.fillna(False) if values.hasnans else values
+        return values.to_numpy(dtype=bool)
+    return np.asarray(values, dtype=bool)
+
+
+def _objects(series: pd.Series) -> np.ndarray:
+    """Python values, None where missing."""
+    return series.astype(object).where(series.notna(), None).to_numpy(dtype=object)
+
+
+class _Columns:
+    """The file's columns as the fields they fill, with what cannot be proven valid."""
+
+    def __init__(self, table: FileTable, columns: ColumnMap) -> None:
+        self.frame = table.frame
+        self.size = len(table)
+        self.columns = columns
+        self.doubtful = np.zeros(self.size, dtype=bool)
+        self.fields: dict[str, pd.Series] = {}
+        for field, column in columns.fixed.items():
+            self.fields[field] = _text(self.frame[column])
+            # A blank cell of a language's own column keeps the other column out of it
+            # row by row (imports/columns.py); that rare case goes row by row here too.
+            self.doubt(_mask(self.frame[column].notna()) & _mask(self.fields[field].isna()))
+        for (english, arabic), column in columns.either.items():
+            values = _text(self.frame[column])
+            is_arabic = pd.Series(_mask(values.str.contains(_ARABIC, regex=True)))
+            for target, chosen in ((arabic, is_arabic), (english, ~is_arabic)):
+                current = self.get(target)
+                self.fields[target] = current.where(current.notna(), values.where(chosen))
+
+    def get(self, field: str) -> pd.Series:
+        return self.fields.get(field, _none(self.size))
+
+    def raw(self, column: str) -> pd.Series:
+        lookup = {c.lower(): c for c in self.frame.columns}
+        if column not in lookup:
+            return _none(self.size)
+        return _text(self.frame[lookup[column]])
+
+    def doubt(self, mask: Any) -> None:
+        self.doubtful |= _mask(mask)
+
+
+def _first(*series: pd.Series) -> pd.Series:
+    """Each row's first value present, in the order given."""
+    result = series[0]
+    for other in series[1:]:
+        result = result.where(result.notna(), other)
+    return result
+
+
+def _acled(c: _Columns) -> None:
+    event, sub_event, location = (c.raw(k) for k in ("event_type", "sub_event_type",
+                                                     "location"))
+    what = _first(sub_event, event).fillna("Event")
+    unnamed = _mask(c.get("name_en").isna() & c.get("name_ar").isna() & location.notna())
+    c.fields["name_en"] = c.get("name_en").where(~unnamed, what + " – " + location)
+    c.fields["kind"] = _first(c.get("kind"), sub_event, event)
+    c.fields["actor_en"] = _first(c.get("actor_en"), c.raw("actor1"))
+    fatalities = c.raw("fatalities")
+    has = _mask(c.get("count_value").isna() & c.get("count_words_en").isna()
+                & fatalities.notna())
+    whole = _mask(fatalities.str.match(_WHOLE))
+    c.doubt(has & ~whole)
+    number = fatalities.str.lstrip("0").where(~has | (fatalities.str.lstrip("0") != ""), "0")
+    c.fields["count_words_en"] = c.get("count_words_en").where(
+        ~has, number + " fatalities reported")
+    c.fields["count_words_ar"] = c.get("count_words_ar").where(
+        ~has, "القتلى المبلغ عنهم: " + number)
+    stamp = c.raw("timestamp")
+    digits = _mask(stamp.str.match(r"^\d{1,10}$"))
+    unreported = _mask(c.get("reported_on").isna())
+    c.doubt(unreported & _mask(stamp.notna()) & ~digits)
+    seconds = pd.to_numeric(stamp.where(digits), errors="coerce")
+    days = pd.to_datetime(seconds, unit="s", utc=True).dt.strftime("%Y-%m-%d").astype(_STRING)
+    c.fields["reported_on"] = c.get("reported_on").where(~unreported, days)
+    precision = c.raw("time_precision")
+    unset = _mask(c.get("as_of_precision").isna())
+    c.doubt(unset & _mask(precision.notna()) & ~_mask(precision.isin(list(_ACLED_PRECISION))))
+    c.fields["as_of_precision"] = c.get("as_of_precision").where(
+        ~unset, precision.map(_ACLED_PRECISION).astype(_STRING))
+    geo = c.raw("geo_precision")
+    c.doubt(_mask(geo.notna()) & ~_mask(geo.isin(list(_GEO_NOTE))))
+    c.fields["geometry_approximate"] = pd.Series(_mask(geo.notna() & (geo != "1")))
+    note = c.get("geometry_note")
+    c.fields["geometry_note"] = note.where(_mask(note.notna() | geo.isna()),
+                                           geo.map(_GEO_NOTE).astype(_STRING))
+    c.fields["confidence"] = c.get("confidence").fillna("media")
+    c.fields["via_en"] = c.get("via_en").where(
+        _mask(c.get("via_en").notna() | c.get("source_en").isna()), "ACLED")
+
+
+def _dates(c: _Columns, field: str) -> pd.Series:
+    values = c.get(field)
+    iso = _mask(values.str.match(_ISO_DAY))
+    days = pd.to_datetime(values.where(iso), format="%Y-%m-%d", errors="coerce")
+    c.doubt(_mask(values.notna()) & (~iso | _mask(days.isna()) | _mask(days.dt.year < 1900)))
+    return values
+
+
+def _check_texts(c: _Columns, fields: dict[str, pd.Series]) -> None:
+    for values in fields.values():
+        c.doubt(values.str.len() > MAX_TEXT_CHARS)
+        c.doubt(values.str.contains(_FORBIDDEN, regex=True))
+
+
+def columnar_records(table: FileTable, columns: ColumnMap, defaults: RowDefaults,
+                     key_is_id: bool, layers: set[str]) -> dict[int, dict[str, Any]]:
+    """Row index -> record, for every row proven valid; the rest go row by row."""
+    fixed_fields = set(columns.fixed)
+    if table.format != "CSV" or len(table) < FAST_ROWS_MIN or not {"lon", "lat"} <= \
+            fixed_fields or not fixed_fields <= _HANDLED or defaults.key is None:
+        return {}
+    c = _Columns(table, columns)
+    if columns.acled:
+        _acled(c)
+    c.doubt(np.isin(np.arange(c.size), list(table.field_counts)))
+    layer = (pd.Series([defaults.layer] * c.size, dtype=_STRING) if defaults.layer
+             else c.get("layer"))
+    c.doubt(~_mask(layer.isin(list(layers))))
+    # The place: plain decimal degrees in range.
+    lon, lat = c.get("lon"), c.get("lat")
+    decimal = _mask(lon.str.match(_DECIMAL)) & _mask(lat.str.match(_DECIMAL))
+    c.doubt(~decimal)
+    lon_value = pd.to_numeric(lon.where(decimal), errors="coerce").astype(float)
+    lat_value = pd.to_numeric(lat.where(decimal), errors="coerce").astype(float)
+    c.doubt(~_mask(lon_value.between(-180, 180)) | ~_mask(lat_value.between(-90, 90)))
+    as_of, reported = _dates(c, "as_of"), _dates(c, "reported_on")
+    inferred = _mask(reported.isna())
+    reported = reported.where(~inferred, as_of)
+    c.doubt(as_of.isna())  # a dated report (reference geography goes row by row)
+    c.doubt(reported.fillna("") > dt.date.today().isoformat())
+    confidence = c.get("confidence")
+    c.doubt(~_mask(confidence.isin([level for level in CONFIDENCE_LEVELS
+                                    if level != "reference"])))
+    precision = c.get("as_of_precision")
+    c.doubt(_mask(precision.notna()) & ~_mask(precision.isin(list(AS_OF_PRECISIONS))))
+    value = c.get("count_value")
+    whole = _mask(value.str.match(_WHOLE))
+    c.doubt(_mask(value.notna()) & ~whole)
+    number = pd.to_numeric(value.where(whole), errors="coerce").astype(float)
+    c.doubt(_mask(number > MAX_COUNT))
+    key = _text(table.frame[defaults.key])
+    c.doubt(~_mask(key.str.match(_IDENTIFIER)) | _mask(key.str.len() + layer.str.len() >= 99))
+    ids = key if key_is_id else layer + "." + key
+    link = c.get("source_link")
+    c.doubt(_mask(link.notna()) & ~(_mask(link.str.match(_LINK))
+                                    & _mask(link.str.len() <= _MAX_LINK_CHARS)))
+    who, who_ar = c.get("source_en"), c.get("source_ar")
+    if defaults.source is not None:
+        who = who.where(_mask(who.notna() | who_ar.notna()), defaults.source)
+    c.doubt(who.isna() & who_ar.isna())
+    c.doubt(c.get("name_en").isna() & c.get("name_ar").isna())
+    texts = {field: c.get(field) for field in (
+        "name_en", "name_ar", "kind", "kind_ar", "actor_en", "actor_ar", "summary_en",
+        "summary_ar", "geometry_note", "geometry_note_ar", "count_words_en", "count_words_ar",
+        "via_en", "via_ar")}
+    texts.update(who=who, who_ar=who_ar)
+    _check_texts(c, texts)
+    keep = np.flatnonzero(~c.doubtful)
+    return _build(keep, c, texts, ids, layer, lon_value, lat_value, as_of, reported,
+                  inferred, confidence, precision, number, link, defaults)
+
+
+def _build(keep: np.ndarray, c: _Columns, texts: dict[str, pd.Series], ids: pd.Series,
+           layer: pd.Series, lon: pd.Series, lat: pd.Series, as_of: pd.Series,
+           reported: pd.Series, inferred: np.ndarray, confidence: pd.Series,
+           precision: pd.Series, number: pd.Series, link: pd.Series,
+           defaults: RowDefaults) -> dict[int, dict[str, Any]]:
+    """The records of the rows kept, exactly as imports/rows.py builds them (normal
+    form: no empty fields, no defaults)."""
+    def column(series: pd.Series) -> list[Any]:
+        return _objects(series)[keep].tolist()
+
+    # Each bilingual pair with the words written when a row gives neither language.
+    note = (f"Position as given in {defaults.file_name}.",
+            f"الموقع كما ورد في {defaults.file_name}.")
+    pairs = [(en, ar, column(texts[en]), column(texts[ar]), default)
+             for (en, ar), default in ((("name_en", "name_ar"), None),
+                                       (("kind", "kind_ar"), _DEFAULT_KIND),
+                                       (("actor_en", "actor_ar"), _DEFAULT_ACTOR),
+                                       (("summary_en", "summary_ar"), _DEFAULT_SUMMARY),
+                                       (("geometry_note", "geometry_note_ar"), note))]
+    source_columns = [(key, column(series)) for key, series in (
+        ("who", texts["who"]), ("who_ar", texts["who_ar"]), ("via", texts["via_en"]),
+        ("via_ar", texts["via_ar"]), ("link", link))]
+    words = [(key, column(texts[f"count_{key}"])) for key in ("words_en", "words_ar")]
+    approximate = _mask(c.fields.get("geometry_approximate",
+                                     pd.Series(np.zeros(c.size, dtype=bool))))[keep].tolist()
+    records: dict[int, dict[str, Any]] = {}
+    for position, (index, feature_id, layer_id, day, reported_on, was_inferred, level,
+                   as_of_precision, figure, x, y, is_approximate) in enumerate(zip(
+            keep.tolist(), column(ids), column(layer), column(as_of), column(reported),
+            inferred[keep].tolist(), column(confidence), column(precision),
+            number.to_numpy(dtype=float)[keep].tolist(), lon.to_numpy(dtype=float)[keep].tolist(),
+            lat.to_numpy(dtype=float)[keep].tolist(), approximate, strict=True)):
+        raw: dict[str, Any] = {"id": feature_id, "layer": layer_id, "symbol": "point"}
+        for en, ar, english, arabic, default in pairs:
+            first, second = english[position], arabic[position]
+            if first is None and second is None and default is not None:
+                first, second = default
+            if first is not None:
+                raw[en] = first
+            if second is not None:
+                raw[ar] = second
+        count = {key: values[position] for key, values in words
+                 if values[position] is not None}
+        if figure == figure:  # not NaN
+            count["value"] = int(figure)
+        raw["count"] = count or dict(_NO_FIGURE)
+        raw["as_of"] = day
+        if as_of_precision is not None and as_of_precision != "day":
+            raw["as_of_precision"] = as_of_precision
+        raw["reported_on"] = reported_on
+        if was_inferred:
+            raw["reported_on_inferred"] = True
+        raw["sources"] = [{key: values[position] for key, values in source_columns
+                           if values[position] is not None}]
+        raw["confidence"] = level
+        if is_approximate:
+            raw["geometry_approximate"] = True
+        raw["geometry"] = {"type": "Point", "coordinates": [x, y]}
+        records[index] = raw
+    return records
