@@ -62,8 +62,9 @@ lint: install-test
 test: install-test chromium postgis lint
 	$(VENV)/bin/pytest
 
-bench: install-test chromium
+bench: install-test chromium postgis
 	$(PY) bench/bench_dashboard.py
+	$(PY) bench/bench_import.py --postgis
 
 # Rebuild data/basemap/ from Natural Earth (npm packages, fetched with npm pack).
 basemap: install

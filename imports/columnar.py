@@ -264,6 +264,7 @@ def _build(keep: np.ndarray, c: _Columns, texts: dict[str, pd.Series], ids: pd.S
         ("who", texts["who"]), ("who_ar", texts["who_ar"]), ("via", texts["via_en"]),
         ("via_ar", texts["via_ar"]), ("link", link))]
     words = [(key, column(texts[f"count_{key}"])) for key in ("words_en", "words_ar")]
+    acled = c.columns.acled
     approximate = _mask(c.fields.get("geometry_approximate",
                                      pd.Series(np.zeros(c.size, dtype=bool))))[keep].tolist()
     records: dict[int, dict[str, Any]] = {}
@@ -288,6 +289,8 @@ def _build(keep: np.ndarray, c: _Columns, texts: dict[str, pd.Series], ids: pd.S
             count["value"] = int(figure)
         raw["count"] = count or dict(_NO_FIGURE)
         raw["as_of"] = day
+        if acled:  # an event holds on its day (imports/rows.py)
+            raw["valid_from"] = raw["valid_to"] = day
         if as_of_precision is not None and as_of_precision != "day":
             raw["as_of_precision"] = as_of_precision
         raw["reported_on"] = reported_on

@@ -288,6 +288,9 @@ def _acled(raw_row: dict[str, Any], fields: dict[str, Any], get: Any) -> None:
                                           "the province's capital, standing for the province"))
     if fields.get("confidence") is None:
         fields["confidence"] = "media"  # ACLED codes events from media and partner reports
+    if fields.get("valid_from") is None and fields.get("valid_to") is None:
+        # An event holds on its day: the map as of another day does not show it.
+        fields["valid_from"] = fields["valid_to"] = fields.get("as_of")
     if fields.get("source_en") is not None and fields.get("via_en") is None:
         fields["via_en"] = "ACLED"
 

@@ -8,16 +8,18 @@ import logging
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
 from geo.errors import PostureDataError
 from i18n import t
-from imports.read import ImportFileError
-from imports.run import REPORT_COLUMNS, ImportOptions, ImportOutcome, import_file
 from store.features import shared_store
 from ui.text import plain
+
+if TYPE_CHECKING:
+    from imports.run import ImportOptions, ImportOutcome
 
 __all__ = ["ACCEPTED_TYPES", "import_panel"]
 
@@ -34,6 +36,10 @@ def _recorder() -> str:
 
 def _run(upload: object, options: ImportOptions, lang: str) -> tuple[str, object]:
     """("outcome", ImportOutcome) or ("error", message)."""
+    # Imported on use: the importer's readers are not on the first page's path.
+    from imports.read import ImportFileError
+    from imports.run import import_file
+
     bar = st.progress(0.0, text=t("import.reading", lang))
 
     def progress(done: int, total: int) -> None:
@@ -61,6 +67,8 @@ def _run(upload: object, options: ImportOptions, lang: str) -> tuple[str, object
 
 
 def _show(result: tuple[str, object], lang: str) -> None:
+    from imports.run import REPORT_COLUMNS
+
     kind, value = result
     if kind == "error":
         st.error(plain(str(value)))
@@ -115,6 +123,8 @@ def import_panel(lang: str) -> None:
             if upload is None:
                 st.session_state[_RESULT_KEY] = ("error", t("import.no_file", lang))
             else:
+                from imports.run import ImportOptions
+
                 options = ImportOptions(layer=layer.strip() or None, key=key.strip() or None,
                                         source=source.strip() or None, partial=partial,
                                         retract_missing=retract, dry_run=dry_run,
