@@ -15,6 +15,7 @@ from geo.posture import STATUSES
 from geo.schema import CONFIDENCE_LEVELS, SYMBOLS
 from geo.sidc import AFFILIATIONS
 from i18n import LANGUAGES, direction, strings, t
+from imports.run import REPORT_COLUMNS
 from layers.basemap import BASEMAPS
 from ui.dates import COMPARE_AXES
 from ui.posture_table import COLUMNS as TABLE_COLUMNS
@@ -72,7 +73,8 @@ def test_every_key_family_the_code_builds_exists():
     members = {"confidence": CONFIDENCE_LEVELS, "legend.symbol": SYMBOLS, "basemap": BASEMAPS,
                "month": range(1, 13), "paper": PAPERS, "format": EXPORT_FORMATS,
                "units.affiliation": AFFILIATIONS, "table.status": STATUSES,
-               "table": (*TABLE_COLUMNS, "symbol"), "changes.axis": COMPARE_AXES}
+               "table": (*TABLE_COLUMNS, "symbol"), "changes.axis": COMPARE_AXES,
+               "import.report": REPORT_COLUMNS}
     assert families <= set(members), f"a key family with no test: {families - set(members)}"
     for prefix in families:
         for name in members[prefix]:
