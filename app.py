@@ -25,7 +25,7 @@ from i18n import DEFAULT_LANGUAGE, t
 from layers import symbol_cache
 from layers.assets import ensure_vendor_assets
 from layers.basemap import BASEMAPS, DEFAULT_BASEMAP, build_base_map
-from layers.builder import found_place_marker, toggled_layer
+from layers.builder import MAX_DRAWN_FEATURES, found_place_marker, toggled_layer, too_many_to_draw
 from layers.bundle import write_bundle
 from layers.catalogue import LayerEntry, check_data_folder, features_of, groups, shown_at
 from layers.legend import legend_html
@@ -77,7 +77,8 @@ def _bundle_url(data_folder: str, lang: str, known_on: dt.date | None, version: 
     return write_bundle(_layers(data_folder, version), lang, known_on)
 
 
-def _layer_toggles(entries: tuple[LayerEntry, ...], lang: str) -> list[LayerEntry]:
+def _layer_toggles(entries: tuple[LayerEntry, ...], lang: str,
+                   known_on: dt.date | None) -> list[LayerEntry]:
     st.sidebar.header(t("layers.header", lang))
     enabled = []
     for group in groups():
@@ -90,6 +91,10 @@ def _layer_toggles(entries: tuple[LayerEntry, ...], lang: str) -> list[LayerEntr
             st.session_state.setdefault(key, entry.default_on)
             if st.sidebar.toggle(entry.title(lang), key=key):
                 enabled.append(entry)
+            features = features_of(entry, known_on)
+            if too_many_to_draw(features):
+                st.sidebar.caption(t("layers.too_many", lang, count=f"{len(features):,}",
+                                     limit=f"{MAX_DRAWN_FEATURES:,}"))
     st.query_params["layers"] = ",".join(e.id for e in enabled)
     return enabled
 
@@ -199,7 +204,7 @@ def main() -> None:
     basemap_id = _basemap_picker(lang)
     display = unit_display_picker(lang)
     filters = filters_panel(lang)
-    enabled = _layer_toggles(entries, lang)
+    enabled = _layer_toggles(entries, lang, known_on)
     import_panel(lang)
 
     st.title(t("app.title", lang))

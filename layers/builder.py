@@ -324,12 +324,25 @@ def _unit_marks(p: PlacedFeature, e: LayerEntry, lang: str, slot: tuple[int, int
     return marks
 
 
+# Each feature's marks are rendered once into the layer bundle, about 4 ms apiece: an
+# imported layer of 100,000 events would take minutes and tens of megabytes. Until event
+# layers draw such volumes (issue 13), a layer above this is not drawn, and says so.
+MAX_DRAWN_FEATURES = 2_000
+
+
+def too_many_to_draw(features: Collection[PlacedFeature]) -> bool:
+    return len(features) > MAX_DRAWN_FEATURES
+
+
 def feature_marks(entry: LayerEntry, lang: str = "en", known_on: dt.date | None = None
                   ) -> list[Marks]:
     """Each feature's marks (as known on `known_on`), in drawing order, labelled in `lang`."""
+    features = features_of(entry, known_on)
+    if too_many_to_draw(features):
+        return []  # the page says so beside the layer's switch (app.py)
     token = _TRAILS.set(feature_trails(known_on))
     try:
-        return _feature_marks(features_of(entry, known_on), entry, lang)
+        return _feature_marks(features, entry, lang)
     finally:
         _TRAILS.reset(token)
 

@@ -94,7 +94,7 @@ def _show(result: tuple[str, object], lang: str) -> None:
         shown = frame[["row", "field", "reason", "value"]]
         st.dataframe(shown.rename(columns={c: t(f"import.report.{c}", lang)
                                            for c in REPORT_COLUMNS}),
-                     hide_index=True, use_container_width=True)
+                     hide_index=True, width="stretch")
         report = io.StringIO()
         frame.to_csv(report, index=False)
         st.download_button(t("import.report_download", lang), report.getvalue().encode("utf-8"),

@@ -111,7 +111,7 @@ def posture_table(features: Iterable[PlacedFeature], rows: list[PostureRow], lan
     config["symbol"] = st.column_config.ImageColumn(t("table.symbol", lang), width="small")
     config["age_days"] = st.column_config.NumberColumn(t("table.age_days", lang), format="%d")
     st.dataframe(shown, key=TABLE_KEY, hide_index=True, on_select="rerun",
-                 selection_mode="single-row", column_config=config, use_container_width=True)
+                 selection_mode="single-row", column_config=config, width="stretch")
     st.download_button(t("table.csv", lang), frame.rename(
         columns={name: t(f"table.{name}", lang) for name in COLUMNS}).to_csv(index=False),
                        file_name="posture-table.csv", mime="text/csv", key="table:csv")
