@@ -74,7 +74,11 @@ def _show(result: tuple[str, object], lang: str) -> None:
         st.error(plain(str(value)))
         return
     outcome: ImportOutcome = value  # type: ignore[assignment]
-    line = plain(outcome.summary())
+    # The command line's summary is English for the tools that read it; the page's is
+    # the reader's language.
+    result = outcome.result
+    line = t("import.summary", lang, new=result.new, changed=result.changed,
+             unchanged=result.unchanged, retracted=result.retracted, rejected=outcome.rejected)
     if outcome.problems:
         st.warning(t("import.rejected", lang, summary=line) if outcome.written or
                    outcome.result.new or outcome.result.changed
