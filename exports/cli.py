@@ -14,12 +14,12 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
 
 from exports.atomic import terminate_as_exit, write_atomically
 from exports.data import write_data
 from exports.formats import DATA_FORMATS, EXPORT_FORMATS, STATIC_FORMATS
 from exports.html import write_html
+from exports.one_line_parser import OneLineParser
 from exports.paper import PAPERS
 from exports.static_map import write_static
 from exports.view import DEFAULT_BBOX, View, features_in_view
@@ -47,12 +47,6 @@ FORMATS = EXPORT_FORMATS
 DPI_RANGE = (96, 600)
 MAX_TITLE_CHARS = 200
 MAX_PATH_CHARS = 4096  # Linux's PATH_MAX
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        # One line, no usage block: the message already names the argument.
-        self.exit(2, f"{self.prog}: error: {message}\n")
 
 
 CLAIM_LEVELS = tuple(level for level in CONFIDENCE_LEVELS if level != "reference")
@@ -120,8 +114,8 @@ def _dpi(text: str) -> int:
     return value
 
 
-def _parser() -> _Parser:
-    parser = _Parser(prog=PROG, description="Export a snapshot of the force-posture map.")
+def _parser() -> OneLineParser:
+    parser = OneLineParser(prog=PROG, description="Export a snapshot of the force-posture map.")
     parser.add_argument("--list-layers", action="store_true",
                         help="print the layer ids with their titles, and exit")
     parser.add_argument("--format", choices=FORMATS, help="output format")
@@ -173,7 +167,7 @@ def _parser() -> _Parser:
     return parser
 
 
-def _layer_ids(parser: _Parser, text: str | None) -> tuple[str, ...]:
+def _layer_ids(parser: OneLineParser, text: str | None) -> tuple[str, ...]:
     if text is None:
         return ()
     known = [e.id for e in catalogue()]
@@ -187,7 +181,7 @@ def _layer_ids(parser: _Parser, text: str | None) -> tuple[str, ...]:
     return ids
 
 
-def _display(parser: _Parser, symbols: str, viewpoint: str | None) -> Display:
+def _display(parser: OneLineParser, symbols: str, viewpoint: str | None) -> Display:
     known = [v.id for v in viewpoints()]
     if viewpoint is not None and viewpoint not in known:
         parser.error(f"argument --viewpoint: unknown viewpoint {viewpoint!r}; "
@@ -195,7 +189,7 @@ def _display(parser: _Parser, symbols: str, viewpoint: str | None) -> Display:
     return Display(units=symbols == "units", viewpoint=viewpoint or default_viewpoint())
 
 
-def _filters(parser: _Parser, args: argparse.Namespace) -> Filters:
+def _filters(parser: OneLineParser, args: argparse.Namespace) -> Filters:
     known_actors = sorted({actor_key(p.record) for p in placed_features()
                            if p.record.confidence != "reference"})
     chosen = {}
@@ -214,7 +208,7 @@ def _filters(parser: _Parser, args: argparse.Namespace) -> Filters:
                    reported_from=args.reported_from, reported_to=args.reported_to)
 
 
-def _check_writable(parser: _Parser, out: Path) -> None:
+def _check_writable(parser: OneLineParser, out: Path) -> None:
     directory = out.parent if str(out.parent) else Path(".")
     if out.is_dir():
         parser.error(f"argument --out: {out} is a directory")
@@ -241,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(parser, args)
 
 
-def _run(parser: _Parser, args: argparse.Namespace) -> int:
+def _run(parser: OneLineParser, args: argparse.Namespace) -> int:
     try:
         entries = check_data_folder()
         if args.list_layers:

@@ -20,9 +20,9 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
 
 from exports.atomic import terminate_as_exit
+from exports.one_line_parser import OneLineParser
 from geo.checks import forbidden_character
 from geo.claims import check_recorder
 from geo.errors import PostureDataError, SchemaError
@@ -39,14 +39,8 @@ SHOWN_PROBLEMS = 20
 MAX_SOURCE_CHARS = 200
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        # One line, no usage block: the message already names the argument.
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
-def _parser() -> _Parser:
-    parser = _Parser(prog=PROG, description=__doc__.splitlines()[0])
+def _parser() -> OneLineParser:
+    parser = OneLineParser(prog=PROG, description=__doc__.splitlines()[0])
     parser.add_argument("path", type=Path, metavar="PATH",
                         help="GeoJSON, GeoPackage, KML/KMZ, zipped Shapefile, or CSV "
                              "(lon/lat or WKT columns; ACLED's export as it comes)")
@@ -68,7 +62,7 @@ def _parser() -> _Parser:
     return parser
 
 
-def _recorder(parser: _Parser) -> str:
+def _recorder(parser: OneLineParser) -> str:
     name = os.environ.get(USER_ENV) or getpass.getuser()
     try:
         return check_recorder(name)
@@ -83,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(parser, args)
 
 
-def _run(parser: _Parser, args: argparse.Namespace) -> int:
+def _run(parser: OneLineParser, args: argparse.Namespace) -> int:
     if args.source is not None and (not args.source.strip() or len(args.source) >
                                     MAX_SOURCE_CHARS or forbidden_character(args.source)):
         parser.error(f"argument --source: must be 1-{MAX_SOURCE_CHARS} characters of text")

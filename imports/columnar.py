@@ -25,10 +25,10 @@ from geo.schema import AS_OF_PRECISIONS, CONFIDENCE_LEVELS
 from imports.columns import ColumnMap
 from imports.read import FileTable
 from imports.rows import (
-    _DEFAULT_ACTOR,
-    _DEFAULT_KIND,
-    _DEFAULT_SUMMARY,
-    _NO_FIGURE,
+    DEFAULT_ACTOR,
+    DEFAULT_KIND,
+    DEFAULT_SUMMARY,
+    NO_FIGURE,
     RowDefaults,
 )
 
@@ -256,9 +256,9 @@ def _build(keep: np.ndarray, c: _Columns, texts: dict[str, pd.Series], ids: pd.S
             f"الموقع كما ورد في {defaults.file_name}.")
     pairs = [(en, ar, column(texts[en]), column(texts[ar]), default)
              for (en, ar), default in ((("name_en", "name_ar"), None),
-                                       (("kind", "kind_ar"), _DEFAULT_KIND),
-                                       (("actor_en", "actor_ar"), _DEFAULT_ACTOR),
-                                       (("summary_en", "summary_ar"), _DEFAULT_SUMMARY),
+                                       (("kind", "kind_ar"), DEFAULT_KIND),
+                                       (("actor_en", "actor_ar"), DEFAULT_ACTOR),
+                                       (("summary_en", "summary_ar"), DEFAULT_SUMMARY),
                                        (("geometry_note", "geometry_note_ar"), note))]
     source_columns = [(key, column(series)) for key, series in (
         ("who", texts["who"]), ("who_ar", texts["who_ar"]), ("via", texts["via_en"]),
@@ -287,7 +287,7 @@ def _build(keep: np.ndarray, c: _Columns, texts: dict[str, pd.Series], ids: pd.S
                  if values[position] is not None}
         if figure == figure:  # not NaN
             count["value"] = int(figure)
-        raw["count"] = count or dict(_NO_FIGURE)
+        raw["count"] = count or dict(NO_FIGURE)
         raw["as_of"] = day
         if acled:  # an event holds on its day (imports/rows.py)
             raw["valid_from"] = raw["valid_to"] = day

@@ -27,7 +27,8 @@ from geo.errors import SchemaError
 from geo.sidc import IDENTITY_DIGIT
 from imports.columns import ColumnMap
 
-__all__ = ["Problem", "RowDefaults", "row_record"]
+__all__ = ["DEFAULT_ACTOR", "DEFAULT_KIND", "DEFAULT_SUMMARY", "NO_FIGURE", "Problem",
+           "RowDefaults", "row_record"]
 
 # The schema names a field as 'name' in its messages; the report's field column takes it.
 _FIELD_IN_MESSAGE = re.compile(
@@ -45,10 +46,10 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d-%B-%Y", "%d-%b-%Y")
 _ACLED_PRECISION = {"1": "day", "2": "month", "3": "month"}
 # Words the importer writes itself, where a report need not say: our wording, not a
 # source's, in both languages.
-_NO_FIGURE = {"words_en": "no figure given", "words_ar": "لم يُذكر رقم"}
-_DEFAULT_KIND = ("report", "تقرير")
-_DEFAULT_ACTOR = ("not stated", "لم يُذكر")
-_DEFAULT_SUMMARY = ("No summary given.", "لا ملخص.")
+NO_FIGURE = {"words_en": "no figure given", "words_ar": "لم يُذكر رقم"}
+DEFAULT_KIND = ("report", "تقرير")
+DEFAULT_ACTOR = ("not stated", "لم يُذكر")
+DEFAULT_SUMMARY = ("No summary given.", "لا ملخص.")
 
 
 @dataclass(frozen=True)
@@ -249,7 +250,7 @@ def _count(fields: dict[str, Any]) -> dict[str, Any]:
         count[key] = _text(fields.get(f"count_{key}"))
     count = {key: value for key, value in count.items()
              if value is not None and value is not False}  # 0 is a count
-    return count or dict(_NO_FIGURE)
+    return count or dict(NO_FIGURE)
 
 
 def _acled(raw_row: dict[str, Any], fields: dict[str, Any], get: Any) -> None:
@@ -332,10 +333,10 @@ def row_record(raw_row: dict[str, Any], geometry: Geometry | None, columns: Colu
         "name_en", "name_ar", "kind", "kind_ar", "actor_en", "actor_ar", "summary_en",
         "summary_ar", "geometry_note", "geometry_note_ar", "label_en", "label_ar",
         "validity_note", "validity_note_ar", "series")}
-    for (en, ar), (default_en, default_ar) in ((("kind", "kind_ar"), _DEFAULT_KIND),
-                                               (("actor_en", "actor_ar"), _DEFAULT_ACTOR),
+    for (en, ar), (default_en, default_ar) in ((("kind", "kind_ar"), DEFAULT_KIND),
+                                               (("actor_en", "actor_ar"), DEFAULT_ACTOR),
                                                (("summary_en", "summary_ar"),
-                                                _DEFAULT_SUMMARY)):
+                                                DEFAULT_SUMMARY)):
         if text[en] is None and text[ar] is None:
             text[en], text[ar] = default_en, default_ar
     if text["geometry_note"] is None and text["geometry_note_ar"] is None:

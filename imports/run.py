@@ -29,7 +29,8 @@ from imports.read import FileTable, ImportFileError, read_table
 from imports.rows import Problem, RowDefaults, RowError, problem_from, row_record
 from layers.catalogue import declared_layers, default_layer
 from layers.unit_symbols import known_unit_code
-from store.sql import RecordResult, SqlStore, StoredLayer
+from store.records import RecordResult, StoredLayer
+from store.sql import SqlStore
 
 __all__ = ["REPORT_COLUMNS", "ImportOptions", "ImportOutcome", "import_file", "write_report"]
 

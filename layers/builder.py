@@ -11,19 +11,15 @@ import datetime as dt
 import json
 import math
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping
-from contextvars import ContextVar
+from collections.abc import Callable, Collection, Iterable
 from functools import lru_cache
-from types import MappingProxyType
 
 import folium
-from branca.element import MacroElement
-from jinja2 import Template
 from shapely.geometry import mapping
 
-from geo.claims import TrailEntry
 from geo.features import PlacedFeature
 from geo.gazetteer import Place
+from layers.cards import attach_card, histories
 from layers.catalogue import LayerEntry, features_of
 from layers.escape import escape_map_text as esc
 from layers.marks import Marks
@@ -41,7 +37,6 @@ from layers.symbology import (
     proportional_radius,
     screen_angle,
 )
-from layers.tooltip import feature_card_html
 from layers.unit_symbols import (
     Display,
     feature_symbol,
@@ -57,40 +52,6 @@ __all__ = ["Marks", "build_layer", "element_classes", "feature_marks", "found_pl
 
 def element_classes(entry: LayerEntry, feature_id: str) -> str:
     return f"posture layer-{entry.id} feature-{feature_id}"
-
-
-class FeatureCard(MacroElement):
-    """The feature's card as a hover tooltip and a click popup, from one copy of its HTML.
-
-    folium's Tooltip and Popup would each carry the HTML, and Popup parses it
-    with jQuery; Leaflet's own bindTooltip/bindPopup need neither.
-    """
-
-    _template = Template("""{% macro script(this, kwargs) %}
-(function (layer) {
-  var card = `{{ this.html }}`;
-  layer.bindTooltip(card, {sticky: true, className: "posture-tooltip"});
-  layer.bindPopup(card, {minWidth: 320, maxWidth: 360});
-})({{ this._parent.get_name() }});
-{% endmacro %}""")
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self._name = "FeatureCard"
-        # The HTML sits in a template literal: every data value in it went
-        # through escape_map_text, which leaves no backtick, "${" or backslash.
-        self.html = html
-
-
-# The histories of the features whose marks are being drawn (feature_marks sets it): a
-# card is attached deep inside each symbol's drawing rule, which knows no date.
-_TRAILS: ContextVar[Mapping[str, tuple[TrailEntry, ...]]] = ContextVar(
-    "posture_trails", default=MappingProxyType({}))
-
-
-def _attach_card(element: folium.MacroElement, placed: PlacedFeature, lang: str) -> None:
-    trail = _TRAILS.get().get(placed.record.id, ())
-    FeatureCard(feature_card_html(placed.record, lang, trail)).add_to(element)
 
 
 def with_confidence(style: dict[str, object], confidence: str) -> dict[str, object]:
@@ -113,7 +74,7 @@ def _vector(placed: PlacedFeature, entry: LayerEntry, style: dict[str, object],
         style_function=lambda _feature, style=style: style,
         className=element_classes(entry, placed.record.id),
     )
-    _attach_card(element, placed, lang)
+    attach_card(element, placed, lang)
     return element
 
 
@@ -206,7 +167,7 @@ def _draw_arrow(p: PlacedFeature, e: LayerEntry, group: folium.FeatureGroup, lan
                             p.record.geometry_approximate),
             icon_size=ARROW_PX, icon_anchor=(width // 2, height // 2),
             class_name=f"{element_classes(e, p.record.id)} posture-arrow"))
-    _attach_card(marker, p, lang)
+    attach_card(marker, p, lang)
     marker.add_to(group)
     _text_label((middle.y, middle.x), _label_html(p, lang), element_classes(e, p.record.id),
                 dx=width // 2 + 4, dy=-10).add_to(group)
@@ -219,7 +180,7 @@ def _circle(p: PlacedFeature, e: LayerEntry, radius: float, style: dict[str, obj
                                  **with_confidence(style, p.record.confidence))
     if pane:
         marker.options["pane"] = pane  # folium's path options drop it
-    _attach_card(marker, p, lang)
+    attach_card(marker, p, lang)
     return marker
 
 
@@ -318,7 +279,7 @@ def _unit_marks(p: PlacedFeature, e: LayerEntry, lang: str, slot: tuple[int, int
                 html=symbol.svg, icon_size=(math.ceil(symbol.width), math.ceil(symbol.height)),
                 icon_anchor=(round(symbol.anchor_x - shift_x), round(symbol.anchor_y - shift_y)),
                 class_name=f"{element_classes(e, p.record.id)} posture-unit unit-{side}"))
-        _attach_card(marker, p, lang)
+        attach_card(marker, p, lang)
         marker.add_to(group)
         marks.append(Marks(p.record.id, group, units=True, viewpoints=ids))
     return marks
@@ -340,11 +301,8 @@ def feature_marks(entry: LayerEntry, lang: str = "en", known_on: dt.date | None 
     features = features_of(entry, known_on)
     if too_many_to_draw(features):
         return []  # the page says so beside the layer's switch (app.py)
-    token = _TRAILS.set(feature_trails(known_on))
-    try:
+    with histories(feature_trails(known_on)):
         return _feature_marks(features, entry, lang)
-    finally:
-        _TRAILS.reset(token)
 
 
 def _feature_marks(features: tuple[PlacedFeature, ...], entry: LayerEntry, lang: str

@@ -20,7 +20,7 @@ from geo.timeline import features_at
 from layers.unit_symbols import check_unit_codes
 from store.features import placed_features, shared_store, store_version
 from store.location import store_location
-from store.sql import StoredLayer
+from store.records import StoredLayer
 
 __all__ = [
     "IMPORTS_GROUP",

@@ -15,7 +15,8 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from geo.errors import StoreError
 from store.location import store_location
-from store.sql import RecordResult, SqlStore
+from store.records import RecordResult
+from store.sql import SqlStore
 
 __all__ = ["RecordResult", "SqlStore", "open_store", "store_label"]
 

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from geo.checks import check_identifier, shown
 from geo.errors import PostureDataError, SchemaError
 from store.features import shared_store
-from store.sql import HistoryEntry
+from store.records import HistoryEntry
 
 __all__ = ["history_lines", "main"]
 

@@ -11,7 +11,8 @@ from dataclasses import replace
 
 from geo.features import load_features, seed_raws
 from geo.schema import FEATURES_FILE
-from store.sql import RecordResult, SqlStore
+from store.records import RecordResult
+from store.sql import SqlStore
 
 __all__ = ["SEED_RECORDER", "seed"]
 

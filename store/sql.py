@@ -10,12 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 from shapely import Geometry
 from shapely.geometry import shape
@@ -34,7 +31,6 @@ from sqlalchemy import (
 
 from geo.checks import check_identifier
 from geo.claims import (
-    Change,
     Claim,
     Retraction,
     TrailEntry,
@@ -46,88 +42,23 @@ from geo.claims import (
     validated,
 )
 from geo.errors import SchemaError
+from store.records import (
+    HistoryEntry,
+    RecordResult,
+    StoredLayer,
+    keys_of,
+    new_claim_ids,
+    parse_time,
+    utc_now_text,
+)
 from store.tables import StoreTables
 
-__all__ = ["HistoryEntry", "RecordResult", "SqlStore", "StoredLayer", "utc_now_text"]
+__all__ = ["BulkInsert", "SqlStore"]
 
 ANALYZE_AFTER_ROWS = 1_000
 # How a backend inserts claims: (connection, table, rows, each row's GeoJSON geometry).
 BulkInsert = Callable[[Connection, Table, list[dict[str, Any]], list[dict[str, Any] | None]],
                       None]
-
-
-class RecordKeys(NamedTuple):
-    """What the claims table indexes, read from a record already validated."""
-
-    id: str
-    layer: str
-    valid_from: dt.date | None
-    valid_to: dt.date | None
-    reported_on: dt.date | None
-
-
-def _keys_of(raw: dict[str, Any]) -> RecordKeys:
-    def day(key: str) -> dt.date | None:
-        return dt.date.fromisoformat(raw[key]) if raw.get(key) else None
-
-    return RecordKeys(raw["id"], raw["layer"], day("valid_from"), day("valid_to"),
-                      day("reported_on"))
-
-
-def new_claim_ids(count: int) -> list[str]:
-    """`count` claim ids, 32 hex digits each like a UUID's: the time, 32 random bits,
-    then a counter. Unique across writers, and in order within one write, so the
-    unique index on them grows at its end instead of at random places."""
-    prefix = f"{time.time_ns():016x}{os.urandom(4).hex()}"
-    return [f"{prefix}{index:08x}" for index in range(count)]
-
-def utc_now_text() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _parse_time(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
-
-
-@dataclass(frozen=True)
-class StoredLayer:
-    """A layer an import made, with its default style."""
-
-    layer_id: str
-    title_en: str
-    title_ar: str
-    color: str
-    recorded_at: dt.datetime | None = None
-    recorded_by: str | None = None
-
-
-@dataclass(frozen=True)
-class RecordResult:
-    """What one write did, as `posture-import` reports it."""
-
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    retracted: int = 0
-    layer_created: str | None = None
-    retracted_ids: tuple[str, ...] = ()
-
-    def summary(self, rejected: int = 0) -> str:
-        return (f"{self.new} new, {self.changed} changed, {self.unchanged} unchanged, "
-                f"{self.retracted} retracted, {rejected} rejected")
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One event in a thing's history: a claim recorded, or a claim retracted."""
-
-    claim: Claim | None
-    retraction: Retraction | None
-    changes: tuple[Change, ...] = ()
-
-    @property
-    def recorded_at(self) -> dt.datetime:
-        return self.claim.recorded_at if self.claim else self.retraction.recorded_at  # type: ignore[union-attr]
 
 
 class SqlStore:
@@ -165,7 +96,7 @@ class SqlStore:
         with self.engine.connect() as conn:
             rows = conn.execute(select(self.layer_table).order_by(self.layer_table.c.fid)).all()
         return [StoredLayer(row.layer_id, row.title_en, row.title_ar, row.color,
-                            _parse_time(row.recorded_at), row.recorded_by) for row in rows]
+                            parse_time(row.recorded_at), row.recorded_by) for row in rows]
 
     def current(self, known_on: dt.date | None = None, valid_on: dt.date | None = None,
                 recorded_by: str | None = None) -> list[Claim]:
@@ -234,13 +165,13 @@ class SqlStore:
         for feature_id, claims in by_feature.items():
             raws = records.get(feature_id, [])
             trails[feature_id] = [
-                TrailEntry(_parse_time(row.recorded_at), row.recorded_by,
+                TrailEntry(parse_time(row.recorded_at), row.recorded_by,
                            tuple(changes(raws[i - 1], raws[i])) if i and raws else (),
                            first=i == 0)
                 for i, row in enumerate(claims)]
         for row in retracted:
             trails.setdefault(row.feature_id, []).append(TrailEntry(
-                _parse_time(row.recorded_at), row.recorded_by, retraction_reason=row.reason))
+                parse_time(row.recorded_at), row.recorded_by, retraction_reason=row.reason))
         return {feature_id: tuple(sorted(entries, key=lambda e: e.recorded_at))
                 for feature_id, entries in trails.items()}
 
@@ -283,7 +214,7 @@ class SqlStore:
         recorded_by = check_recorder(recorded_by)
         if retract_missing is not None:
             retract_missing = check_reason(retract_missing)
-        keys = ([_keys_of(raw) for raw in raws] if checked else
+        keys = ([keys_of(raw) for raw in raws] if checked else
                 [validated(raw, index, source) for index, raw in enumerate(raws)])
         seen: set[str] = set()
         for key in keys:
@@ -344,7 +275,7 @@ class SqlStore:
                                        reported_on or dt.date.today(), recorded_by)
             conn.execute(insert(self.retractions), [row])
         return Retraction(current[0], reason, row["reported_on"],
-                          _parse_time(row["recorded_at"]), recorded_by)
+                          parse_time(row["recorded_at"]), recorded_by)
 
     # Internals ---------------------------------------------------------------
 
@@ -438,10 +369,10 @@ class SqlStore:
     @staticmethod
     def _claim(row: Any) -> Claim:
         return Claim(claim_id=row.claim_id, raw=json.loads(row.record),
-                     recorded_at=_parse_time(row.recorded_at), recorded_by=row.recorded_by,
+                     recorded_at=parse_time(row.recorded_at), recorded_by=row.recorded_by,
                      supersedes=row.supersedes)
 
     @staticmethod
     def _retraction(row: Any) -> Retraction:
         return Retraction(row.claim_id, row.reason, row.reported_on,
-                          _parse_time(row.recorded_at), row.recorded_by)
+                          parse_time(row.recorded_at), row.recorded_by)

@@ -1,0 +1,89 @@
+"""What the store reads and writes besides the claims themselves: the result of a write,
+a history entry, a layer an import made, and the ids and times the store sets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from geo.claims import Change, Claim, Retraction
+
+__all__ = ["HistoryEntry", "RecordKeys", "RecordResult", "StoredLayer", "keys_of",
+           "new_claim_ids", "parse_time", "utc_now_text"]
+
+
+class RecordKeys(NamedTuple):
+    """What the claims table indexes, read from a record already validated."""
+
+    id: str
+    layer: str
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    reported_on: dt.date | None
+
+
+def keys_of(raw: dict[str, Any]) -> RecordKeys:
+    def day(key: str) -> dt.date | None:
+        return dt.date.fromisoformat(raw[key]) if raw.get(key) else None
+
+    return RecordKeys(raw["id"], raw["layer"], day("valid_from"), day("valid_to"),
+                      day("reported_on"))
+
+
+def new_claim_ids(count: int) -> list[str]:
+    """`count` claim ids, 32 hex digits each like a UUID's: the time, 32 random bits,
+    then a counter. Unique across writers, and in order within one write, so the
+    unique index on them grows at its end instead of at random places."""
+    prefix = f"{time.time_ns():016x}{os.urandom(4).hex()}"
+    return [f"{prefix}{index:08x}" for index in range(count)]
+
+def utc_now_text() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_time(text: str) -> dt.datetime:
+    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class StoredLayer:
+    """A layer an import made, with its default style."""
+
+    layer_id: str
+    title_en: str
+    title_ar: str
+    color: str
+    recorded_at: dt.datetime | None = None
+    recorded_by: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    """What one write did, as `posture-import` reports it."""
+
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    retracted: int = 0
+    layer_created: str | None = None
+    retracted_ids: tuple[str, ...] = ()
+
+    def summary(self, rejected: int = 0) -> str:
+        return (f"{self.new} new, {self.changed} changed, {self.unchanged} unchanged, "
+                f"{self.retracted} retracted, {rejected} rejected")
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One event in a thing's history: a claim recorded, or a claim retracted."""
+
+    claim: Claim | None
+    retraction: Retraction | None
+    changes: tuple[Change, ...] = ()
+
+    @property
+    def recorded_at(self) -> dt.datetime:
+        return self.claim.recorded_at if self.claim else self.retraction.recorded_at  # type: ignore[union-attr]
