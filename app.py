@@ -8,6 +8,7 @@ iframe is never remounted; toggled layers travel as `feature_group_to_add`.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import replace
 from typing import NoReturn
 
@@ -80,6 +81,8 @@ def _bundle_url(data_folder: str, lang: str, known_on: dt.date | None, version: 
 def _layer_toggles(entries: tuple[LayerEntry, ...], lang: str,
                    known_on: dt.date | None) -> list[LayerEntry]:
     st.sidebar.header(t("layers.header", lang))
+    # One pass over the claims, not one per layer: a store may hold 100,000.
+    claims = Counter(p.record.layer for p in placed_features(known_on))
     enabled = []
     for group in groups():
         members = [e for e in entries if e.group == group.id]
@@ -91,9 +94,8 @@ def _layer_toggles(entries: tuple[LayerEntry, ...], lang: str,
             st.session_state.setdefault(key, entry.default_on)
             if st.sidebar.toggle(entry.title(lang), key=key):
                 enabled.append(entry)
-            features = features_of(entry, known_on)
-            if too_many_to_draw(features):
-                st.sidebar.caption(t("layers.too_many", lang, count=f"{len(features):,}",
+            if too_many_to_draw(claims[entry.id]):
+                st.sidebar.caption(t("layers.too_many", lang, count=f"{claims[entry.id]:,}",
                                      limit=f"{MAX_DRAWN_FEATURES:,}"))
     st.query_params["layers"] = ",".join(e.id for e in enabled)
     return enabled

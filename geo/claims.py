@@ -28,6 +28,7 @@ __all__ = [
     "check_reason",
     "check_recorder",
     "content_hash",
+    "digest",
     "normal_raw",
     "validated",
 ]
@@ -76,9 +77,14 @@ def _normal_coordinates(value: Any) -> Any:
         else value
 
 
+def digest(canonical: str) -> str:
+    """The digest of a record's canonical JSON (of its normal form)."""
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 def content_hash(raw: dict[str, Any]) -> str:
     """One digest per meaning: the canonical JSON of the record's normal form."""
-    return hashlib.sha256(canonical_json(normal_raw(raw)).encode("utf-8")).hexdigest()
+    return digest(canonical_json(normal_raw(raw)))
 
 
 def validated(raw: Any, index: int = 0, source: str = FEATURES_FILE) -> FeatureRecord:

@@ -95,6 +95,7 @@ class _Columns:
         self.columns = columns
         self.doubtful = np.zeros(self.size, dtype=bool)
         self.fields: dict[str, pd.Series] = {}
+        self._by_lower = {str(c).lower(): c for c in self.frame.columns}
         for field, column in columns.fixed.items():
             self.fields[field] = _text(self.frame[column])
             # A blank cell of a language's own column keeps the other column out of it
@@ -111,10 +112,10 @@ class _Columns:
         return self.fields.get(field, _none(self.size))
 
     def raw(self, column: str) -> pd.Series:
-        lookup = {c.lower(): c for c in self.frame.columns}
-        if column not in lookup:
+        """An ACLED column by its lower-case name, read as text."""
+        if column not in self._by_lower:
             return _none(self.size)
-        return _text(self.frame[lookup[column]])
+        return _text(self.frame[self._by_lower[column]])
 
     def doubt(self, mask: Any) -> None:
         self.doubtful |= _mask(mask)

@@ -196,8 +196,8 @@ def _coordinate(value: Any, field: str) -> float:
     return number
 
 
-def feature_id(fields: dict[str, Any], raw_row: dict[str, Any], layer: str,
-               defaults: RowDefaults, key_is_id: bool) -> str:
+def feature_id(raw_row: dict[str, Any], layer: str, defaults: RowDefaults,
+               key_is_id: bool) -> str:
     """The thing's id: the key itself where the key is the file's `id` column (our
     exports'), else `<layer>.<key>`, so files keyed 1, 2, 3 in two layers never meet;
     without a key, a digest of the row, so the same row again is the same thing."""
@@ -253,7 +253,7 @@ def _count(fields: dict[str, Any]) -> dict[str, Any]:
     return count or dict(NO_FIGURE)
 
 
-def _acled(raw_row: dict[str, Any], fields: dict[str, Any], get: Any) -> None:
+def _acled(fields: dict[str, Any], get: Any) -> None:
     """ACLED's columns into the fields the generic rules read."""
     event, sub_event, location = (_text(get(c)) for c in ("event_type", "sub_event_type",
                                                           "location"))
@@ -302,7 +302,7 @@ def row_record(raw_row: dict[str, Any], geometry: Geometry | None, columns: Colu
     fields = columns.fields(raw_row)
     if columns.acled:
         lookup = {key.lower(): value for key, value in raw_row.items()}
-        _acled(raw_row, fields, lambda column: lookup.get(column))
+        _acled(fields, lambda column: lookup.get(column))
     layer = defaults.layer or _text(fields.get("layer"))
     if layer is None:
         raise RowError("layer", None, "no layer: give a layer column or --layer")
@@ -348,7 +348,7 @@ def row_record(raw_row: dict[str, Any], geometry: Geometry | None, columns: Colu
         # standard identity unknown, for each viewpoint to set.
         sidc = sidc[:3] + IDENTITY_DIGIT["unknown"] + sidc[4:]
     raw = {
-        "id": feature_id(fields, raw_row, layer, defaults, key_is_id), "layer": layer,
+        "id": feature_id(raw_row, layer, defaults, key_is_id), "layer": layer,
         "symbol": symbol, **text, "count": _count(fields), "as_of": as_of,
         "as_of_precision": _text(fields.get("as_of_precision")),
         "reported_on": reported_on, "reported_on_inferred": bool(inferred),

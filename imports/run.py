@@ -116,11 +116,11 @@ def import_file(path: Path, options: ImportOptions, store: SqlStore,
                                    "rejected, which keys are gone cannot be told")
         else:
             retract = f"not in {name}, imported on {dt.date.today()} with --retract-missing"
-    if raws or retract or new_layer:
+    if raws:  # a layer is made, and claims retracted, only beside claims recorded
         # Every record was validated above (or proven valid column by column).
         outcome.result = store.record(
-            raws, options.recorded_by, source=name, new_layer=new_layer if raws else None,
-            retract_missing=retract if raws else None, dry_run=options.dry_run, checked=True)
+            raws, options.recorded_by, source=name, new_layer=new_layer,
+            retract_missing=retract, dry_run=options.dry_run, checked=True)
         outcome.written = not options.dry_run
     outcome.result = _with_generated(outcome.result, outcome.notices, generated)
     if progress:

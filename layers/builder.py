@@ -291,15 +291,15 @@ def _unit_marks(p: PlacedFeature, e: LayerEntry, lang: str, slot: tuple[int, int
 MAX_DRAWN_FEATURES = 2_000
 
 
-def too_many_to_draw(features: Collection[PlacedFeature]) -> bool:
-    return len(features) > MAX_DRAWN_FEATURES
+def too_many_to_draw(count: int) -> bool:
+    return count > MAX_DRAWN_FEATURES
 
 
 def feature_marks(entry: LayerEntry, lang: str = "en", known_on: dt.date | None = None
                   ) -> list[Marks]:
     """Each feature's marks (as known on `known_on`), in drawing order, labelled in `lang`."""
     features = features_of(entry, known_on)
-    if too_many_to_draw(features):
+    if too_many_to_draw(len(features)):
         return []  # the page says so beside the layer's switch (app.py)
     with histories(feature_trails(known_on)):
         return _feature_marks(features, entry, lang)

@@ -8,7 +8,6 @@ caller can observe is here, so one set of contract tests covers both.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -38,6 +37,7 @@ from geo.claims import (
     changes,
     check_reason,
     check_recorder,
+    digest,
     normal_raw,
     validated,
 )
@@ -230,14 +230,14 @@ class SqlStore:
             for raw, key in zip(raws, keys, strict=True):
                 # A checked record is in its normal form already (imports build it so).
                 normal = canonical_json(raw if checked else normal_raw(raw))
-                digest = hashlib.sha256(normal.encode("utf-8")).hexdigest()
+                content = digest(normal)
                 before = latest.get(key.id)
-                if before is not None and before[1] == digest:
+                if before is not None and before[1] == content:
                     continue
                 new, changed = (new + 1, changed) if before is None else (new, changed + 1)
                 rows.append(self._row(normal if checked else canonical_json(raw), key,
                                       recorded_at, recorded_by,
-                                      before[0] if before else None, digest))
+                                      before[0] if before else None, content))
                 geometries.append(raw.get("geometry"))
             if rows:
                 for row, claim_id in zip(rows, new_claim_ids(len(rows)), strict=True):
@@ -340,8 +340,8 @@ class SqlStore:
                 c.feature_id, c.reported_on.desc().nulls_last(), c.fid.desc())
             if recorder is not None:
                 query = query.where(c.recorded_by == recorder)
-            for feature_id, claim_id, digest in conn.execute(query):
-                latest.setdefault(feature_id, (claim_id, digest))
+            for feature_id, claim_id, stored_hash in conn.execute(query):
+                latest.setdefault(feature_id, (claim_id, stored_hash))
         if unretracted and latest:
             claim_ids = sorted(claim_id for claim_id, _ in latest.values())
             closed = {found for start in range(0, len(claim_ids), 500)
