@@ -27,10 +27,10 @@ import pyogrio
 import shapely
 from shapely import Geometry
 from shapely.geometry import shape
-from sqlalchemy import Connection, Table, create_engine, event, insert, inspect, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, insert, inspect, text
 
 from store.sql import SqlStore
-from store.tables import CLAIM_COLUMNS, SRID, store_tables
+from store.tables import CLAIM_COLUMNS, SRID, StoreTables, store_tables
 
 __all__ = ["gpkg_blob", "open_geopackage"]
 
@@ -158,13 +158,28 @@ def _append_only(conn: Connection, table: str) -> None:
             f"'{table} are append-only: record a new claim or a retraction'); END")
 
 
-def _add_attribute_table(conn: Connection, table: Table, description: str) -> None:
+def _add_attribute_table(conn: Connection, table: Table, description: str, *,
+                         append_only: bool = True) -> None:
     """A table without geometry, registered as a GeoPackage attributes table."""
     table.create(conn)
     conn.exec_driver_sql(
         "INSERT INTO gpkg_contents (table_name, data_type, identifier, description) "
         f"VALUES ('{table.name}', 'attributes', '{table.name}', '{description}')")
-    _append_only(conn, table.name)
+    if append_only:
+        _append_only(conn, table.name)
+
+
+def _add_missing_tables(engine: Engine, tables: StoreTables) -> None:
+    """The tables a store made by an earlier version lacks: `layers` came with imports,
+    `users` with sign-in."""
+    wanted = ((tables.layers, "Layers made by imports", True),
+              (tables.users, "Who may sign in", False))
+    if all(inspect(engine).has_table(table.name) for table, _, _ in wanted):
+        return
+    with engine.connect().execution_options(posture_write=True) as conn, conn.begin():
+        for table, description, append_only in wanted:
+            if not inspect(conn).has_table(table.name):
+                _add_attribute_table(conn, table, description, append_only=append_only)
 
 
 def _create(path: Path) -> None:
@@ -190,6 +205,7 @@ def _create(path: Path) -> None:
             _add_attribute_table(conn, tables.retractions, "Claims closed, with the reason")
             _append_only(conn, "claims")
             _add_attribute_table(conn, tables.layers, "Layers made by imports")
+            _add_attribute_table(conn, tables.users, "Who may sign in", append_only=False)
     finally:
         connection.close()
     try:
@@ -221,9 +237,6 @@ def open_geopackage(path: Path) -> SqlStore:
     tables = store_tables()
     with engine.connect() as conn:
         conn.execute(text("SELECT 1 FROM claims LIMIT 1"))  # a foreign file fails here
-    if not inspect(engine).has_table("layers"):  # a store made before imports made layers
-        with engine.connect().execution_options(posture_write=True) as conn, conn.begin():
-            if not inspect(conn).has_table("layers"):
-                _add_attribute_table(conn, tables.layers, "Layers made by imports")
+    _add_missing_tables(engine, tables)
     return SqlStore(engine, tables, name=path.name, geometry_value=gpkg_blob,
                     writing=lambda conn: None, bulk_insert=_insert)

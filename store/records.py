@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from geo.claims import Change, Claim, Retraction
+from geo.errors import StoreError
 
-__all__ = ["HistoryEntry", "RecordKeys", "RecordResult", "StoredLayer", "keys_of",
-           "new_claim_ids", "parse_time", "utc_now_text"]
+__all__ = ["ConflictError", "FeatureStamp", "HistoryEntry", "RecordKeys", "RecordResult",
+           "StoredLayer", "keys_of", "new_claim_ids", "parse_time", "utc_now_text"]
 
 
 class RecordKeys(NamedTuple):
@@ -87,3 +88,32 @@ class HistoryEntry:
     @property
     def recorded_at(self) -> dt.datetime:
         return self.claim.recorded_at if self.claim else self.retraction.recorded_at  # type: ignore[union-attr]
+
+
+@dataclass(frozen=True)
+class FeatureStamp:
+    """The last thing recorded about a thing: a claim, or a retraction of one. An editor
+    opens a thing at a stamp; their save is refused if the stamp has moved since."""
+
+    kind: str  # "claim" or "retraction"
+    claim_id: str
+    recorded_at: dt.datetime
+    recorded_by: str
+
+    @property
+    def token(self) -> str:
+        return f"{self.kind}:{self.claim_id}"
+
+
+class ConflictError(StoreError):
+    """A save about a thing someone else changed since the editor opened it."""
+
+    def __init__(self, feature_id: str, stamp: FeatureStamp | None) -> None:
+        self.feature_id, self.stamp = feature_id, stamp
+        if stamp is None:
+            said = "it is no longer in the store"
+        else:
+            action = "retracted" if stamp.kind == "retraction" else "changed"
+            said = (f"{action} since you opened it by {stamp.recorded_by} at "
+                    f"{stamp.recorded_at.strftime('%Y-%m-%d %H:%M:%S UTC')}")
+        super().__init__(f"{feature_id}: {said}; nothing was saved")

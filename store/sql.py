@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Literal
 
@@ -43,6 +43,7 @@ from geo.claims import (
 )
 from geo.errors import SchemaError
 from store.records import (
+    FeatureStamp,
     HistoryEntry,
     RecordResult,
     StoredLayer,
@@ -51,6 +52,7 @@ from store.records import (
     parse_time,
     utc_now_text,
 )
+from store.stamps import check_unchanged, last_stamp
 from store.tables import StoreTables
 
 __all__ = ["BulkInsert", "SqlStore"]
@@ -73,6 +75,7 @@ class SqlStore:
         self.claims = tables.claims
         self.retractions = tables.retractions
         self.layer_table = tables.layers
+        self.users = tables.users
         self.name = name  # where the store is, for messages: never a password
         self._geometry_value = geometry_value
         self._writing = writing
@@ -199,7 +202,8 @@ class SqlStore:
                compare: Literal["current", "own"] = "current",
                source: str = "import", new_layer: StoredLayer | None = None,
                retract_missing: str | None = None, dry_run: bool = False,
-               checked: bool = False) -> RecordResult:
+               checked: bool = False,
+               opened_at: Mapping[str, str | None] | None = None) -> RecordResult:
         """Record each raw feature as a claim, in one transaction, keyed by its id.
 
         A record equal to the thing's current claim (`compare="own"`: to the latest
@@ -210,6 +214,8 @@ class SqlStore:
         whose thing the records leave out. `dry_run` decides all of it and writes none.
         `checked`: the caller has validated every record (an import does, row by row or
         column by column), so they are not parsed again.
+        `opened_at` maps a thing's id to the stamp token it was opened at (None: opened as
+        new); a thing changed since then refuses the whole write with ConflictError.
         """
         recorded_by = check_recorder(recorded_by)
         if retract_missing is not None:
@@ -222,6 +228,7 @@ class SqlStore:
                 raise SchemaError(f"{source}: feature id {key.id!r} appears twice")
             seen.add(key.id)
         with self._write() as (conn, transaction):
+            check_unchanged(conn, self.claims, self.retractions, opened_at or {})
             layer_created = self._make_layer(conn, new_layer, recorded_by)
             latest = self._latest(conn, seen, recorded_by if compare == "own" else None)
             recorded_at = utc_now_text()
@@ -263,11 +270,16 @@ class SqlStore:
                             retracted_ids=tuple(feature_id for feature_id, _ in gone))
 
     def retract(self, feature_id: str, reason: str, recorded_by: str,
-                reported_on: dt.date | None = None) -> Retraction:
-        """Close the thing's current claim, with a reason."""
+                reported_on: dt.date | None = None,
+                opened_at: str | None = None) -> Retraction:
+        """Close the thing's current claim, with a reason (refused with ConflictError if
+        `opened_at` is given and the thing changed since that stamp)."""
         check_identifier(feature_id, "retraction", "feature_id")
         reason, recorded_by = check_reason(reason), check_recorder(recorded_by)
         with self._write() as (conn, _):
+            if opened_at is not None:
+                check_unchanged(conn, self.claims, self.retractions,
+                                {feature_id: opened_at})
             current = self._latest(conn, {feature_id}, None, unretracted=True).get(feature_id)
             if current is None:
                 raise SchemaError(f"retraction: no open claim about {feature_id!r} to retract")
@@ -277,7 +289,13 @@ class SqlStore:
         return Retraction(current[0], reason, row["reported_on"],
                           parse_time(row["recorded_at"]), recorded_by)
 
+    def stamp(self, feature_id: str) -> FeatureStamp | None:
+        """The last thing recorded about the thing, for an editor to open it at."""
+        with self.engine.connect() as conn:
+            return last_stamp(conn, self.claims, self.retractions, feature_id)
+
     # Internals ---------------------------------------------------------------
+
 
     @contextmanager
     def _write(self) -> Iterator[tuple[Connection, Any]]:

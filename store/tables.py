@@ -1,8 +1,8 @@
-"""The store's two tables, the same in the GeoPackage and in PostGIS.
+"""The store's tables, the same in the GeoPackage and in PostGIS.
 
 `claims` holds every claim ever recorded, `retractions` every claim closed, `layers`
-every layer an import created. None is ever updated or deleted from: triggers refuse
-it in both backends.
+every layer an import created. None of these three is ever updated or deleted from:
+triggers refuse it in both backends. `users` holds who may sign in, and is edited.
 Dates are ISO text in the GeoPackage (GDAL writes them so) and DATE in PostGIS;
 SQLAlchemy's Date type reads and writes both the same way.
 """
@@ -37,6 +37,7 @@ class StoreTables(NamedTuple):
     claims: Table
     retractions: Table
     layers: Table
+    users: Table
 
 
 def store_tables(geometry_type: TypeEngine | type[TypeEngine] = LargeBinary) -> StoreTables:
@@ -83,4 +84,15 @@ def store_tables(geometry_type: TypeEngine | type[TypeEngine] = LargeBinary) -> 
         Column("recorded_at", Text, nullable=False),
         Column("recorded_by", Text, nullable=False),
     )
-    return StoreTables(metadata, claims, retractions, layers)
+    # Who may sign in (issue 12): unlike claims, a user's role changes and a user can be
+    # removed. The password is only ever stored as an Argon2 hash (store/users.py).
+    users = Table(
+        "users", metadata,
+        Column("fid", Integer, primary_key=True, autoincrement=True),
+        Column("name", Text, nullable=False, unique=True),
+        Column("password_hash", Text, nullable=False),
+        Column("role", Text, nullable=False),
+        Column("created_at", Text, nullable=False),
+        Column("updated_at", Text, nullable=False),
+    )
+    return StoreTables(metadata, claims, retractions, layers, users)

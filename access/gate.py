@@ -1,0 +1,148 @@
+"""Sign-in, sessions and the role check every write goes through, for one app process.
+
+A session is a random token: the page keeps it in `st.session_state`, and this
+process keeps what it means (who, since when, last seen). Nothing the page holds is
+trusted: every write asks the gate, which finds the session by its token, ends it
+if it has been idle too long, and reads the user's role from the store again, so a
+role taken away or a user removed counts at once.
+
+Failed sign-ins are counted per name: after five within a minute, that name's
+further tries are refused until the minute has passed. The count lives in this
+process; with several replicas behind a sticky proxy each keeps its own.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from geo.errors import PostureDataError
+from store.users import User, Users
+
+__all__ = [
+    "FAILURES_ALLOWED",
+    "FAILURE_WINDOW_S",
+    "IDLE_ENV",
+    "AccessError",
+    "Gate",
+    "NotAllowed",
+    "NotSignedIn",
+    "SignInRefused",
+    "idle_seconds",
+]
+
+IDLE_ENV = "POSTURE_SESSION_IDLE_MINUTES"
+DEFAULT_IDLE_MINUTES = 30
+FAILURES_ALLOWED = 5
+FAILURE_WINDOW_S = 60.0
+
+
+class AccessError(PostureDataError):
+    """Why an action was refused, in words the page shows."""
+
+
+class SignInRefused(AccessError):
+    def __init__(self, message: str, wait_s: float = 0.0) -> None:
+        super().__init__(message)
+        self.wait_s = wait_s
+
+
+class NotSignedIn(AccessError):
+    pass
+
+
+class NotAllowed(AccessError):
+    pass
+
+
+def idle_seconds() -> float:
+    """How long a session may sit idle: POSTURE_SESSION_IDLE_MINUTES, default 30."""
+    text = os.environ.get(IDLE_ENV, "").strip()
+    if not text:
+        return DEFAULT_IDLE_MINUTES * 60.0
+    try:
+        minutes = float(text)
+    except ValueError:
+        raise AccessError(f"{IDLE_ENV}={text[:20]!r} is not a number of minutes") from None
+    if not 0 < minutes <= 7 * 24 * 60:
+        raise AccessError(f"{IDLE_ENV}={text[:20]!r}: give minutes between 0 and 10080")
+    return minutes * 60.0
+
+
+@dataclass
+class _Session:
+    name: str
+    last_seen: float
+
+
+@dataclass
+class Gate:
+    users: Users
+    idle_s: float = field(default_factory=idle_seconds)
+    clock: Callable[[], float] = time.monotonic
+    _sessions: dict[str, _Session] = field(default_factory=dict)
+    _failures: dict[str, deque[float]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def sign_in(self, name: str, password: str) -> str:
+        """A new session's token; SignInRefused for a wrong name or password (the same
+        words for both) or while the name is throttled."""
+        key = (name or "").strip().lower()[:64]
+        with self._lock:
+            now = self.clock()
+            failures = self._failures.setdefault(key, deque())
+            while failures and now - failures[0] >= FAILURE_WINDOW_S:
+                failures.popleft()
+            if len(failures) >= FAILURES_ALLOWED:
+                wait = FAILURE_WINDOW_S - (now - failures[0])
+                raise SignInRefused(f"too many failed sign-ins for this name: try again in "
+                                    f"{max(1, round(wait))} s", wait)
+        user = self.users.verify(name, password)
+        with self._lock:
+            if user is None:
+                self._failures[key].append(self.clock())
+                raise SignInRefused("wrong name or password")
+            self._failures.pop(key, None)
+            token = secrets.token_urlsafe(32)
+            self._sessions[token] = _Session(user.name, self.clock())
+            return token
+
+    def sign_out(self, token: str | None) -> None:
+        with self._lock:
+            self._sessions.pop(token or "", None)
+
+    def user(self, token: object) -> User | None:
+        """The signed-in user of a live session (and the session kept alive); None for no
+        session, an ended one or one idle too long (which this ends)."""
+        if not isinstance(token, str):
+            return None
+        with self._lock:
+            session = self._sessions.get(token)
+            if session is None:
+                return None
+            now = self.clock()
+            if now - session.last_seen > self.idle_s:
+                del self._sessions[token]
+                return None
+            session.last_seen = now
+            name = session.name
+        user = self.users.get(name)
+        if user is None:  # removed since: the session ends with them
+            self.sign_out(token)
+        return user
+
+    def editor(self, token: object) -> User:
+        """The user behind `token` if they may write now; NotSignedIn or NotAllowed if not.
+        Called inside every write, whatever the page showed."""
+        user = self.user(token)
+        if user is None:
+            raise NotSignedIn("sign in as an editor to record, correct, retract or import "
+                              "(your session may have ended)")
+        if not user.may_write:
+            raise NotAllowed(f"{user.name} is a {user.role}: only editors may write")
+        return user
