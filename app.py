@@ -30,6 +30,7 @@ from layers.builder import MAX_DRAWN_FEATURES, found_place_marker, toggled_layer
 from layers.bundle import write_bundle
 from layers.catalogue import LayerEntry, check_data_folder, features_of, groups, shown_at
 from layers.legend import legend_html
+from layers.prerender import CurrentBundle
 from layers.toggle_sync import HighlightFeatures, OpenCard, ShownAtDate, SidebarToggleSync
 from store.features import one_version, placed_features, store_version
 from ui.chart import force_levels_chart
@@ -49,6 +50,7 @@ from ui.posture_table import (
     table_rows,
 )
 from ui.search import place_search
+from ui.signin import signed_in, signin_panel
 from ui.sources_panel import sources_panel
 from ui.text import plain
 from ui.units_picker import unit_display_picker
@@ -125,11 +127,23 @@ def _bbox_of(result: dict | None) -> tuple[float, float, float, float]:
     return tuple(round(float(v), 4) for v in bbox)  # type: ignore[return-value]
 
 
+def _first_bundle(bundle_url: str, lang: str, known_on: dt.date | None) -> str:
+    """The bundle this session's map was first drawn with, for its language and known-on
+    date: the base map keeps it, so a write (which makes a new bundle) never remounts
+    the map; the toggled groups load the new one (CurrentBundle)."""
+    pinned = st.session_state.get("map:bundle")
+    if pinned is None or pinned[0] != (lang, known_on):
+        st.session_state["map:bundle"] = ((lang, known_on), bundle_url)
+        return bundle_url
+    return pinned[1]
+
+
 @st.fragment
 def _map_and_export(view: View, basemap_id: str, bundle_url: str, shown: dict[str, list[str]],
                     marks: dict[str, tuple[str, ...]],
                     focus: tuple[float, float, int] | None = None,
-                    found: Place | None = None, chosen: Selected | None = None) -> None:
+                    found: Place | None = None, chosen: Selected | None = None,
+                    editing: bool = False) -> None:
     """The map of `view` (its bounds come back from the map) and its export panel.
 
     `marks` maps a CSS class to the features that carry it: highlighted by a
@@ -139,9 +153,12 @@ def _map_and_export(view: View, basemap_id: str, bundle_url: str, shown: dict[st
     # them) and reruns only this, never the whole page.
     entries = _layers(str(data_dir()), store_version())
     enabled = [e for e in entries if e.id in view.layer_ids]
-    base_map = build_base_map(bundle_url, basemap_id, view.lang)
+    first_bundle = _first_bundle(bundle_url, view.lang, view.known_on)
+    base_map = build_base_map(first_bundle, basemap_id, view.lang)
     SidebarToggleSync(entries).add_to(base_map)
     state = folium.FeatureGroup(control=False)
+    if bundle_url != first_bundle:
+        CurrentBundle(bundle_url).add_to(state)
     ShownAtDate(shown).add_to(state)
     highlighter = folium.FeatureGroup(control=False)
     for css_class, ids in marks.items():
@@ -159,12 +176,17 @@ def _map_and_export(view: View, basemap_id: str, bundle_url: str, shown: dict[st
                                        for e in sorted(enabled, key=lambda e: e.z_order)),
                               highlighter],
         layer_control=folium.LayerControl(collapsed=True),
-        returned_objects=["bounds", "center", "zoom"],
+        # A click reruns this fragment only; it places an editor's new claim.
+        returned_objects=["bounds", "center", "zoom", "last_clicked"],
         center=focus[:2] if focus else None,
         zoom=focus[2] if focus else None,
     )
     _view_to_url(result)
     map_drawn(result)
+    if editing:
+        from ui.editor_panel import place_from_click  # editors only: off the readers' path
+
+        place_from_click(result)
     # Lets browser tests wait for the map's first report of its view: a toggle
     # sent during that fragment rerun can make Streamlit remount the map.
     st.html(f"<span id='map-reported' hidden>{int('center' in (result or {}))}</span>")
@@ -207,7 +229,11 @@ def main() -> None:
     display = unit_display_picker(lang)
     filters = filters_panel(lang)
     enabled = _layer_toggles(entries, lang, known_on)
-    import_panel(lang)
+    user = signin_panel(lang)
+    _, token = signed_in()
+    editing = user is not None and user.may_write and token is not None
+    if editing:
+        import_panel(token, lang)
 
     st.title(t("app.title", lang))
     st.caption(t("app.caption", lang))
@@ -229,11 +255,18 @@ def main() -> None:
              "posture-stale": tuple(stale_at(features_at(placed_features(known_on), as_of), as_of,
                                               stale_months))}
     with map_slot:
-        _map_and_export(view, basemap_id, bundle_url, shown, marks, focus, found, chosen)
+        _map_and_export(view, basemap_id, bundle_url, shown, marks, focus, found, chosen,
+                        editing)
     # After the map, and once it is drawn: see map_drawn.
     if st.session_state.get(MAP_DRAWN_KEY):
         with table_slot:
             posture_table(forces, rows, lang, display)
+            if editing:
+                from ui.editor_panel import editor_panel
+
+                editor_panel(user, token, entries,  # type: ignore[arg-type]
+                             {p.record.id: p for p in placed_features(None)},
+                             chosen.feature_id if chosen else None, lang)
     basemap = t("basemap.attribution", lang)
     if BASEMAPS[basemap_id].online:
         basemap += "; " + t("app.tiles", lang, title=t(f"basemap.{basemap_id}", lang))

@@ -55,6 +55,8 @@ def write_bundle(entries: Iterable[LayerEntry], lang: str = "en",
     """Write the bundle under a content-hashed name; returns the URL to load it from."""
     source = bundle_source(entries, lang, known_on)
     digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+    # The bundle says which it is, so a map that loaded another can tell (CurrentBundle).
+    source += f"window.{BUNDLE_GLOBAL}.digest = {json.dumps(digest)};\n"
     target_dir.mkdir(parents=True, exist_ok=True)
     path = target_dir / f"posture-{lang}-{digest}.js"
     if not path.is_file():

@@ -15,7 +15,7 @@ from branca.element import Element, MacroElement
 from folium.elements import ElementAddToElement
 from jinja2 import Template, UndefinedError
 
-__all__ = ["BUNDLE_GLOBAL", "BundledScript", "map_name_of", "prerender_children",
+__all__ = ["BUNDLE_GLOBAL", "BundledScript", "CurrentBundle", "map_name_of", "prerender_children",
            "prerender_groups"]
 
 
@@ -110,6 +110,33 @@ class BundledScript(MacroElement):
 
     def map_name(self) -> str:
         return map_name_of(self)
+
+
+class CurrentBundle(MacroElement):
+    """Loads the current bundle into a map that was first drawn with an older one.
+
+    The map's own page loads the bundle it was built with, and keeps it: a new base
+    map would make streamlit-folium remount the iframe, losing the reader's view. After
+    a write (a claim saved, a report imported) the store's bundle is another file; the
+    first toggled group carries this, which fetches it once, synchronously and from
+    this server, before the groups after it call its functions."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}(function () {"
+        "var bundle = window." + BUNDLE_GLOBAL + ";"
+        "if (bundle && bundle.digest === {{ this.digest|tojson }}) return;"
+        "var request = new XMLHttpRequest();"
+        "request.open('GET', {{ this.url|tojson }}, false);"
+        "request.send(null);"
+        "if (request.status === 200) (0, eval)(request.responseText);"
+        "})();{% endmacro %}")
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self._name = "CurrentBundle"
+        self.url = url
+        # write_bundle names the file posture-<lang>-<digest>.js.
+        self.digest = url.rsplit("-", 1)[-1].removesuffix(".js")
 
 
 def map_name_of(element: Element) -> str:

@@ -70,3 +70,16 @@ def toggle(page: Page, title: str) -> None:
 
 def wait_idle(page: Page) -> None:
     page.wait_for_selector(IDLE, timeout=30_000)
+
+
+def sign_in(page: Page, name: str, password: str) -> None:
+    """Sign in from the sidebar and wait for the page to say so (or fail saying why)."""
+    sidebar = page.locator("[data-testid=stSidebar]")
+    form = sidebar.locator("[data-testid=stForm]").filter(
+        has=page.get_by_role("button", name="Sign in"))
+    if not form.is_visible():
+        sidebar.get_by_text("Sign in to edit", exact=True).click()
+    form.get_by_label("Name", exact=True).fill(name)
+    form.get_by_label("Password", exact=True).fill(password)
+    form.get_by_role("button", name="Sign in").click()
+    wait_idle(page)

@@ -6,16 +6,22 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_helpers import feature_ids, open_dashboard, wait_idle
+from store import open_store
+from store.users import Users
+from tests.browser_helpers import feature_ids, open_dashboard, sign_in, wait_idle
 from tests.conftest import start_app, stop_app
 from tests.test_import import GOOD_ROWS, HEADER, write_csv
 
 pytestmark = pytest.mark.browser
+PASSWORD = "imports need an editor"
 
 
 @pytest.fixture
 def own_server(tmp_path):
-    """A server on a store of its own: this test writes to it."""
+    """A server on a store of its own, with an editor: this test writes to it."""
+    store = open_store(str(tmp_path / "store.gpkg"))
+    Users(store).add("importer", "editor", PASSWORD)
+    store.close()
     server = start_app(tmp_path, {"POSTURE_STORE": str(tmp_path / "store.gpkg")})
     yield server
     stop_app(server)
@@ -23,6 +29,8 @@ def own_server(tmp_path):
 
 def _import(page, path, layer: str) -> None:
     sidebar = page.locator("[data-testid=stSidebar]")
+    if not sidebar.get_by_text("Signed in as importer").is_visible():
+        sign_in(page, "importer", PASSWORD)
     expander = sidebar.get_by_text("Import a report", exact=True)
     form = sidebar.locator("[data-testid=stForm]")
     if not form.is_visible():
@@ -32,6 +40,14 @@ def _import(page, path, layer: str) -> None:
     form.get_by_label("Key column", exact=True).fill("key")
     form.get_by_role("button", name="Import").click()
     wait_idle(page)
+
+
+def test_a_reader_gets_no_import_form(page, own_server, offline):
+    open_dashboard(page, own_server)
+    sidebar = page.locator("[data-testid=stSidebar]")
+    sidebar.get_by_text("Sign in to edit", exact=True).wait_for()
+    assert sidebar.get_by_text("Import a report", exact=True).count() == 0
+    assert offline.attempted == []
 
 
 def test_an_upload_is_imported_drawn_and_reported(page, own_server, tmp_path, offline):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,19 +25,15 @@ __all__ = ["ACCEPTED_TYPES", "import_panel"]
 _log = logging.getLogger(__name__)
 ACCEPTED_TYPES = ["geojson", "json", "gpkg", "kml", "kmz", "zip", "csv", "tsv", "txt"]
 _RESULT_KEY = "import:result"
-# Who records an upload until sign-in comes (issue 12): the server's POSTURE_USER, if set.
-APP_RECORDER = "app"
 
 
-def _recorder() -> str:
-    return os.environ.get("POSTURE_USER") or APP_RECORDER
-
-
-def _run(upload: object, options: ImportOptions, lang: str) -> tuple[str, object]:
+def _run(upload: object, options: ImportOptions, token: str, lang: str) -> tuple[str, object]:
     """("outcome", ImportOutcome) or ("error", message)."""
     # Imported on use: the importer's readers are not on the first page's path.
+    from access.gate import AccessError
+    from access.writes import import_report
     from imports.read import ImportFileError
-    from imports.run import import_file
+    from ui.signin import current_gate
 
     bar = st.progress(0.0, text=t("import.reading", lang))
 
@@ -53,8 +48,9 @@ def _run(upload: object, options: ImportOptions, lang: str) -> tuple[str, object
         path = Path(folder) / name
         path.write_bytes(upload.getvalue())  # type: ignore[attr-defined]
         try:
-            outcome = import_file(path, options, shared_store(), name=name, progress=progress)
-        except ImportFileError as e:
+            outcome = import_report(current_gate(), token, shared_store(), path, options,
+                                    name=name, progress=progress)
+        except (ImportFileError, AccessError) as e:
             return "error", str(e)
         except PostureDataError as e:
             return "error", t("import.store_failed", lang, error=str(e))
@@ -106,8 +102,9 @@ def _show(result: tuple[str, object], lang: str) -> None:
                            mime="text/csv", key="import:report")
 
 
-def import_panel(lang: str) -> None:
-    """The sidebar's import form; after an import that wrote, the page reruns to draw it."""
+def import_panel(token: str, lang: str) -> None:
+    """The sidebar's import form, for a signed-in editor (the import checks that again,
+    and records as them); after an import that wrote, the page reruns to draw it."""
     with st.sidebar.expander(t("import.expander", lang), expanded=_RESULT_KEY in
                              st.session_state):
         with st.form("import:form"):
@@ -131,9 +128,8 @@ def import_panel(lang: str) -> None:
 
                 options = ImportOptions(layer=layer.strip() or None, key=key.strip() or None,
                                         source=source.strip() or None, partial=partial,
-                                        retract_missing=retract, dry_run=dry_run,
-                                        recorded_by=_recorder())
-                result = _run(upload, options, lang)
+                                        retract_missing=retract, dry_run=dry_run)
+                result = _run(upload, options, token, lang)
                 st.session_state[_RESULT_KEY] = result
                 if result[0] == "outcome" and result[1].written:  # type: ignore[union-attr]
                     st.rerun()  # the page pinned the store's version: draw the new claims

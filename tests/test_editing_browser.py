@@ -1,0 +1,255 @@
+"""Editing on the map in Chromium (issue 12): an editor signs in, places a point, fills
+the form and sees the thing on the map, without the map remounting; corrects its count
+and reads the history; retracts it, and finds it gone today but there as known on
+yesterday. A reader gets no editing controls; guessing passwords is throttled; of two
+saves from one opening, the second is refused; hostile text stays text."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+
+from store import open_store
+from store.users import Users
+from tests.browser_helpers import (
+    feature_ids,
+    hover_card,
+    map_frame,
+    open_dashboard,
+    sign_in,
+    wait_idle,
+)
+from tests.conftest import start_app, stop_app
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "editors write claims"
+HOSTILE = "<img src=x onerror=alert(1)>`${alert(2)}`</script>"
+MAP = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+@pytest.fixture
+def server(tmp_path):
+    """A server on a store of its own, with two editors and a viewer."""
+    location = str(tmp_path / "store.gpkg")
+    store = open_store(location)
+    users = Users(store)
+    users.add("alice", "editor", PASSWORD)
+    users.add("bob", "editor", PASSWORD)
+    users.add("victor", "viewer", PASSWORD)
+    store.close()
+    started = start_app(tmp_path, {"POSTURE_STORE": location})
+    yield started
+    stop_app(started)
+
+
+def _panel(page):
+    return page.locator("[data-testid=stExpander]").filter(has_text="What to do")
+
+
+def _choose(page, scope, label: str, text: str, option: str) -> None:
+    chooser = scope.get_by_label(label, exact=True)
+    chooser.click()
+    choice = page.get_by_role("option", name=option, exact=True)
+    if not choice.is_visible():
+        chooser.fill(text)  # Streamlit's selectbox filters as one types
+    choice.click()
+    wait_idle(page)
+
+
+def _fill(form, values: dict[str, str]) -> None:
+    for label, value in values.items():
+        form.get_by_label(label, exact=True).fill(value)
+
+
+def _place_and_describe(page, name: str, extra: dict[str, str] | None = None) -> None:
+    panel = _panel(page)
+    _choose(page, panel, "Layer", "Force levels", "Force levels: troop counts")
+    page.locator("label").filter(
+        has=page.get_by_role("switch", name="Place by clicking the map", exact=True)).click()
+    wait_idle(page)
+    # An empty stretch of desert in western Iraq, away from every drawn feature.
+    page.locator(MAP).scroll_into_view_if_needed()
+    box = page.locator(MAP).bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.85)
+    form = panel.locator("[data-testid=stForm]").filter(
+        has=page.get_by_role("button", name="Save the claim"))
+    longitude = form.get_by_label("Longitude", exact=True)
+    page.wait_for_function("(el) => el.value !== ''", arg=longitude.element_handle(),
+                           timeout=30_000)
+    wait_idle(page)  # the page's rerun that filled it
+    assert 35 < float(longitude.input_value()) < 48  # in Iraq or Syria, where clicked
+    _fill(form, {"Name (English)": name, "As of (the date the report describes)": "2024-12-01",
+                 "Reported on": "2024-12-02", "Source: who (English)": "Rudaw",
+                 "Count: a number": "200", **(extra or {})})
+    _choose(page, form, "Confidence", "reported by media", "reported by media")
+    form.get_by_role("button", name="Save the claim").click()
+    wait_idle(page)
+
+
+def _selector(feature_id: str) -> str:
+    return ".leaflet-interactive.feature-" + feature_id.replace(".", "\\.")
+
+
+def _new_id(frame, prefix: str) -> str:
+    found = [i for i in feature_ids(frame) if i.startswith(prefix)]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_an_editor_places_corrects_and_retracts_a_claim(page, server, offline):
+    frame = open_dashboard(page, server, "?as_of=2024-12-31")
+    frame.evaluate("() => { window.postureMark = 'kept'; }")
+    sign_in(page, "alice", PASSWORD)
+    page.get_by_text("Signed in as alice (editor)").wait_for()
+    _place_and_describe(page, "Forward post")
+    page.get_by_text("Saved: force-levels.forward-post-").wait_for()
+    frame = map_frame(page)
+    frame.wait_for_function("() => !!document.querySelector('[class*=\"feature-force-levels"
+                            ".forward-post-\"]')", timeout=30_000)
+    assert frame.evaluate("() => window.postureMark") == "kept"  # drawn without a remount
+    feature_id = _new_id(frame, "force-levels.forward-post-")
+    card = hover_card(frame, _selector(feature_id))
+    assert "Forward post" in card
+    assert "recorded by alice" in card
+    page.screenshot(path=str(server.log_path.parent / "placed.png"))
+
+    # Correct its count: the form opens on the current claim.
+    panel = _panel(page)
+    panel.get_by_text("Correct or retract", exact=True).click()
+    wait_idle(page)
+    _choose(page, panel, "Thing", "Forward post", f"Forward post ({feature_id})")
+    form = panel.locator("[data-testid=stForm]").filter(
+        has=page.get_by_role("button", name="Save the correction"))
+    expect(form.get_by_label("Count: a number", exact=True)).to_have_value("200")
+    form.get_by_label("Count: a number", exact=True).fill("250")
+    form.get_by_role("button", name="Save the correction").click()
+    wait_idle(page)
+    page.get_by_text(f"Saved: {feature_id}").wait_for()
+    history = _panel(page).locator("[data-testid=stTable]").filter(has_text="Recorded")
+    history.get_by_text("count.value: 200 → 250").wait_for()
+    assert history.get_by_text("first claim").count() == 1
+    assert history.get_by_role("cell", name="alice", exact=True).count() == 2
+    page.screenshot(path=str(server.log_path.parent / "history.png"))
+
+    # Retract it: gone today, there as known on yesterday.
+    _choose(page, _panel(page), "Thing", "Forward post", f"Forward post ({feature_id})")
+    retract = _panel(page).locator("[data-testid=stForm]").filter(
+        has=page.get_by_role("button", name="Retract"))
+    retract.get_by_label("Reason to retract", exact=True).fill("the source withdrew it")
+    retract.get_by_role("button", name="Retract").click()
+    wait_idle(page)
+    page.get_by_text(f"Retracted: {feature_id}").wait_for()
+    assert feature_id not in feature_ids(open_dashboard(page, server, "?as_of=2024-12-31"))
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    assert feature_id in feature_ids(
+        open_dashboard(page, server, f"?as_of=2024-12-31&known_on={yesterday}"))
+    assert offline.attempted == []
+
+
+def test_the_history_lists_who_changed_what(page, server, offline):
+    open_dashboard(page, server, "?as_of=2024-12-31")
+    sign_in(page, "alice", PASSWORD)
+    panel = _panel(page)
+    panel.get_by_text("Correct or retract", exact=True).click()
+    wait_idle(page)
+    _choose(page, panel, "Thing", "US troops in Iraq", "US troops in Iraq (us-troops-iraq)")
+    form = panel.locator("[data-testid=stForm]").filter(
+        has=page.get_by_role("button", name="Save the correction"))
+    expect(form.get_by_label("Count: a number", exact=True)).to_have_value("2500")  # F1
+    form.get_by_label("Count: a number", exact=True).fill("2600")
+    form.get_by_role("button", name="Save the correction").click()
+    wait_idle(page)
+    page.get_by_text("Saved: us-troops-iraq").wait_for()
+    history = _panel(page).locator("[data-testid=stTable]").filter(has_text="Recorded")
+    history.get_by_text("count.value: 2500 → 2600").wait_for()
+    row = history.locator("tr").filter(has_text="count.value: 2500 → 2600")
+    assert row.get_by_role("cell", name="alice", exact=True).count() == 1
+    # The seed's claim was recorded by the seeding, reported on 25 January 2024 (F1).
+    assert history.locator("tr").filter(has_text="first claim").filter(
+        has_text="2024-01-25").count() == 1
+    assert offline.attempted == []
+
+
+def test_a_reader_and_a_viewer_get_no_editing_controls(page, server, offline):
+    open_dashboard(page, server)
+    assert page.get_by_text("What to do").count() == 0
+    sign_in(page, "victor", PASSWORD)
+    page.get_by_text("Signed in as victor (viewer)").wait_for()
+    assert page.get_by_text("What to do").count() == 0
+    assert page.get_by_text("Import a report", exact=True).count() == 0
+    assert offline.attempted == []
+
+
+def test_wrong_passwords_are_throttled(page, server, offline):
+    open_dashboard(page, server)
+    for _ in range(5):
+        sign_in(page, "alice", "not her password")
+        page.get_by_text("Wrong name or password.").wait_for()
+    sign_in(page, "alice", PASSWORD)
+    page.get_by_text("Too many failed sign-ins for this name: try again in").wait_for()
+    assert page.get_by_text("Signed in as alice").count() == 0
+    assert offline.attempted == []
+
+
+def test_the_second_of_two_saves_is_refused_showing_both(browser, server):
+    pages = []
+    for name in ("alice", "bob"):
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        open_dashboard(page, server, "?as_of=2024-12-31")
+        sign_in(page, name, PASSWORD)
+        panel = _panel(page)
+        panel.get_by_text("Correct or retract", exact=True).click()
+        wait_idle(page)
+        _choose(page, panel, "Thing", "US troops in Iraq", "US troops in Iraq (us-troops-iraq)")
+        expect(panel.get_by_label("Count: a number", exact=True).first).to_have_value("2500")
+        pages.append(page)
+    for page, figure in zip(pages[::-1], ("2600", "2700"), strict=True):  # bob first
+        form = _panel(page).locator("[data-testid=stForm]").filter(
+            has=page.get_by_role("button", name="Save the correction"))
+        form.get_by_label("Count: a number", exact=True).fill(figure)
+        form.get_by_role("button", name="Save the correction").click()
+        wait_idle(page)
+    alice = pages[0]
+    alice.get_by_text("us-troops-iraq: changed since you opened it by bob at").wait_for()
+    table = _panel(alice).locator("[data-testid=stTable]").filter(has_text="Theirs (saved)")
+    assert "2600" in table.inner_text()
+    assert "2700" in table.inner_text()
+    # What she typed is still in her form.
+    form = _panel(alice).locator("[data-testid=stForm]").filter(
+        has=alice.get_by_role("button", name="Save the correction"))
+    expect(form.get_by_label("Count: a number", exact=True)).to_have_value("2700")
+    alice.screenshot(path=str(server.log_path.parent / "conflict.png"))
+    for page in pages:
+        page.context.close()
+
+
+def test_hostile_text_in_the_form_stays_text(page, server, offline):
+    alerts: list[str] = []
+    page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
+    open_dashboard(page, server, "?as_of=2024-12-31")
+    sign_in(page, "alice", PASSWORD)
+    _place_and_describe(page, HOSTILE, {
+        "Name (Arabic)": HOSTILE, "Kind (English)": HOSTILE, "Actor (English)": HOSTILE,
+        "Count in words (English)": HOSTILE, "Source: via whom": HOSTILE,
+        "Note on the place": HOSTILE})
+    page.get_by_text("Saved: force-levels.img-src-x-onerror").wait_for()
+    frame = map_frame(page)
+    frame.wait_for_function("() => !!document.querySelector('[class*=\"feature-force-levels"
+                            ".img-src-x\"]')", timeout=30_000)
+    feature_id = _new_id(frame, "force-levels.img-src-x")
+    card = hover_card(frame, _selector(feature_id))
+    assert HOSTILE in card
+    assert frame.locator("img[src=x]").count() == 0
+    assert page.locator("img[src=x]").count() == 0
+    panel = _panel(page)
+    panel.get_by_text("Correct or retract", exact=True).click()
+    wait_idle(page)
+    _choose(page, panel, "Thing", "img src", f"{HOSTILE} ({feature_id})")
+    wait_idle(page)
+    assert page.locator("img[src=x]").count() == 0
+    assert alerts == []
+    assert offline.attempted == []
