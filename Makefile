@@ -53,6 +53,7 @@ postgis:
 	fi
 
 run: install
+	@$(PY) scripts/editors_hint.py
 	@echo "Starting the dashboard at http://$(HOST):$(PORT)"
 	$(PY) scripts/serve.py app.py --server.address $(HOST) --server.port $(PORT)
 

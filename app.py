@@ -169,15 +169,16 @@ def _map_and_export(view: View, basemap_id: str, bundle_url: str, shown: dict[st
         OpenCard(chosen.feature_id, chosen.lat, chosen.lon).add_to(highlighter)
     result = st_folium(
         base_map,
-        key=MAP_KEY,
+        # An editor's map is another component (mounted once, at sign-in): it also returns
+        # clicks, which place a new claim; a reader's click reruns nothing.
+        key=f"{MAP_KEY}-editor" if editing else MAP_KEY,
         height=MAP_HEIGHT,
         use_container_width=True,
         feature_group_to_add=[state, *(toggled_layer(e, shown[e.id], view.lang, view.display)
                                        for e in sorted(enabled, key=lambda e: e.z_order)),
                               highlighter],
         layer_control=folium.LayerControl(collapsed=True),
-        # A click reruns this fragment only; it places an editor's new claim.
-        returned_objects=["bounds", "center", "zoom", "last_clicked"],
+        returned_objects=["bounds", "center", "zoom", *(["last_clicked"] if editing else [])],
         center=focus[:2] if focus else None,
         zoom=focus[2] if focus else None,
     )

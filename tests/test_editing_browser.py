@@ -100,10 +100,14 @@ def _new_id(frame, prefix: str) -> str:
 
 
 def test_an_editor_places_corrects_and_retracts_a_claim(page, server, offline):
-    frame = open_dashboard(page, server, "?as_of=2024-12-31")
-    frame.evaluate("() => { window.postureMark = 'kept'; }")
+    open_dashboard(page, server, "?as_of=2024-12-31")
     sign_in(page, "alice", PASSWORD)
     page.get_by_text("Signed in as alice (editor)").wait_for()
+    # An editor's map is mounted once at sign-in (it also reports clicks); from then on
+    # a save redraws it in place.
+    page.frame_locator(MAP).locator("path.leaflet-interactive").first.wait_for()
+    wait_idle(page)
+    map_frame(page).evaluate("() => { window.postureMark = 'kept'; }")
     _place_and_describe(page, "Forward post")
     page.get_by_text("Saved: force-levels.forward-post-").wait_for()
     frame = map_frame(page)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from editing.form import FORM_FIELDS
 from exports.formats import EXPORT_FORMATS
 from exports.paper import PAPERS
 from geo.posture import STATUSES
@@ -17,7 +18,9 @@ from geo.sidc import AFFILIATIONS
 from i18n import LANGUAGES, direction, strings, t
 from imports.run import REPORT_COLUMNS
 from layers.basemap import BASEMAPS
+from store.users import ROLES
 from ui.dates import COMPARE_AXES
+from ui.editor_panel import FORM_GROUPS
 from ui.posture_table import COLUMNS as TABLE_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +77,9 @@ def test_every_key_family_the_code_builds_exists():
                "month": range(1, 13), "paper": PAPERS, "format": EXPORT_FORMATS,
                "units.affiliation": AFFILIATIONS, "table.status": STATUSES,
                "table": (*TABLE_COLUMNS, "symbol"), "changes.axis": COMPARE_AXES,
-               "import.report": REPORT_COLUMNS}
+               "import.report": REPORT_COLUMNS, "auth.role": ROLES,
+               "edit.field": (*FORM_FIELDS, "layer"), "edit.mode": ("new", "edit"),
+               "edit.group": [group for group, _ in FORM_GROUPS]}
     assert families <= set(members), f"a key family with no test: {families - set(members)}"
     for prefix in families:
         for name in members[prefix]:

@@ -104,3 +104,21 @@ def test_on_a_terminal_the_password_is_asked_twice_and_never_echoed(tmp_path):
     assert os.waitstatus_to_exitcode(status) == 0, output
     assert b"added alice (editor)" in output
     assert PASSWORD.encode() not in output  # no echo
+
+
+def test_make_run_says_how_to_add_the_first_editor_until_there_is_one(tmp_path):
+    import sys
+
+    location = str(tmp_path / "store.gpkg")
+    hint = [sys.executable, str(ROOT / "scripts" / "editors_hint.py")]
+    first = subprocess.run(hint, env=_env(location), text=True, capture_output=True,
+                           timeout=120)
+    assert "posture-users add NAME --role editor" in first.stdout
+    _run(location, "add", "victor", "--role", "viewer", "--password-stdin",
+         stdin=PASSWORD + "\n")
+    assert "no editor yet" in subprocess.run(hint, env=_env(location), text=True,
+                                             capture_output=True, timeout=120).stdout
+    _run(location, "add", "alice", "--role", "editor", "--password-stdin",
+         stdin=PASSWORD + "\n")
+    assert subprocess.run(hint, env=_env(location), text=True, capture_output=True,
+                          timeout=120).stdout == ""

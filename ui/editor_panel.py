@@ -30,7 +30,7 @@ from ui.history_panel import history_panel
 from ui.signin import current_gate
 from ui.text import plain
 
-__all__ = ["PLACING_KEY", "editor_panel", "place_from_click"]
+__all__ = ["FORM_GROUPS", "PLACING_KEY", "editor_panel", "place_from_click"]
 
 PLACING_KEY = "edit:placing"
 _FIELD = "edit:f:"  # + a form field: that field's widget
@@ -66,7 +66,7 @@ def _label(field: str, lang: str) -> str:
 
 
 # The form's fields in groups, each group two columns wide; wide fields span both.
-_GROUPS = (
+FORM_GROUPS = (
     ("what", ("name_en", "name_ar", "kind_en", "kind_ar", "actor_en", "actor_ar", "sidc")),
     ("count", ("count_value", "count_words_en", "count_low", "count_words_ar", "count_high")),
     ("when", ("as_of", "reported_on", "valid_from", "valid_to")),
@@ -96,7 +96,7 @@ def _field_widget(field: str, lang: str) -> str:
 def _form_fields(lang: str) -> dict[str, str]:
     """The claim form's widgets; what they hold (kept across reruns by their keys)."""
     values: dict[str, str] = {}
-    for group, fields in _GROUPS:
+    for group, fields in FORM_GROUPS:
         st.markdown(f"**{t(f'edit.group.{group}', lang)}**")
         narrow = [f for f in fields if f not in _WIDE_FIELDS]
         columns = st.columns(2)

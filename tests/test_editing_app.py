@@ -1,0 +1,85 @@
+"""What the page gives whom, run by AppTest: a reader and a viewer get no editing
+controls and a map that reports no clicks; a session state made up to look like an
+editor's gets nothing either; an editor gets the panel and a map that reports clicks."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from store import open_store
+from store.users import Users
+from tests.app_helpers import APP, map_args
+from tests.test_import import env_store  # noqa: F401
+from ui.posture_table import MAP_DRAWN_KEY
+
+PASSWORD = "editors write claims"
+
+
+@pytest.fixture
+def store_location(tmp_path) -> str:
+    """These run the page, so the GeoPackage only (the contract is the store's tests')."""
+    return str(tmp_path / "claims.gpkg")
+
+
+@pytest.fixture
+def people(env_store, store_location):  # noqa: F811
+    store = open_store(store_location)
+    Users(store).add("alice", "editor", PASSWORD)
+    Users(store).add("victor", "viewer", PASSWORD)
+    store.close()
+
+
+def _page(token: object = None, **state: object) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if token is not None:
+        at.session_state["auth:token"] = token
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.session_state[MAP_DRAWN_KEY] = True  # as after the map's first report
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _token(name: str) -> str:
+    from ui.signin import current_gate
+
+    return current_gate().sign_in(name, PASSWORD)
+
+
+def _editing(at: AppTest) -> bool:
+    return any(r.label == "What to do" for r in at.radio)
+
+
+def test_a_reader_gets_no_editing_and_no_clicks(people):
+    at = _page()
+    assert not _editing(at)
+    assert "last_clicked" not in map_args(at)["returned_objects"]
+    assert [e.label for e in at.sidebar.expander].count("Import a report") == 0
+
+
+@pytest.mark.parametrize("state", [
+    {"auth:token": "alice"},
+    {"auth:token": {"name": "alice", "role": "editor"}},
+    {"auth:token": "A" * 43, "auth:name": "alice", "auth:role": "editor"},
+])
+def test_a_made_up_session_is_a_reader(people, state):
+    at = _page(**state)
+    assert not _editing(at)
+    assert "auth:token" not in at.session_state  # forgotten, and said so
+    assert "last_clicked" not in map_args(at)["returned_objects"]
+
+
+def test_a_viewer_is_a_reader_whatever_else_the_state_says(people):
+    at = _page(_token("victor"), **{"auth:role": "editor", "edit:mode": "new"})
+    assert any("Signed in as victor (viewer)" in c.value for c in at.sidebar.caption)
+    assert not _editing(at)
+    assert "last_clicked" not in map_args(at)["returned_objects"]
+
+
+def test_an_editor_gets_the_panel_and_a_map_that_reports_clicks(people):
+    at = _page(_token("alice"))
+    assert _editing(at)
+    assert map_args(at)["returned_objects"] == ["bounds", "center", "zoom", "last_clicked"]
+    assert any(e.label == "Import a report" for e in at.sidebar.expander)
