@@ -13,9 +13,11 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
-# Reinstall whenever pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(PY)
+# Reinstall whenever pyproject.toml changes; the map's npm plugins (pinned, checksummed)
+# are fetched here, at install time, never by the app.
+$(VENV)/.installed: pyproject.toml scripts/fetch_vendor.py | $(PY)
 	$(PIP) install --quiet -e .
+	$(PY) scripts/fetch_vendor.py
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed

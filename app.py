@@ -156,6 +156,11 @@ def _map_and_export(view: View, basemap_id: str, bundle_url: str, shown: dict[st
     first_bundle = _first_bundle(bundle_url, view.lang, view.known_on)
     base_map = build_base_map(first_bundle, basemap_id, view.lang)
     SidebarToggleSync(entries).add_to(base_map)
+    if editing:
+        from layers.drawing import draw_control
+
+        if (drawing := draw_control()) is not None:
+            drawing.add_to(base_map)
     state = folium.FeatureGroup(control=False)
     if bundle_url != first_bundle:
         CurrentBundle(bundle_url).add_to(state)
@@ -178,7 +183,8 @@ def _map_and_export(view: View, basemap_id: str, bundle_url: str, shown: dict[st
                                        for e in sorted(enabled, key=lambda e: e.z_order)),
                               highlighter],
         layer_control=folium.LayerControl(collapsed=True),
-        returned_objects=["bounds", "center", "zoom", *(["last_clicked"] if editing else [])],
+        returned_objects=["bounds", "center", "zoom",
+                          *(["last_clicked", "last_active_drawing"] if editing else [])],
         center=focus[:2] if focus else None,
         zoom=focus[2] if focus else None,
     )

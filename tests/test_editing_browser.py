@@ -7,6 +7,7 @@ saves from one opening, the second is refused; hostile text stays text."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -256,4 +257,44 @@ def test_hostile_text_in_the_form_stays_text(page, server, offline):
     wait_idle(page)
     assert page.locator("img[src=x]").count() == 0
     assert alerts == []
+    assert offline.attempted == []
+
+
+def test_an_editor_draws_a_line_with_the_maps_tools(page, server, offline):
+    open_dashboard(page, server, "?as_of=2024-12-31")
+    sign_in(page, "alice", PASSWORD)
+    frame_locator = page.frame_locator(MAP)
+    # Leaflet.draw, served by the app (the offline guard fails any CDN request).
+    tool = frame_locator.locator(".leaflet-draw-draw-polyline")
+    tool.wait_for()
+    wait_idle(page)
+    page.locator(MAP).scroll_into_view_if_needed()
+    tool.click()
+    box = page.locator(MAP).bounding_box()
+    for fraction in (0.40, 0.50):  # across the western desert, away from every feature
+        # As a hand does it: Leaflet.draw takes a vertex from a press and a release.
+        page.mouse.move(box["x"] + box["width"] * fraction, box["y"] + box["height"] * 0.85)
+        page.mouse.down()
+        page.wait_for_timeout(100)
+        page.mouse.up()
+        page.wait_for_timeout(300)
+    frame_locator.get_by_role("link", name="Finish").click()
+    form = _panel(page).locator("[data-testid=stForm]").filter(
+        has=page.get_by_role("button", name="Save the claim"))
+    wkt = form.get_by_label("Line or area (WKT)", exact=True)
+    two_points = r"^LINESTRING \(\d\d\.\d+ \d\d\.\d+, \d\d\.\d+ \d\d\.\d+\)$"
+    expect(wkt).to_have_value(re.compile(two_points), timeout=30_000)
+    wait_idle(page)
+    _choose(page, _panel(page), "Layer", "Force levels", "Force levels: troop counts")
+    _fill(form, {"Name (English)": "Supply route", "As of (the date the report describes)":
+                 "2024-12-01", "Reported on": "2024-12-02", "Source: who (English)": "Rudaw"})
+    _choose(page, form, "Confidence", "reported by media", "reported by media")
+    form.get_by_role("button", name="Save the claim").click()
+    wait_idle(page)
+    page.get_by_text("Saved: force-levels.supply-route-").wait_for()
+    map_frame(page).wait_for_function(
+        "() => !!document.querySelector('path[class*=\"feature-force-levels.supply-route-\"]')",
+        timeout=30_000)
+    page.locator(MAP).scroll_into_view_if_needed()
+    page.screenshot(path=str(server.log_path.parent / "drawn.png"))
     assert offline.attempted == []

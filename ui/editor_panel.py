@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import shapely
+import shapely.errors
+import shapely.geometry
 import streamlit as st
 
 from access.gate import AccessError
@@ -46,9 +49,18 @@ _WIDE_FIELDS = {"wkt", "geometry_note_en"}
 
 
 def place_from_click(result: dict | None) -> None:
-    """Called after the map reports: while placing, a click on the map becomes the new
-    claim's lon and lat (and the page reruns to show them in the form)."""
-    clicked = (result or {}).get("last_clicked")
+    """Called after an editor's map reports: a shape drawn with the map's tools, or
+    (while placing) a click, becomes the new claim's place, and the page reruns to show
+    it in the form."""
+    result = result or {}
+    drawing = result.get("last_active_drawing")
+    if isinstance(drawing, dict) and drawing != st.session_state.get("edit:last_drawing"):
+        st.session_state["edit:last_drawing"] = drawing
+        place = _drawn_place(drawing.get("geometry"))
+        if place is not None:
+            st.session_state[_CLICKED] = place
+            st.rerun(scope="app")
+    clicked = result.get("last_clicked")
     if not st.session_state.get(PLACING_KEY) or not isinstance(clicked, dict):
         return
     point = (clicked.get("lng"), clicked.get("lat"))
@@ -57,8 +69,23 @@ def place_from_click(result: dict | None) -> None:
     st.session_state["edit:last_click"] = point
     # Into the form by editor_panel, before its widgets exist: a widget's value set here,
     # in the map's fragment, would be overwritten by the browser's on the page's rerun.
-    st.session_state[_CLICKED] = point
+    st.session_state[_CLICKED] = {"lon": f"{point[0]:.5f}", "lat": f"{point[1]:.5f}",
+                                  "wkt": ""}
     st.rerun(scope="app")
+
+
+def _drawn_place(geometry: object) -> dict[str, str] | None:
+    """The form's place fields for a drawn GeoJSON geometry: lon and lat for a marker,
+    well-known text for a line or an area; None for anything else."""
+    try:
+        shape_ = shapely.geometry.shape(geometry)  # type: ignore[arg-type]
+    except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.ShapelyError):
+        return None
+    if shape_.geom_type == "Point":
+        return {"lon": f"{shape_.x:.5f}", "lat": f"{shape_.y:.5f}", "wkt": ""}
+    if shape_.geom_type in ("LineString", "Polygon"):
+        return {"lon": "", "lat": "", "wkt": shapely.to_wkt(shape_, rounding_precision=5)}
+    return None
 
 
 def _label(field: str, lang: str) -> str:
@@ -272,11 +299,10 @@ def editor_panel(user: User, token: str, entries: tuple[LayerEntry, ...],
     each write checks that again)."""
     if st.session_state.pop(_RESET, False):
         _clear()
-    clicked = st.session_state.pop(_CLICKED, None)
-    if clicked is not None:
-        st.session_state[f"{_FIELD}lon"] = f"{clicked[0]:.5f}"
-        st.session_state[f"{_FIELD}lat"] = f"{clicked[1]:.5f}"
-        st.session_state[f"{_FIELD}wkt"] = ""
+    place = st.session_state.pop(_CLICKED, None)
+    if place is not None:
+        for field, value in place.items():
+            st.session_state[f"{_FIELD}{field}"] = value
         st.session_state["edit:mode"] = "new"
     with st.expander(t("edit.header", lang), expanded=True):
         if _NOTICE in st.session_state:
