@@ -7,7 +7,7 @@ PIP := $(PY) -m pip
 HOST := 127.0.0.1
 PORT := 8501
 
-.PHONY: run test install install-test chromium postgis lint bench basemap clean
+.PHONY: run run-team test install install-test chromium postgis haproxy lint bench basemap clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,23 @@ postgis:
 	  echo "PostgreSQL 15 with PostGIS missing and not root: install postgresql-15-postgis-3." >&2; exit 1; \
 	fi
 
+# Debian's HAProxy, the sticky proxy in front of several app processes (make run-team).
+haproxy:
+	@if command -v haproxy >/dev/null; then \
+	  echo "haproxy: $$(command -v haproxy)"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q haproxy; \
+	else \
+	  echo "HAProxy missing and not root: install Debian's haproxy." >&2; exit 1; \
+	fi
+
+REPLICAS ?= 2
+# REPLICAS app processes behind HAProxy (sticky sessions) on one PostGIS: DATABASE_URL, or a
+# cluster of this machine kept in var/team/pg. Ctrl-C stops them all.
+run-team: install postgis haproxy
+	$(PY) scripts/run_team.py --replicas $(REPLICAS) --port $(PORT)
+
 run: install
 	@$(PY) scripts/editors_hint.py
 	@echo "Starting the dashboard at http://$(HOST):$(PORT)"
@@ -62,7 +79,7 @@ run: install
 lint: install-test
 	$(VENV)/bin/ruff check .
 
-test: install-test chromium postgis lint
+test: install-test chromium postgis haproxy lint
 	$(VENV)/bin/pytest
 
 bench: install-test chromium postgis

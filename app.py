@@ -8,6 +8,8 @@ iframe is never remounted; toggled layers travel as `feature_group_to_add`.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import os
 from collections import Counter
 from dataclasses import replace
 from typing import NoReturn
@@ -247,6 +249,8 @@ def main() -> None:
     # Lets browser tests tell a full rerun from the map fragment's own.
     st.session_state["full_runs"] = st.session_state.get("full_runs", 0) + 1
     st.html(f"<span id='full-runs' hidden>{st.session_state['full_runs']}</span>")
+    if replica := os.environ.get("POSTURE_REPLICA"):  # which process served: make run-team
+        st.html(f"<span id='replica' hidden>{html.escape(replica)}</span>")
     map_slot, table_slot = st.container(), st.container()
     shown = shown_at(entries, as_of, filters, known_on)
     forces = filtered((p for e in enabled for p in features_of(e, known_on)), filters)

@@ -112,6 +112,19 @@ class Gate:
             self._sessions[token] = _Session(user.name, self.clock())
             return token
 
+    def sign_in_verified(self, name: str) -> str:
+        """A session for a user whose identity an OIDC provider has just verified
+        (Streamlit's st.login): no password, but only for a user of this store, whose
+        role is theirs here. SignInRefused for anyone else."""
+        user = self.users.get(name) if isinstance(name, str) else None
+        if user is None:
+            raise SignInRefused(f"{str(name)[:64]!r} is not a user of this dashboard: ask the "
+                                "operator to add them with posture-users")
+        with self._lock:
+            token = secrets.token_urlsafe(32)
+            self._sessions[token] = _Session(user.name, self.clock())
+            return token
+
     def sign_out(self, token: str | None) -> None:
         with self._lock:
             self._sessions.pop(token or "", None)

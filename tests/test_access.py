@@ -213,3 +213,11 @@ def test_a_bad_record_from_an_editor_is_still_refused(gate, store):
     raw["confidence"] = "rumour"
     with pytest.raises(SchemaError, match="confidence 'rumour'"):
         record_claim(gate, token, store, raw, opened_at=store.stamp(US_IRAQ).token)
+
+
+def test_an_identity_verified_by_oidc_signs_in_only_a_user_of_the_store(gate):
+    token = gate.sign_in_verified("alice")
+    assert gate.user(token).role == "editor"  # the role is the store's, not the provider's
+    with pytest.raises(SignInRefused, match=r"'mallory@example\.org' is not a user of this "
+                                            "dashboard"):
+        gate.sign_in_verified("mallory@example.org")

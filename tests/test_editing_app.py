@@ -81,5 +81,27 @@ def test_a_viewer_is_a_reader_whatever_else_the_state_says(people):
 def test_an_editor_gets_the_panel_and_a_map_that_reports_clicks(people):
     at = _page(_token("alice"))
     assert _editing(at)
-    assert map_args(at)["returned_objects"] == ["bounds", "center", "zoom", "last_clicked"]
+    assert map_args(at)["returned_objects"] == ["bounds", "center", "zoom", "last_clicked",
+                                                 "last_active_drawing"]
     assert any(e.label == "Import a report" for e in at.sidebar.expander)
+
+
+def test_with_an_oidc_provider_configured_the_page_offers_it_instead_of_passwords(people):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = {
+        "redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "x" * 32,
+        "client_id": "posture", "client_secret": "not-a-secret",
+        "server_metadata_url": "https://idp.invalid/.well-known/openid-configuration"}
+    at.run()
+    assert not at.exception
+    labels = [b.label for b in at.sidebar.button]
+    assert "Sign in with your organisation's account" in labels
+    assert not [i for i in at.sidebar.text_input if i.label == "Password"]
+
+
+def test_without_a_provider_the_local_sign_in_stays(people):
+    at = _page()
+    labels = [i.label for i in at.sidebar.text_input]
+    assert "Name" in labels
+    assert "Password" in labels
+    assert "Sign in with your organisation's account" not in [b.label for b in at.sidebar.button]

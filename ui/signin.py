@@ -59,6 +59,39 @@ def _sign_in(lang: str) -> None:
 
 def _sign_out() -> None:
     current_gate().sign_out(st.session_state.pop(TOKEN_KEY, None))
+    if _oidc_configured() and getattr(st.user, "is_logged_in", False):
+        st.logout()
+
+
+def _oidc_configured() -> bool:
+    """Whether the operator configured an OIDC provider for st.login in
+    .streamlit/secrets.toml ([auth] with its client); offline deployments do not."""
+    try:
+        auth = st.secrets.get("auth")
+    except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
+        return False
+    return bool(auth) and ("client_id" in auth or any(
+        isinstance(value, dict) and "client_id" in value for value in auth.values()))
+
+
+def _oidc_identity() -> str | None:
+    """The verified identity st.login gave (its e-mail, else its name), if any."""
+    if not getattr(st.user, "is_logged_in", False):  # AppTest has no such field
+        return None
+    return st.user.get("email") or st.user.get("preferred_username") or st.user.get("name")
+
+
+def _oidc_panel(lang: str) -> None:
+    identity = _oidc_identity()
+    if identity is not None:
+        try:
+            st.session_state[TOKEN_KEY] = current_gate().sign_in_verified(identity)
+            st.rerun()
+        except SignInRefused:
+            st.warning(t("auth.oidc_unknown", lang, name=plain(identity)))
+            st.button(t("auth.sign_out", lang), key="auth:oidc_out", on_click=st.logout)
+        return
+    st.button(t("auth.oidc", lang), key="auth:oidc", on_click=st.login)
 
 
 def signin_panel(lang: str) -> User | None:
@@ -77,6 +110,10 @@ def signin_panel(lang: str) -> User | None:
                              expanded="auth:error" in st.session_state):
         if st.session_state.pop(_ENDED_KEY, False):
             st.info(t("auth.ended", lang))
+        if _oidc_configured():
+            _oidc_panel(lang)
+            st.caption(t("auth.read_only", lang))
+            return None
         with st.form("auth:form", clear_on_submit=False):
             st.text_input(t("auth.name", lang), key="auth:name", max_chars=64)
             st.text_input(t("auth.password", lang), key="auth:password", type="password",

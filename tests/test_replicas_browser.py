@@ -1,0 +1,94 @@
+"""Two app replicas behind the sticky proxy on one PostGIS, as `make run-team` starts them
+(scripts/run_team.py, Debian's HAProxy): an editor signs in on replica A and records a
+claim; a session on replica B sees it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from store import open_store
+from store.users import Users
+from tests.browser_helpers import feature_ids, open_dashboard, sign_in
+from tests.conftest import ROOT, AppServer
+from tests.test_editing_browser import PASSWORD, _new_id, _place_and_describe
+
+pytestmark = pytest.mark.browser
+
+
+def _free_pair() -> int:
+    """A port p with p + 1 free too (the two replicas)."""
+    for _ in range(50):
+        with socket.socket() as first:
+            first.bind(("127.0.0.1", 0))
+            port = first.getsockname()[1]
+            try:
+                with socket.socket() as second:
+                    second.bind(("127.0.0.1", port + 1))
+                    return port
+            except OSError:
+                continue
+    raise RuntimeError("no two consecutive free ports")
+
+
+@pytest.fixture
+def team(postgis_url, tmp_path):
+    store = open_store(postgis_url)
+    Users(store).add("alice", "editor", PASSWORD)
+    store.close()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        proxy_port = probe.getsockname()[1]
+    log = tmp_path / "team.log"
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "scripts" / "run_team.py"), "--replicas", "2",
+         "--port", str(proxy_port), "--first-app-port", str(_free_pair()),
+         "--dir", str(tmp_path / "team")],
+        cwd=ROOT, env={**os.environ, "DATABASE_URL": postgis_url},
+        stdout=log.open("w"), stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 180
+    while "The team is up" not in log.read_text(errors="replace"):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"run_team did not start:\n{log.read_text(errors='replace')}")
+        time.sleep(0.3)
+    yield AppServer(f"http://127.0.0.1:{proxy_port}", process, log)
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def _on_replica(browser, team, replica: str):
+    """A browser session the proxy sends to `replica` (its sticky cookie set beforehand)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.add_cookies([{"name": "POSTURE_REPLICA", "value": replica, "domain": "127.0.0.1",
+                          "path": "/"}])
+    page = context.new_page()
+    frame = open_dashboard(page, team, "?as_of=2024-12-31")
+    assert page.locator("#replica").text_content() == replica
+    return page, frame
+
+
+def test_a_claim_recorded_on_one_replica_is_seen_on_the_other(browser, team):
+    page_a, _ = _on_replica(browser, team, "app1")
+    sign_in(page_a, "alice", PASSWORD)
+    page_a.get_by_text("Signed in as alice (editor)").wait_for()
+    _place_and_describe(page_a, "Checkpoint")
+    page_a.get_by_text("Saved: force-levels.checkpoint-").wait_for()
+    assert page_a.locator("#replica").text_content() == "app1"  # still sticky
+    page_b, frame_b = _on_replica(browser, team, "app2")
+    feature_id = _new_id(frame_b, "force-levels.checkpoint-")
+    assert feature_id in feature_ids(frame_b)
+    # Each replica served its own session: their logs both exist, the proxy's config names
+    # both, and app2 never saw alice's sign-in (her session lives in app1 only).
+    assert "Signed in as alice" not in page_b.inner_text("body")
+    for page in (page_a, page_b):
+        page.context.close()
