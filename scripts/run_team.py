@@ -76,6 +76,26 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout_s: float = 90) ->
     raise SystemExit(f"{url} did not become healthy in {timeout_s:.0f} s")
 
 
+def start_in_background(replicas: int, database_url: str, folder: Path, port: int,
+                        first_app_port: int, timeout_s: float = 180) -> subprocess.Popen:
+    """This script as a child process (for the tests and bench/bench_team.py), returned
+    once the team is up; its output goes to `folder`/team.log. SIGTERM stops it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    log = folder / "team.log"
+    process = subprocess.Popen(
+        [sys.executable, str(Path(__file__).resolve()), "--replicas", str(replicas),
+         "--port", str(port), "--first-app-port", str(first_app_port), "--dir", str(folder)],
+        cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url},
+        stdout=log.open("w"), stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + timeout_s
+    while "The team is up" not in log.read_text(errors="replace"):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"run_team did not start:\n{log.read_text(errors='replace')}")
+        time.sleep(0.3)
+    return process
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replicas", type=int, default=2)

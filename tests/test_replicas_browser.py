@@ -4,19 +4,17 @@ claim; a session on replica B sees it."""
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
-import sys
-import time
 
 import pytest
 
+from scripts.run_team import start_in_background
 from store import open_store
 from store.users import Users
 from tests.browser_helpers import feature_ids, open_dashboard, sign_in
-from tests.conftest import ROOT, AppServer
+from tests.conftest import AppServer
 from tests.test_editing_browser import PASSWORD, _new_id, _place_and_describe
 
 pytestmark = pytest.mark.browser
@@ -45,20 +43,8 @@ def team(postgis_url, tmp_path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         proxy_port = probe.getsockname()[1]
-    log = tmp_path / "team.log"
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "scripts" / "run_team.py"), "--replicas", "2",
-         "--port", str(proxy_port), "--first-app-port", str(_free_pair()),
-         "--dir", str(tmp_path / "team")],
-        cwd=ROOT, env={**os.environ, "DATABASE_URL": postgis_url},
-        stdout=log.open("w"), stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 180
-    while "The team is up" not in log.read_text(errors="replace"):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"run_team did not start:\n{log.read_text(errors='replace')}")
-        time.sleep(0.3)
-    yield AppServer(f"http://127.0.0.1:{proxy_port}", process, log)
+    process = start_in_background(2, postgis_url, tmp_path / "team", proxy_port, _free_pair())
+    yield AppServer(f"http://127.0.0.1:{proxy_port}", process, tmp_path / "team" / "team.log")
     process.send_signal(signal.SIGTERM)
     try:
         process.wait(timeout=60)
