@@ -31,27 +31,19 @@ from playwright.async_api import async_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.bench_dashboard import (  # noqa: E402 - the server's confirmation, read alike
+    CONFIRMED_JS,
+    LAST_SERVER_LAYERS_JS,
+    MAP_IFRAME,
+    percentile,
+)
 from scripts.run_team import start_in_background  # noqa: E402
 from store.local_cluster import LocalCluster  # noqa: E402
 from tests.conftest import CHROMIUM_ARGS, find_chromium  # noqa: E402
 
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 TOGGLED = "Syria front: Aleppo, Idlib, Hama (Dec 2024)"
 IDLE = ("[data-testid=stApp][data-test-connection-state=CONNECTED]"
         "[data-test-script-state=notRunning]")
-LAST_GROUPS_JS = """() => {
-  const w = document.querySelector('MAP_IFRAME').contentWindow;
-  return w.__GLOBAL_DATA__ ? w.__GLOBAL_DATA__.last_feature_group : null;
-}""".replace("MAP_IFRAME", MAP_IFRAME)
-CHANGED_JS = """(previous) => {
-  const w = document.querySelector('MAP_IFRAME').contentWindow;
-  return w.__GLOBAL_DATA__ && w.__GLOBAL_DATA__.last_feature_group !== previous;
-}""".replace("MAP_IFRAME", MAP_IFRAME)
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def free_port() -> int:
@@ -124,10 +116,10 @@ async def session(browser, url: str, toggles: int, deadline: float) -> list[floa
         switch = page.locator("label").filter(has=page.get_by_role("switch", name=TOGGLED,
                                                                     exact=True))
         for _ in range(toggles):
-            before = await page.evaluate(LAST_GROUPS_JS)
+            before = await page.evaluate(LAST_SERVER_LAYERS_JS)
             started = time.perf_counter()
             await switch.click(timeout=max(1.0, deadline - time.monotonic()) * 1000)
-            await page.wait_for_function(CHANGED_JS, arg=before, polling=50,
+            await page.wait_for_function(CONFIRMED_JS, arg=before, polling=50,
                                          timeout=max(1.0, deadline - time.monotonic()) * 1000)
             times.append(time.perf_counter() - started)
             await page.wait_for_selector(IDLE, timeout=max(1.0, deadline - time.monotonic())

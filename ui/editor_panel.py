@@ -159,8 +159,9 @@ def _show_problem(error: Exception, yours: dict[str, Any] | None, lang: str) -> 
                    value=plain(str(error.value))))
     elif isinstance(error, ConflictError):
         st.error(plain(str(error)))
-        theirs = next((c.raw for c in shared_store().current()
-                       if c.record.id == error.feature_id), None)
+        theirs = next((entry.claim.raw for entry in
+                       reversed(shared_store().history(error.feature_id))
+                       if entry.claim is not None), None)
         if theirs is not None and yours is not None:
             st.caption(t("edit.conflict_versions", lang))
             st.table([{t("edit.conflict.field", lang): c.field,
