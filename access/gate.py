@@ -105,12 +105,10 @@ class Gate:
         user = self.users.verify(name, password)
         with self._lock:
             if user is None:
-                self._failures[key].append(self.clock())
+                self._failures.setdefault(key, deque()).append(self.clock())
                 raise SignInRefused("wrong name or password")
             self._failures.pop(key, None)
-            token = secrets.token_urlsafe(32)
-            self._sessions[token] = _Session(user.name, self.clock())
-            return token
+            return self._new_session(user.name)
 
     def sign_in_verified(self, name: str) -> str:
         """A session for a user whose identity an OIDC provider has just verified
@@ -121,9 +119,20 @@ class Gate:
             raise SignInRefused(f"{str(name)[:64]!r} is not a user of this dashboard: ask the "
                                 "operator to add them with posture-users")
         with self._lock:
-            token = secrets.token_urlsafe(32)
-            self._sessions[token] = _Session(user.name, self.clock())
-            return token
+            return self._new_session(user.name)
+
+    def _new_session(self, name: str) -> str:
+        """Under the lock. Sessions left idle and failures past their minute are dropped
+        here too, so neither table grows with abandoned tabs or guessed names."""
+        now = self.clock()
+        for token in [t for t, s in self._sessions.items() if now - s.last_seen > self.idle_s]:
+            del self._sessions[token]
+        for key in [k for k, f in self._failures.items()
+                    if not f or now - f[-1] >= FAILURE_WINDOW_S]:
+            del self._failures[key]
+        token = secrets.token_urlsafe(32)
+        self._sessions[token] = _Session(name, now)
+        return token
 
     def sign_out(self, token: str | None) -> None:
         with self._lock:

@@ -221,3 +221,13 @@ def test_an_identity_verified_by_oidc_signs_in_only_a_user_of_the_store(gate):
     with pytest.raises(SignInRefused, match=r"'mallory@example\.org' is not a user of this "
                                             "dashboard"):
         gate.sign_in_verified("mallory@example.org")
+
+
+def test_abandoned_sessions_and_old_failures_are_not_kept(gate, clock):
+    abandoned = gate.sign_in("alice", PASSWORD)
+    with pytest.raises(SignInRefused):
+        gate.sign_in("someone-else", "a guessed password")
+    clock.now += 601  # past the idle time and the failures' minute
+    gate.sign_in("alice", PASSWORD)
+    assert abandoned not in gate._sessions
+    assert "someone-else" not in gate._failures
