@@ -208,6 +208,18 @@ def store_location(request, tmp_path) -> str:
     return request.getfixturevalue("postgis_url")
 
 
+@pytest.fixture
+def store(store_location):
+    """The store at `store_location` (each backend in turn), opened and seeded."""
+    from store import open_store
+    from store.seed import seed
+
+    opened = open_store(store_location)
+    seed(opened)
+    yield opened
+    opened.close()
+
+
 def load_json(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 

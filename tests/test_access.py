@@ -15,9 +15,7 @@ from sqlalchemy import select
 from access.gate import FAILURE_WINDOW_S, Gate, NotAllowed, NotSignedIn, SignInRefused
 from access.writes import record_claim, retract_claim
 from geo.errors import SchemaError
-from store import open_store
 from store.records import ConflictError
-from store.seed import seed
 from store.users import UserError, Users
 from tests.conftest import DATA_DIR
 
@@ -32,14 +30,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture
-def store(store_location):
-    opened = open_store(store_location)
-    seed(opened)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

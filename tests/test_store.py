@@ -35,14 +35,6 @@ def _corrected(value: int, reported_on: str) -> dict:
     return raw
 
 
-@pytest.fixture
-def store(store_location):
-    opened = open_store(store_location)
-    seed(opened)
-    yield opened
-    opened.close()
-
-
 def _ids(claims) -> list[str]:
     return [c.feature_id for c in claims]
 
