@@ -10,6 +10,7 @@ import datetime as dt
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from store import open_store
@@ -51,12 +52,23 @@ def _panel(page):
 
 
 def _choose(page, scope, label: str, text: str, option: str) -> None:
-    chooser = scope.get_by_label(label, exact=True)
-    chooser.click()
-    choice = page.get_by_role("option", name=option, exact=True)
-    if not choice.is_visible():
-        chooser.fill(text)  # Streamlit's selectbox filters as one types
-    choice.click()
+    """Pick `option` in a selectbox. A rerun that lands while the list is open (the map
+    reporting its first mount after sign-in) redraws the list under the pointer, so the
+    pick is retried on a settled page; a list that never offers the option still fails."""
+    for attempt in range(3):
+        chooser = scope.get_by_label(label, exact=True)
+        chooser.click()
+        choice = page.get_by_role("option", name=option, exact=True)
+        try:
+            if not choice.is_visible():
+                chooser.fill(text)  # Streamlit's selectbox filters as one types
+            choice.click(timeout=10_000)
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+            wait_idle(page)
     wait_idle(page)
 
 
@@ -66,6 +78,10 @@ def _fill(form, values: dict[str, str]) -> None:
 
 
 def _place_and_describe(page, name: str, extra: dict[str, str] | None = None) -> None:
+    # An editor's map mounts once after sign-in and reports that mount with a rerun;
+    # start on the settled page.
+    page.frame_locator(MAP).locator("path.leaflet-interactive").first.wait_for()
+    wait_idle(page)
     panel = _panel(page)
     _choose(page, panel, "Layer", "Force levels", "Force levels: troop counts")
     page.locator("label").filter(
