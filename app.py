@@ -31,12 +31,14 @@ from layers.basemap import BASEMAPS, DEFAULT_BASEMAP, build_base_map
 from layers.builder import MAX_DRAWN_FEATURES, found_place_marker, toggled_layer, too_many_to_draw
 from layers.bundle import write_bundle
 from layers.catalogue import LayerEntry, check_data_folder, features_of, groups, shown_at
+from layers.event_layer import EventWindow, EventWindowState
 from layers.legend import legend_html
 from layers.prerender import CurrentBundle
 from layers.toggle_sync import HighlightFeatures, OpenCard, ShownAtDate, SidebarToggleSync
 from store.features import one_version, placed_features, store_version
 from ui.chart import force_levels_chart
 from ui.dates import as_of_picker, changes_since, known_on_picker
+from ui.events_panel import events_legend, events_panel
 from ui.export_panel import export_panel
 from ui.filters_panel import filters_panel
 from ui.import_panel import import_panel
@@ -98,7 +100,7 @@ def _layer_toggles(entries: tuple[LayerEntry, ...], lang: str,
             st.session_state.setdefault(key, entry.default_on)
             if st.sidebar.toggle(entry.title(lang), key=key):
                 enabled.append(entry)
-            if too_many_to_draw(claims[entry.id]):
+            if not entry.is_events and too_many_to_draw(claims[entry.id]):
                 st.sidebar.caption(t("layers.too_many", lang, count=f"{claims[entry.id]:,}",
                                      limit=f"{MAX_DRAWN_FEATURES:,}"))
     st.query_params["layers"] = ",".join(e.id for e in enabled)
@@ -145,7 +147,7 @@ def _map_and_export(view: View, basemap_id: str, bundle_url: str, shown: dict[st
                     marks: dict[str, tuple[str, ...]],
                     focus: tuple[float, float, int] | None = None,
                     found: Place | None = None, chosen: Selected | None = None,
-                    editing: bool = False) -> None:
+                    editing: bool = False, events: EventWindow | None = None) -> None:
     """The map of `view` (its bounds come back from the map) and its export panel.
 
     `marks` maps a CSS class to the features that carry it: highlighted by a
@@ -167,6 +169,8 @@ def _map_and_export(view: View, basemap_id: str, bundle_url: str, shown: dict[st
     if bundle_url != first_bundle:
         CurrentBundle(bundle_url).add_to(state)
     ShownAtDate(shown).add_to(state)
+    if events is not None:
+        EventWindowState(events).add_to(state)
     highlighter = folium.FeatureGroup(control=False)
     for css_class, ids in marks.items():
         HighlightFeatures(list(ids), css_class).add_to(highlighter)
@@ -238,6 +242,7 @@ def main() -> None:
     display = unit_display_picker(lang)
     filters = filters_panel(lang)
     enabled = _layer_toggles(entries, lang, known_on)
+    events = events_panel(enabled, known_on, as_of, lang)
     user = signin_panel(lang)
     _, token = signed_in()
     editing = user is not None and user.may_write and token is not None
@@ -253,7 +258,8 @@ def main() -> None:
         st.html(f"<span id='replica' hidden>{html.escape(replica)}</span>")
     map_slot, table_slot = st.container(), st.container()
     shown = shown_at(entries, as_of, filters, known_on)
-    forces = filtered((p for e in enabled for p in features_of(e, known_on)), filters)
+    forces = filtered((p for e in enabled if not e.is_events for p in features_of(e, known_on)),
+                      filters)
     rows = table_rows(forces, as_of, stale_months, lang)
     chosen = chosen_row(rows)
     if chosen is not None:
@@ -267,7 +273,7 @@ def main() -> None:
                                               stale_months))}
     with map_slot:
         _map_and_export(view, basemap_id, bundle_url, shown, marks, focus, found, chosen,
-                        editing)
+                        editing, events)
     # After the map, and once it is drawn: see map_drawn.
     if st.session_state.get(MAP_DRAWN_KEY):
         with table_slot:
@@ -284,7 +290,10 @@ def main() -> None:
     st.caption(t("app.attribution", lang, basemap=basemap))
     with st.sidebar:
         st.header(t("legend.header", lang))
-        st.html(legend_html(enabled, lang, stale_months, display, known_on))
+        st.html(legend_html([e for e in enabled if not e.is_events], lang, stale_months,
+                            display, known_on))
+        if events is not None:
+            st.html(events_legend(enabled, events, known_on, lang))
     # The legend and the table drew symbols too: keep them for the next start.
     symbol_cache.save()
 

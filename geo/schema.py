@@ -22,6 +22,7 @@ from geo.checks import (
     shown,
 )
 from geo.errors import SchemaError
+from geo.events import EventFacts, parse_event
 from geo.sidc import check_sidc
 from i18n import t
 
@@ -150,6 +151,8 @@ class FeatureRecord:
     # standard identity) and its actor in data/actors.json.
     sidc: str | None = None
     actor: str | None = None
+    # An event's coded facts (type, actors, fatalities): its layer is an event layer.
+    event: EventFacts | None = None
     # Text fields the claim gave in one language only, each shown in the other's
     # words ("name_ar", "count.words_ar", "sources.0.who_ar"): a one-language claim
     # is valid, and nothing is translated. Exports leave these empty.
@@ -343,6 +346,7 @@ def parse_feature(raw: Any, index: int, source: str = FEATURES_FILE) -> FeatureR
         as_of_precision=_as_of_precision(raw, where),
         **validity,
         **_unit(raw, where),
+        event=parse_event(raw.get("event"), where),
         filled=filled | filled_count | filled_validity,
     )
 

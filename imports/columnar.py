@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 
 from geo.checks import MAX_COUNT, MAX_TEXT_CHARS
+from geo.events import EVENT_TEXT_CHARS
 from geo.schema import AS_OF_PRECISIONS, CONFIDENCE_LEVELS
 from imports.columns import ColumnMap
 from imports.read import FileTable
@@ -95,6 +96,9 @@ class _Columns:
         self.columns = columns
         self.doubtful = np.zeros(self.size, dtype=bool)
         self.fields: dict[str, pd.Series] = {}
+        # An ACLED file's event facts (geo/events.py): texts, and numbers as floats.
+        self.events: dict[str, pd.Series] = {}
+        self.event_numbers: dict[str, pd.Series] = {}
         self._by_lower = {str(c).lower(): c for c in self.frame.columns}
         for field, column in columns.fixed.items():
             self.fields[field] = _text(self.frame[column])
@@ -141,7 +145,18 @@ def _acled(c: _Columns) -> None:
     has = _mask(c.get("count_value").isna() & c.get("count_words_en").isna()
                 & fatalities.notna())
     whole = _mask(fatalities.str.match(_WHOLE))
-    c.doubt(has & ~whole)
+    c.doubt(_mask(fatalities.notna()) & ~whole)
+    c.doubt(event.isna())  # the row path names the missing event_type
+    # The event's coded facts (geo/events.py); each text is checked with the others.
+    c.events = {"type": event, "sub_type": sub_event, "actor1": c.raw("actor1"),
+                "actor2": c.raw("actor2")}
+    for values in c.events.values():
+        c.doubt(values.str.len() > EVENT_TEXT_CHARS)
+        c.doubt(values.str.contains(_FORBIDDEN, regex=True))
+    c.event_numbers = {"fatalities": pd.to_numeric(fatalities.where(whole), errors="coerce"),
+                       "geo_precision": pd.to_numeric(c.raw("geo_precision"),
+                                                      errors="coerce")}
+    c.doubt(_mask(c.event_numbers["fatalities"] > MAX_COUNT))
     number = fatalities.str.lstrip("0").where(~has | (fatalities.str.lstrip("0") != ""), "0")
     c.fields["count_words_en"] = c.get("count_words_en").where(
         ~has, number + " fatalities reported")
@@ -266,6 +281,19 @@ def _build(keep: np.ndarray, c: _Columns, texts: dict[str, pd.Series], ids: pd.S
         ("via_ar", texts["via_ar"]), ("link", link))]
     words = [(key, column(texts[f"count_{key}"])) for key in ("words_en", "words_ar")]
     acled = c.columns.acled
+    if acled:
+        event_texts = {key: column(values) for key, values in c.events.items()}
+        event_numbers = {key: values.to_numpy(dtype=float)[keep].tolist()
+                         for key, values in c.event_numbers.items()}
+
+        def event_facts(position: int) -> dict[str, Any]:
+            facts: dict[str, Any] = {key: values[position]
+                                     for key, values in event_texts.items()
+                                     if values[position] is not None}
+            for key, values in event_numbers.items():
+                if values[position] == values[position]:  # not NaN
+                    facts[key] = int(values[position])
+            return facts
     approximate = _mask(c.fields.get("geometry_approximate",
                                      pd.Series(np.zeros(c.size, dtype=bool))))[keep].tolist()
     records: dict[int, dict[str, Any]] = {}
@@ -292,6 +320,7 @@ def _build(keep: np.ndarray, c: _Columns, texts: dict[str, pd.Series], ids: pd.S
         raw["as_of"] = day
         if acled:  # an event holds on its day (imports/rows.py)
             raw["valid_from"] = raw["valid_to"] = day
+            raw["event"] = event_facts(position)
         if as_of_precision is not None and as_of_precision != "day":
             raw["as_of_precision"] = as_of_precision
         raw["reported_on"] = reported_on

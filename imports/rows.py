@@ -264,11 +264,12 @@ def _acled(fields: dict[str, Any], get: Any) -> None:
         fields["kind"] = sub_event or event
     if fields.get("actor_en") is None:
         fields["actor_en"] = _text(get("actor1"))
-    if fields.get("count_value") is None and fields.get("count_words_en") is None:
-        fatalities, _ = _number(get("fatalities"), "fatalities")
-        if fatalities is not None:
-            fields["count_words_en"] = f"{fatalities} fatalities reported"
-            fields["count_words_ar"] = f"القتلى المبلغ عنهم: {fatalities}"
+    fatalities, _ = _number(get("fatalities"), "fatalities")
+    fields["event"] = _event_facts(event, sub_event, get, fatalities)
+    if fields.get("count_value") is None and fields.get("count_words_en") is None \
+            and fatalities is not None:
+        fields["count_words_en"] = f"{fatalities} fatalities reported"
+        fields["count_words_ar"] = f"القتلى المبلغ عنهم: {fatalities}"
     if fields.get("reported_on") is None:
         fields["reported_on"] = _acled_timestamp(get("timestamp"))
         fields["acled_reported"] = fields["reported_on"] is not None
@@ -278,9 +279,9 @@ def _acled(fields: dict[str, Any], get: Any) -> None:
             raise RowError("time_precision", precision, "must be 1, 2 or 3 (ACLED's codes)")
         fields["as_of_precision"] = _ACLED_PRECISION[precision]
     geo_precision = _text(get("geo_precision"))
+    if geo_precision is not None and geo_precision not in ("1", "2", "3"):
+        raise RowError("geo_precision", geo_precision, "must be 1, 2 or 3 (ACLED's codes)")
     if geo_precision is not None and fields.get("geometry_approximate") is None:
-        if geo_precision not in ("1", "2", "3"):
-            raise RowError("geo_precision", geo_precision, "must be 1, 2 or 3 (ACLED's codes)")
         fields["geometry_approximate"] = geo_precision != "1"
         if fields.get("geometry_note") is None:
             fields["geometry_note"] = (f"ACLED geo_precision {geo_precision}: "
@@ -294,6 +295,17 @@ def _acled(fields: dict[str, Any], get: Any) -> None:
         fields["valid_from"] = fields["valid_to"] = fields.get("as_of")
     if fields.get("source_en") is not None and fields.get("via_en") is None:
         fields["via_en"] = "ACLED"
+
+
+def _event_facts(event: str | None, sub_event: str | None, get: Any,
+                 fatalities: int | None) -> dict[str, Any]:
+    """The facts ACLED codes for an event (geo/events.py), as its row gives them."""
+    if event is None:
+        raise RowError("event_type", None, "an ACLED row needs its event_type")
+    precision = _text(get("geo_precision"))
+    return {"type": event, "sub_type": sub_event, "actor1": _text(get("actor1")),
+            "actor2": _text(get("actor2")), "fatalities": fatalities,
+            "geo_precision": int(precision) if precision in ("1", "2", "3") else None}
 
 
 def row_record(raw_row: dict[str, Any], geometry: Geometry | None, columns: ColumnMap,
@@ -357,7 +369,7 @@ def row_record(raw_row: dict[str, Any], geometry: Geometry | None, columns: Colu
         "sources": _sources(fields, defaults), "confidence": confidence,
         "geometry_approximate": bool(_flag(fields.get("geometry_approximate"),
                                            "geometry_approximate", False)),
-        "sidc": sidc, "actor": actor,
+        "sidc": sidc, "actor": actor, "event": fields.get("event"),
     }
     if geometry_ref is not None:
         raw["geometry_ref"] = geometry_ref

@@ -13,11 +13,14 @@ from pathlib import Path
 
 import xstatic.pkg.leaflet as xleaflet
 
-__all__ = ["STATIC_URL", "VENDOR_DIR", "draw_assets", "ensure_vendor_assets", "local_css",
-           "local_js"]
+__all__ = ["GENERATED_DIR", "GENERATED_URL", "STATIC_URL", "VENDOR_DIR", "draw_assets",
+           "ensure_vendor_assets", "local_css", "local_js"]
 
 VENDOR_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor"
 STATIC_URL = "/app/static/vendor"
+# Files the app writes for the browser (layer bundles, event columns), content-hashed.
+GENERATED_DIR = VENDOR_DIR / "generated"
+GENERATED_URL = f"{STATIC_URL}/generated"
 
 _ROOT = Path(__file__).resolve().parent.parent
 # Where scripts/fetch_vendor.py unpacks Leaflet.draw (its version pinned there).

@@ -19,6 +19,7 @@ from i18n import t
 from layers.assets import local_css, local_js
 from layers.basemap_vector import OUTLINE_ONLY_CSS
 from layers.builder import point_pane
+from layers.event_layer import EventCanvas
 from layers.labels import LabelPlacement
 from layers.prerender import BundledScript
 
@@ -105,6 +106,7 @@ def build_base_map(bundle_url: str, basemap_id: str = DEFAULT_BASEMAP,
     NoImageDefaultIcon().add_to(m)
     ZoomButtonTitles(lang).add_to(m)
     LabelPlacement(lang).add_to(m)
+    EventCanvas().add_to(m)
     point_pane().add_to(m)
     if basemap.online:
         folium.TileLayer(basemap.tiles_url, attr=basemap.attribution, name=basemap.title,

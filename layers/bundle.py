@@ -20,16 +20,16 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from layers import symbol_cache
-from layers.assets import STATIC_URL, VENDOR_DIR
+from layers.assets import GENERATED_DIR, GENERATED_URL
 from layers.basemap_vector import vector_basemap_script
 from layers.builder import layer_script
 from layers.catalogue import LayerEntry
+from layers.event_layer import event_layer_script
 from layers.prerender import BUNDLE_GLOBAL
 from store.features import store_version
 
 __all__ = ["bundle_source", "write_bundle"]
 
-GENERATED_DIR = VENDOR_DIR / "generated"
 STALE_AFTER_S = 24 * 3600
 
 
@@ -43,7 +43,8 @@ def bundle_source(entries: Iterable[LayerEntry], lang: str = "en",
                           for key, js in scripts.items())
 
     version = store_version()
-    layers = {entry.id: layer_script(entry, lang, known_on, version) for entry in entries}
+    layers = {entry.id: event_layer_script(entry, lang, known_on) if entry.is_events
+              else layer_script(entry, lang, known_on, version) for entry in entries}
     basemaps = {"vector": vector_basemap_script(lang)}
     return (f"window.{BUNDLE_GLOBAL} = {{\nlayers: {{\n{functions(layers)}\n}},\n"
             f"basemaps: {{\n{functions(basemaps)}\n}}\n}};\n")
@@ -51,7 +52,7 @@ def bundle_source(entries: Iterable[LayerEntry], lang: str = "en",
 
 def write_bundle(entries: Iterable[LayerEntry], lang: str = "en",
                  known_on: dt.date | None = None, target_dir: Path = GENERATED_DIR,
-                 base_url: str = f"{STATIC_URL}/generated") -> str:
+                 base_url: str = GENERATED_URL) -> str:
     """Write the bundle under a content-hashed name; returns the URL to load it from."""
     source = bundle_source(entries, lang, known_on)
     digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
@@ -76,4 +77,7 @@ def _prune(target_dir: Path, lang: str, keep: Path) -> None:
     cutoff = time.time() - STALE_AFTER_S
     for old in target_dir.glob(f"posture-{lang}-*.js"):
         if old != keep and old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    for old in target_dir.glob(f"events-*-{lang}-*"):  # a layer's columns and cards
+        if old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)

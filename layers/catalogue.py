@@ -61,9 +61,16 @@ class LayerEntry:
     default_on: bool
     z_order: int
     generated: tuple[str, ...] = ()
+    # "events": its claims are events (geo/events.py), drawn on a canvas from compact
+    # columns (layers/event_data.py); "features": each claim drawn as its own marks.
+    kind: str = "features"
 
     def title(self, lang: str) -> str:
         return self.title_ar if lang == "ar" else self.title_en
+
+    @property
+    def is_events(self) -> bool:
+        return self.kind == "events"
 
 
 CATALOGUE_FILE = "layers.json"
@@ -151,12 +158,15 @@ def catalogue() -> tuple[LayerEntry, ...]:
 def _catalogue(location: str, version: str) -> tuple[LayerEntry, ...]:
     entries = list(declared_layers())
     declared = {e.id for e in entries}
+    features = placed_features()
+    with_events = {p.record.layer for p in features if p.record.event is not None}
     entries.extend(LayerEntry(id=stored.layer_id, group=IMPORTS_GROUP,
                               title_en=stored.title_en, title_ar=stored.title_ar,
-                              color=stored.color, default_on=True, z_order=IMPORTED_Z_ORDER)
+                              color=stored.color, default_on=True, z_order=IMPORTED_Z_ORDER,
+                              kind="events" if stored.layer_id in with_events else "features")
                    for stored in shared_store().layers() if stored.layer_id not in declared)
     layer_ids = {e.id for e in entries}
-    for placed in placed_features():
+    for placed in features:
         if placed.record.layer not in layer_ids:
             raise SchemaError(f"{FEATURES_FILE}: feature {placed.record.id!r}: field 'layer' "
                               f"is {placed.record.layer!r}, which {CATALOGUE_FILE} does not "
@@ -207,8 +217,10 @@ def shown_at(entries: Iterable[LayerEntry], as_of: dt.date | None,
     """For each layer, the ids of the features it shows as of a date (None: all), as
     known on `known_on` (None: today), that pass the filters."""
     kept = filters or Filters()
-    return {e.id: [p.record.id for p in features_at(features_of(e, known_on), as_of)
-                   if kept.keeps(p.record)] for e in entries}
+    # An event layer draws its own window from its columns (layers/event_layer.js).
+    return {e.id: [] if e.is_events else
+            [p.record.id for p in features_at(features_of(e, known_on), as_of)
+             if kept.keeps(p.record)] for e in entries}
 
 
 def features_of(entry: LayerEntry, known_on: dt.date | None = None

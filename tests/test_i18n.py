@@ -18,6 +18,7 @@ from geo.sidc import AFFILIATIONS
 from i18n import LANGUAGES, direction, strings, t
 from imports.run import REPORT_COLUMNS
 from layers.basemap import BASEMAPS
+from layers.event_data import CARD_LABELS
 from store.users import ROLES
 from ui.dates import COMPARE_AXES
 from ui.editor_panel import FORM_GROUPS
@@ -79,7 +80,7 @@ def test_every_key_family_the_code_builds_exists():
                "table": (*TABLE_COLUMNS, "symbol"), "changes.axis": COMPARE_AXES,
                "import.report": REPORT_COLUMNS, "auth.role": ROLES,
                "edit.field": (*FORM_FIELDS, "layer"), "edit.mode": ("new", "edit"),
-               "edit.group": [group for group, _ in FORM_GROUPS]}
+               "edit.group": [group for group, _ in FORM_GROUPS], "events.card": CARD_LABELS}
     assert families <= set(members), f"a key family with no test: {families - set(members)}"
     for prefix in families:
         for name in members[prefix]:

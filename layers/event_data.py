@@ -1,0 +1,186 @@
+"""An event layer as compact columns in one static, content-hashed file (issue 13).
+
+100,000 events as GeoJSON are 23 MB of text that Leaflet turns into 100,000 DOM
+elements; here they are typed arrays the browser reads in one fetch and draws on a
+canvas (layers/event_layer.js). The file is
+
+    uint32 header length (little-endian) | header JSON (UTF-8) | padding to 4 bytes |
+    each column, in the header's order, at its offset
+
+Columns are sorted by day, so a time window is one contiguous range found by binary
+search. Texts repeated across events (types, actors, sources) are dictionaries in the
+header and indices in the columns. Each event's card (its name, notes and sources)
+is not in it: cards sit in chunk files of CARD_CHUNK events, fetched only when a card
+is opened, so the bytes the map needs stay small however long the notes are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import struct
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from geo.features import PlacedFeature
+from i18n import t
+
+__all__ = ["CARD_CHUNK", "CARD_LABELS", "COLUMNS", "NO_FATALITIES", "EventColumns", "event_columns",
+           "read_event_file", "write_event_files"]
+
+CARD_CHUNK = 2_000
+# Name, type, in the file's order: widest first, so each column starts aligned.
+COLUMNS = (("lon", "float32"), ("lat", "float32"), ("fatalities", "uint32"),
+           ("day", "uint16"), ("actor1", "uint16"), ("actor2", "uint16"),
+           ("source", "uint16"), ("type", "uint8"), ("precision", "uint8"))
+EPOCH = dt.date(1970, 1, 1)
+NO_FATALITIES = 0xFFFFFFFF
+# Dictionary index 0 is "not given"; a dictionary of more than this many texts does
+# not fit its uint16 (or uint8, for types) column.
+_LIMITS = {"type": 0xFF, "actor": 0xFFFF, "source": 0xFFFF}
+
+
+@dataclass(frozen=True)
+class EventColumns:
+    """One event layer's events, sorted by day, with their cards in the same order."""
+
+    columns: dict[str, np.ndarray]
+    types: list[str]
+    actors: list[str]
+    sources: list[str]
+    ids: list[str]
+    cards: list[dict[str, Any]]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+class _Dictionary:
+    def __init__(self, limit: int) -> None:
+        self.texts = [""]
+        self._index = {"": 0}
+        self._limit = limit
+
+    def code(self, text: str | None) -> int:
+        if not text:
+            return 0
+        found = self._index.get(text)
+        if found is None:
+            if len(self.texts) > self._limit:
+                raise ValueError(f"more than {self._limit:,} distinct texts: too many to code")
+            found = self._index[text] = len(self.texts)
+            self.texts.append(text)
+        return found
+
+
+def _card(p: PlacedFeature, lang: str) -> dict[str, Any]:
+    record, event = p.record, p.record.event
+    assert event is not None
+    return {"id": record.id, "name": record.text("name", lang),
+            "date": record.as_of.isoformat() if record.as_of else "",
+            "sub_type": event.sub_type or "", "notes": record.text("summary", lang),
+            "where": record.text("geometry_note", lang),
+            "sources": "; ".join(s.cited(lang) for s in record.sources),
+            "reported": record.reported_on.isoformat() if record.reported_on else ""}
+
+
+def event_columns(features: Sequence[PlacedFeature], lang: str = "en") -> EventColumns:
+    """The events among `features` (those whose claims carry event facts), by day."""
+    events = sorted((p for p in features if p.record.event is not None
+                     and p.record.as_of is not None and p.geometry.geom_type == "Point"),
+                    key=lambda p: (p.record.as_of, p.record.id))
+    types, actors = _Dictionary(_LIMITS["type"]), _Dictionary(_LIMITS["actor"])
+    for name in sorted({p.record.event.type for p in events}):  # type: ignore[union-attr]
+        types.code(name)  # coded in name order: the legend's colours follow it
+    sources = _Dictionary(_LIMITS["source"])
+    size = len(events)
+    columns = {name: np.zeros(size, dtype=kind) for name, kind in COLUMNS}
+    for index, p in enumerate(events):
+        event = p.record.event
+        assert event is not None
+        assert p.record.as_of is not None
+        columns["lon"][index], columns["lat"][index] = p.geometry.x, p.geometry.y
+        columns["day"][index] = (p.record.as_of - EPOCH).days
+        columns["type"][index] = types.code(event.type)
+        columns["actor1"][index] = actors.code(event.actor1)
+        columns["actor2"][index] = actors.code(event.actor2)
+        columns["source"][index] = sources.code(p.record.sources[0].text(lang))
+        columns["fatalities"][index] = (NO_FATALITIES if event.fatalities is None
+                                        else event.fatalities)
+        columns["precision"][index] = event.geo_precision or 0
+    return EventColumns(columns, types.texts, actors.texts, sources.texts,
+                        [p.record.id for p in events], [_card(p, lang) for p in events])
+
+
+def _encode(events: EventColumns, card_urls: list[str], legend: dict[str, str]) -> bytes:
+    offsets, body, position = [], [], 0
+    for name, kind in COLUMNS:
+        data = events.columns[name].astype(f"<{np.dtype(kind).str[1:]}").tobytes()
+        offsets.append({"name": name, "type": kind, "offset": position})
+        body.append(data)
+        position += len(data)
+    header = json.dumps({"count": len(events), "epoch": EPOCH.isoformat(),
+                         "columns": offsets, "types": events.types, "actors": events.actors,
+                         "sources": events.sources, "cards": card_urls,
+                         "card_chunk": CARD_CHUNK, "labels": legend},
+                        ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    header += b" " * (-(len(header) + 4) % 4)
+    return struct.pack("<I", len(header)) + header + b"".join(body)
+
+
+def read_event_file(data: bytes) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """The header and the columns of an event file (what event_layer.js reads)."""
+    (length,) = struct.unpack_from("<I", data)
+    header = json.loads(data[4:4 + length])
+    start, count = 4 + length, header["count"]
+    columns = {c["name"]: np.frombuffer(data, dtype=f"<{np.dtype(c['type']).str[1:]}",
+                                        count=count, offset=start + c["offset"])
+               for c in header["columns"]}
+    return header, columns
+
+
+# The words of an event's card and of the histogram, by the name event_layer.js reads.
+CARD_LABELS = ("type", "actors", "fatalities", "where", "sources", "notes", "reported",
+               "precision3", "window", "none")
+
+
+def _labels(lang: str) -> dict[str, str]:
+    return {key: t(f"events.card.{key}", lang) for key in CARD_LABELS}
+
+
+_WRITING = threading.Lock()
+
+
+def _write(path: Path, data: bytes) -> None:
+    if path.is_file():
+        path.touch()  # still in use: the bundles' pruning keeps it (layers/bundle.py)
+        return
+    with _WRITING:
+        temporary = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        temporary.write_bytes(data)
+        temporary.replace(path)  # atomic: another server never reads half a file
+
+
+def write_event_files(events: EventColumns, layer_id: str, lang: str, target_dir: Path,
+                      base_url: str) -> str:
+    """Write the layer's file and its card chunks under content-hashed names; returns
+    the file's URL. Unchanged events keep their names, so the browser's cache holds."""
+    target_dir.mkdir(parents=True, exist_ok=True)
+    card_urls = []
+    for start in range(0, len(events), CARD_CHUNK):
+        chunk = json.dumps(events.cards[start:start + CARD_CHUNK], ensure_ascii=False,
+                           separators=(",", ":")).encode("utf-8")
+        name = f"events-{layer_id}-{lang}-cards-{hashlib.sha256(chunk).hexdigest()[:16]}.json"
+        _write(target_dir / name, chunk)
+        card_urls.append(f"{base_url}/{name}")
+    data = _encode(events, card_urls, _labels(lang))
+    name = f"events-{layer_id}-{lang}-{hashlib.sha256(data).hexdigest()[:16]}.bin"
+    _write(target_dir / name, data)
+    return f"{base_url}/{name}"
