@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
-from collections import Counter
 from dataclasses import replace
 from typing import NoReturn
 
@@ -35,7 +34,13 @@ from layers.event_layer import EventWindow, EventWindowState
 from layers.legend import legend_html
 from layers.prerender import CurrentBundle
 from layers.toggle_sync import HighlightFeatures, OpenCard, ShownAtDate, SidebarToggleSync
-from store.features import one_version, placed_features, store_version
+from store.features import (
+    one_version,
+    placed_features,
+    placed_in_layer,
+    posture_features,
+    store_version,
+)
 from ui.chart import force_levels_chart
 from ui.dates import as_of_picker, changes_since, known_on_picker
 from ui.events_panel import events_legend, events_panel
@@ -87,8 +92,6 @@ def _bundle_url(data_folder: str, lang: str, known_on: dt.date | None, version: 
 def _layer_toggles(entries: tuple[LayerEntry, ...], lang: str,
                    known_on: dt.date | None) -> list[LayerEntry]:
     st.sidebar.header(t("layers.header", lang))
-    # One pass over the claims, not one per layer: a store may hold 100,000.
-    claims = Counter(p.record.layer for p in placed_features(known_on))
     enabled = []
     for group in groups():
         members = [e for e in entries if e.group == group.id]
@@ -100,8 +103,9 @@ def _layer_toggles(entries: tuple[LayerEntry, ...], lang: str,
             st.session_state.setdefault(key, entry.default_on)
             if st.sidebar.toggle(entry.title(lang), key=key):
                 enabled.append(entry)
-            if not entry.is_events and too_many_to_draw(claims[entry.id]):
-                st.sidebar.caption(t("layers.too_many", lang, count=f"{claims[entry.id]:,}",
+            claims = len(placed_in_layer(entry.id, known_on))  # indexed: no scan
+            if not entry.is_events and too_many_to_draw(claims):
+                st.sidebar.caption(t("layers.too_many", lang, count=f"{claims:,}",
                                      limit=f"{MAX_DRAWN_FEATURES:,}"))
     st.query_params["layers"] = ",".join(e.id for e in enabled)
     return enabled
@@ -269,7 +273,7 @@ def main() -> None:
     view = View(layer_ids=tuple(e.id for e in enabled), as_of=as_of, lang=lang,
                 stale_months=stale_months, display=display, filters=filters, known_on=known_on)
     marks = {"posture-highlight": tuple(highlight), "posture-changed": changed,
-             "posture-stale": tuple(stale_at(features_at(placed_features(known_on), as_of), as_of,
+             "posture-stale": tuple(stale_at(features_at(posture_features(known_on), as_of), as_of,
                                               stale_months))}
     with map_slot:
         _map_and_export(view, basemap_id, bundle_url, shown, marks, focus, found, chosen,

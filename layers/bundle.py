@@ -31,6 +31,7 @@ from store.features import store_version
 __all__ = ["bundle_source", "write_bundle"]
 
 STALE_AFTER_S = 24 * 3600
+_BUILDING = threading.Lock()
 
 
 def bundle_source(entries: Iterable[LayerEntry], lang: str = "en",
@@ -43,7 +44,7 @@ def bundle_source(entries: Iterable[LayerEntry], lang: str = "en",
                           for key, js in scripts.items())
 
     version = store_version()
-    layers = {entry.id: event_layer_script(entry, lang, known_on) if entry.is_events
+    layers = {entry.id: event_layer_script(entry, lang, known_on, version) if entry.is_events
               else layer_script(entry, lang, known_on, version) for entry in entries}
     basemaps = {"vector": vector_basemap_script(lang)}
     return (f"window.{BUNDLE_GLOBAL} = {{\nlayers: {{\n{functions(layers)}\n}},\n"
@@ -54,7 +55,8 @@ def write_bundle(entries: Iterable[LayerEntry], lang: str = "en",
                  known_on: dt.date | None = None, target_dir: Path = GENERATED_DIR,
                  base_url: str = GENERATED_URL) -> str:
     """Write the bundle under a content-hashed name; returns the URL to load it from."""
-    source = bundle_source(entries, lang, known_on)
+    with _BUILDING:  # the warm-up and the first page would each build it (one GIL)
+        source = bundle_source(entries, lang, known_on)
     digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
     # The bundle says which it is, so a map that loaded another can tell (CurrentBundle).
     source += f"window.{BUNDLE_GLOBAL}.digest = {json.dumps(digest)};\n"

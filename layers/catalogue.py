@@ -18,7 +18,7 @@ from geo.paths import read_data_json
 from geo.schema import FEATURES_FILE
 from geo.timeline import features_at
 from layers.unit_symbols import check_unit_codes
-from store.features import placed_features, shared_store, store_version
+from store.features import placed_features, placed_in_layer, shared_store, store_version
 from store.location import store_location
 from store.records import StoredLayer
 
@@ -227,6 +227,6 @@ def features_of(entry: LayerEntry, known_on: dt.date | None = None
                 ) -> tuple[PlacedFeature, ...]:
     """The layer's features as known on `known_on` (None: today): its things' current
     claims in the store, then any generated ones (reference geography, always known)."""
-    own = tuple(p for p in placed_features(known_on) if p.record.layer == entry.id)
+    own = placed_in_layer(entry.id, known_on)
     generated = tuple(f for name in entry.generated for f in _GENERATORS[name]())
     return own + generated

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from branca.element import MacroElement
@@ -46,9 +47,12 @@ def _script_json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
 
 
-def event_layer_script(entry: LayerEntry, lang: str, known_on: dt.date | None) -> str:
+@lru_cache(maxsize=16)
+def event_layer_script(entry: LayerEntry, lang: str, known_on: dt.date | None,
+                       store_version: str = "") -> str:
     """The bundle's function body for an event layer: its columns written once to a
-    content-hashed static file, which the canvas layer fetches."""
+    content-hashed static file, which the canvas layer fetches. `store_version` only
+    keys the cache: events recorded since are written anew."""
     events = event_columns(features_of(entry, known_on), lang)
     url = write_event_files(events, entry.id, lang, GENERATED_DIR, GENERATED_URL)
     config = {"layer": entry.id, "url": url, "palette": TYPE_PALETTE,

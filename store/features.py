@@ -22,8 +22,8 @@ from store import SqlStore, open_store
 from store.location import store_location
 from store.seed import seed
 
-__all__ = ["feature_trails", "one_version", "placed_features", "shared_store",
-           "store_version"]
+__all__ = ["feature_trails", "one_version", "placed_features", "placed_in_layer",
+           "posture_features", "shared_store", "store_version"]
 
 
 _OPENING = threading.Lock()
@@ -89,7 +89,47 @@ def feature_trails(known_on: dt.date | None = None) -> dict[str, tuple[TrailEntr
     return _trails(location, _PINNED.get() or _opened(location).version(), known_on)
 
 
+# One reading of a store's version at a time: the start-up warm-up (scripts/serve.py)
+# and the first page ask at once, and two 100,000-claim readings in parallel took as
+# long each as both in turn (one GIL).
+_PLACING = threading.RLock()
+
+
 def placed_features(known_on: dt.date | None = None) -> tuple[PlacedFeature, ...]:
     """Every thing's current claim as known on `known_on` (None: today), placed."""
     location = store_location()
-    return _placed(location, _PINNED.get() or _opened(location).version(), known_on)
+    with _PLACING:
+        return _placed(location, _PINNED.get() or _opened(location).version(), known_on)
+
+
+@lru_cache(maxsize=32)
+def _by_layer(location: str, version: str, known_on: dt.date | None
+              ) -> dict[str, tuple[PlacedFeature, ...]]:
+    layers: dict[str, list[PlacedFeature]] = {}
+    for placed in _placed(location, version, known_on):
+        layers.setdefault(placed.record.layer, []).append(placed)
+    return {layer: tuple(features) for layer, features in layers.items()}
+
+
+def placed_in_layer(layer_id: str, known_on: dt.date | None = None
+                    ) -> tuple[PlacedFeature, ...]:
+    """placed_features of one layer, in the same order: a page asks per layer about 40
+    times, and a 100,000-event layer made each ask of every other layer a full scan."""
+    location = store_location()
+    with _PLACING:
+        return _by_layer(location, _PINNED.get() or _opened(location).version(),
+                         known_on).get(layer_id, ())
+
+
+@lru_cache(maxsize=32)
+def _posture(location: str, version: str, known_on: dt.date | None
+             ) -> tuple[PlacedFeature, ...]:
+    return tuple(p for p in _placed(location, version, known_on) if p.record.event is None)
+
+
+def posture_features(known_on: dt.date | None = None) -> tuple[PlacedFeature, ...]:
+    """placed_features without the events (geo/events.py): the forces, places and lines
+    the posture views (dates, filters, chart, fading) read. Events have their own."""
+    location = store_location()
+    with _PLACING:
+        return _posture(location, _PINNED.get() or _opened(location).version(), known_on)

@@ -46,7 +46,12 @@ def utc_now_text() -> str:
 
 
 def parse_time(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
+    """A time utc_now_text wrote (fromisoformat: strptime took 8 s for a 100,000-claim
+    store's two reads)."""
+    parsed = dt.datetime.fromisoformat(text)
+    if parsed.tzinfo is None or parsed.utcoffset() != dt.timedelta(0):
+        raise ValueError(f"not a UTC time: {text!r}")
+    return parsed
 
 
 @dataclass(frozen=True)

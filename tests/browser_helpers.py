@@ -83,3 +83,14 @@ def sign_in(page: Page, name: str, password: str) -> None:
     form.get_by_label("Password", exact=True).fill(password)
     form.get_by_role("button", name="Sign in").click()
     wait_idle(page)
+    try:
+        sidebar.get_by_text("Signed in as ").first.wait_for(timeout=10_000)
+    except PlaywrightTimeoutError:
+        return  # refused: the caller reads why
+    # An editor's map is a component of its own, mounted now; it reports its view once
+    # and the fragment reruns. A form filled during that rerun can lose its input.
+    page.frame_locator(MAP_IFRAME).locator("path.leaflet-interactive").first.wait_for(
+        state="attached", timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelector('#map-reported')?.textContent === '1'", timeout=30_000)
+    wait_idle(page)

@@ -8,7 +8,7 @@ import streamlit as st
 
 from geo.features import PlacedFeature, series_titles
 from i18n import t
-from store.features import placed_features
+from store.features import posture_features
 
 __all__ = ["SERIES_COLORS", "force_levels_chart"]
 
@@ -45,7 +45,7 @@ def force_levels_chart(lang: str, as_of: dt.date | None = None,
     figure, as_reported = t("chart.figure", lang), t("chart.as_reported", lang)
     date, source = t("chart.date", lang), t("chart.source", lang)
     separator = t("list.semicolon", lang)
-    figures = [p for p in placed_features(known_on)
+    figures = [p for p in posture_features(known_on)
                if p.record.symbol == "proportional" and p.record.as_of is not None]
     forces = sorted({_force(p) for p in figures})
     names = {_force(p): _force_name(p, lang) for p in figures}

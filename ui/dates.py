@@ -15,7 +15,7 @@ from geo.timeline import (
     latest_report,
 )
 from i18n import t
-from store.features import placed_features
+from store.features import posture_features
 from ui.link import date_from_url, stale_months_from_url
 from ui.text import plain
 
@@ -31,7 +31,7 @@ _FIRST_REPORT = QUICK_DATES["dates.quick_part1"]
 
 
 def _latest_report() -> dt.date:
-    return latest_report(placed_features()) or dt.date.today()
+    return latest_report(posture_features()) or dt.date.today()
 
 
 def as_of_picker(lang: str) -> tuple[dt.date, int]:
@@ -118,9 +118,9 @@ def changes_since(as_of: dt.date, lang: str, known_on: dt.date | None = None
     if axis == "known" and since > until:
         st.sidebar.warning(t("changes.since_after_known", lang, since=since, until=until))
         return ()
-    features = placed_features(known_on)
+    features = posture_features(known_on)
     if axis == "known":
-        known_then = placed_features(since)
+        known_then = posture_features(since)
         changes = changes_in_knowledge(known_then, features, as_of)
         features = (*features, *known_then)  # names of what was known then only
         period = t("changes.period_known", lang, as_of=as_of, since=since, until=until)
@@ -128,7 +128,7 @@ def changes_since(as_of: dt.date, lang: str, known_on: dt.date | None = None
         changes = changes_between(features, since, as_of)
         period = t("changes.period", lang, since=since, as_of=as_of)
     names = {p.record.id: plain(p.record.text("name", lang) or "") for p in features}
-    series = {p.record.series: p for p in features_at(placed_features(known_on), as_of)
+    series = {p.record.series: p for p in features_at(posture_features(known_on), as_of)
               if p.record.series}
     nothing = t("changes.nothing", lang)
     separator = t("list.comma", lang)

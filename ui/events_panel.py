@@ -8,36 +8,72 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
+import numpy as np
 import streamlit as st
 
-from geo.events import EventFacts
-from geo.features import PlacedFeature
 from i18n import t
-from layers.catalogue import LayerEntry, features_of
+from layers.catalogue import LayerEntry
 from layers.event_layer import (
     DEFAULT_WINDOW_DAYS,
     DENSITY_BELOW_ZOOM,
     EventWindow,
     type_colour,
 )
+from store.features import placed_in_layer, store_version
 from ui.text import plain
 
-__all__ = ["MAX_WINDOW_DAYS", "event_features", "events_legend", "events_panel"]
+__all__ = ["MAX_WINDOW_DAYS", "EventTable", "event_table", "events_legend", "events_panel"]
 
 MAX_WINDOW_DAYS = 3650
 _SEPARATOR = "|"
 
 
-def event_features(entries: Sequence[LayerEntry], known_on: dt.date | None
-                   ) -> list[PlacedFeature]:
-    return [p for e in entries if e.is_events for p in features_of(e, known_on)
-            if p.record.event is not None and p.record.as_of is not None]
+@dataclass(frozen=True)
+class EventTable:
+    """One event layer's facts as arrays, to count what a window keeps without a loop."""
+
+    days: np.ndarray  # date ordinals
+    types: np.ndarray
+    actor1: np.ndarray
+    actor2: np.ndarray
+    precision: np.ndarray
+    type_names: tuple[str, ...]  # sorted: the legend's colour order (layers/event_data.py)
+    actor_names: tuple[str, ...]
+
+    def kept(self, window: EventWindow) -> np.ndarray:
+        keep = (self.days >= window.start.toordinal()) & (self.days <= window.to.toordinal())
+        if window.types is not None:
+            keep &= np.isin(self.types, list(window.types))
+        if window.actors is not None:
+            keep &= np.isin(self.actor1, list(window.actors)) | np.isin(self.actor2,
+                                                                        list(window.actors))
+        return keep
 
 
-def _vocabulary(events: Sequence[PlacedFeature]) -> tuple[list[str], list[str]]:
-    types = sorted({_event(p).type for p in events})
-    actors = sorted({a for p in events for a in _facts(p)[2] if a})
+@lru_cache(maxsize=16)
+def _table(layer_id: str, known_on: dt.date | None, version: str) -> EventTable:
+    events = [(p.record.as_of, p.record.event) for p in placed_in_layer(layer_id, known_on)
+              if p.record.event is not None and p.record.as_of is not None]
+    return EventTable(np.array([day.toordinal() for day, _ in events], dtype=np.int64),
+                      np.array([e.type for _, e in events], dtype=object),
+                      np.array([e.actor1 or "" for _, e in events], dtype=object),
+                      np.array([e.actor2 or "" for _, e in events], dtype=object),
+                      np.array([e.geo_precision or 0 for _, e in events], dtype=np.int8),
+                      tuple(sorted({e.type for _, e in events})),
+                      tuple(sorted({a for _, e in events for a in (e.actor1, e.actor2) if a})))
+
+
+def event_table(entry: LayerEntry, known_on: dt.date | None) -> EventTable:
+    """The layer's events (as known on `known_on`), cached by the store's version."""
+    return _table(entry.id, known_on, store_version())
+
+
+def _vocabulary(tables: Sequence[EventTable]) -> tuple[list[str], list[str]]:
+    types = sorted({name for table in tables for name in table.type_names})
+    actors = sorted({name for table in tables for name in table.actor_names})
     return types, actors
 
 
@@ -70,10 +106,9 @@ def _window_end(text: str, as_of: dt.date, lang: str) -> dt.date:
 def events_panel(entries: Sequence[LayerEntry], known_on: dt.date | None, as_of: dt.date,
                  lang: str) -> EventWindow | None:
     """The window and filters for the event layers switched on; None when there are none."""
-    events = event_features(entries, known_on)
     if not any(e.is_events for e in entries):
         return None
-    types, actors = _vocabulary(events)
+    types, actors = _vocabulary([event_table(e, known_on) for e in entries if e.is_events])
     _from_link(types, actors)
     st.sidebar.header(t("events.header", lang))
     days = int(st.sidebar.number_input(t("events.days", lang), min_value=1,
@@ -105,27 +140,15 @@ def events_legend(entries: Sequence[LayerEntry], window: EventWindow, known_on: 
     for entry in entries:
         if not entry.is_events:
             continue
-        events = event_features([entry], known_on)
-        kept = [p for p in events if window.keeps(*_facts(p))]
-        imprecise = sum(1 for p in kept if _event(p).geo_precision == 3)
-        words = t("events.legend", lang, layer=entry.title(lang), count=f"{len(kept):,}",
+        table = event_table(entry, known_on)
+        kept = table.kept(window)
+        words = t("events.legend", lang, layer=entry.title(lang), count=f"{int(kept.sum()):,}",
                   days=window.days, to=window.to.isoformat(), zoom=DENSITY_BELOW_ZOOM,
-                  precision3=f"{imprecise:,}")
-        types, _ = _vocabulary(events)
+                  precision3=f"{int((kept & (table.precision == 3)).sum()):,}")
+        types, _ = _vocabulary([table])
         swatches = "".join(
             f"<li><span style='color:{type_colour(index)}'>\u25cf</span> {html.escape(name)}</li>"
             for index, name in enumerate(types))
         parts.append(f"<div class='posture-events-legend'><p>{html.escape(words)}</p>"
                      f"<ul style='list-style:none;padding:0'>{swatches}</ul></div>")
     return "".join(parts)
-
-
-def _event(p: PlacedFeature) -> EventFacts:
-    assert p.record.event is not None
-    return p.record.event
-
-
-def _facts(p: PlacedFeature) -> tuple[dt.date, str, tuple[str | None, ...]]:
-    event = _event(p)
-    assert p.record.as_of is not None
-    return p.record.as_of, event.type, (event.actor1, event.actor2)

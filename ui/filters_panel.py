@@ -12,7 +12,7 @@ from geo.filters import Filters, actor_key, actor_label
 from geo.schema import CONFIDENCE_LEVELS
 from geo.timeline import FIRST_DATE
 from i18n import t
-from store.features import placed_features
+from store.features import posture_features
 from ui.link import date_from_url
 from ui.text import plain
 
@@ -23,7 +23,7 @@ _CLAIM_LEVELS = tuple(level for level in CONFIDENCE_LEVELS if level != "referenc
 
 def _actor_choices(lang: str) -> dict[str, str]:
     """Actor key → its name in `lang`, for every actor of a sourced claim."""
-    return {actor_key(p.record): actor_label(p.record, lang) for p in placed_features()
+    return {actor_key(p.record): actor_label(p.record, lang) for p in posture_features()
             if p.record.confidence != "reference"}
 
 

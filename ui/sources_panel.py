@@ -17,8 +17,9 @@ __all__ = ["sources_panel"]
 def sources_panel(entries: tuple[LayerEntry, ...], shown: dict[str, list[str]],
                   lang: str, known_on: dt.date | None = None) -> list[str]:
     """The sources panel; returns the ids of the features to highlight."""
-    index = source_index((p for e in entries for p in features_of(e, known_on)
-                          if p.record.id in shown[e.id]), lang)
+    index = source_index((p for e in entries if not e.is_events
+                          for p in features_of(e, known_on) if p.record.id in shown[e.id]),
+                         lang)
     separator = t("list.semicolon", lang)
     with st.expander(t("sources.expander", lang, n=len(index)), expanded=False):
         chosen = st.selectbox(t("sources.highlight", lang), [None, *range(len(index))],
