@@ -8,7 +8,7 @@
   // with each layer (layers/event_layer.py), as the legend states them.
   var HEX_RADIUS = 16, PICK_PX = 10, DAY_MS = 86400000;
   var loaded = {}, active = [], filter = {to: null, days: 30, types: null, actors: null},
-      histogram = null, theMap = null, commit = null;
+      histogram = null, theMap = null, commit = null, timings = {};
 
   function parse(buffer) {
     var length = new DataView(buffer).getUint32(0, true);
@@ -24,7 +24,8 @@
   }
   function load(url) {
     if (!loaded[url]) {
-      loaded[url] = fetch(url).then(function (r) {
+      // The name carries a hash of the content: any cached copy is the right one.
+      loaded[url] = fetch(url, {cache: 'force-cache'}).then(function (r) {
         if (!r.ok) throw new Error(url + ': ' + r.status);
         return r.arrayBuffer();
       }).then(parse);
@@ -78,7 +79,9 @@
       map.on('click', this._click, this);
       active.push(this);
       var self = this;
-      load(this.config.url).then(function (d) { self.data = d; refresh(); })
+      load(this.config.url).then(function (d) {
+        self.data = d; timings.loaded = performance.now(); refresh();
+      })
         .catch(function (e) { self.error = String(e); });
     },
     onRemove: function (map) {
@@ -108,6 +111,7 @@
       this.precision3 = precise3;
       this.mode = map.getZoom() < this.config.density_below_zoom ? 'density' : 'points';
       if (this.mode === 'density') this._hexagons(ctx, size); else this._points(ctx, size);
+      timings.drawn = performance.now();
     },
     _hexagons: function (ctx, size) {
       var w = Math.sqrt(3) * HEX_RADIUS, h = 1.5 * HEX_RADIUS, bins = {}, most = 0;
@@ -169,7 +173,8 @@
     card: function (i) {
       var d = this.data, chunk = Math.floor(i / d.card_chunk);
       if (!d.chunks[chunk]) {
-        d.chunks[chunk] = fetch(d.cards[chunk]).then(function (r) { return r.json(); });
+        d.chunks[chunk] = fetch(d.cards[chunk], {cache: 'force-cache'})
+          .then(function (r) { return r.json(); });
       }
       return d.chunks[chunk].then(function (cards) { return cards[i % d.card_chunk]; });
     },
@@ -294,6 +299,7 @@
     },
     // The window and filters the page chose (app.py sends them on every rerun).
     setFilter: function (next, commitLabel) {
+      timings.filtered = timings.filtered || performance.now();
       filter = {to: next.to === null ? null : dayOf(next.to), days: next.days,
                 types: next.types, actors: next.actors};
       commit = commitLabel ? function (iso) { commitToPage(commitLabel, iso); } : null;
@@ -312,7 +318,9 @@
       var l = active.filter(function (x) { return x.layerId === layerId; })[0];
       return l ? l.openCard(i) : Promise.resolve(null);
     },
-    filter: function () { return filter; }
+    filter: function () { return filter; },
+    // When the columns arrived and when the canvas last drew (performance.now(), ms).
+    timings: function () { return timings; }
   };
 
   // The dragged window's end goes to the page's "events up to" box, so the rerun, the
