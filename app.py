@@ -31,6 +31,7 @@ from layers.builder import MAX_DRAWN_FEATURES, found_place_marker, toggled_layer
 from layers.bundle import write_bundle
 from layers.catalogue import LayerEntry, check_data_folder, features_of, groups, shown_at
 from layers.event_layer import EventWindow, EventWindowState
+from layers.event_legend import events_legend
 from layers.legend import legend_html
 from layers.prerender import CurrentBundle
 from layers.toggle_sync import HighlightFeatures, OpenCard, ShownAtDate, SidebarToggleSync
@@ -43,7 +44,7 @@ from store.features import (
 )
 from ui.chart import force_levels_chart
 from ui.dates import as_of_picker, changes_since, known_on_picker
-from ui.events_panel import events_legend, events_panel
+from ui.events_panel import events_panel
 from ui.export_panel import export_panel
 from ui.filters_panel import filters_panel
 from ui.import_panel import import_panel
@@ -271,7 +272,8 @@ def main() -> None:
     highlight = sources_panel(entries, shown, lang, known_on)
     force_levels_chart(lang, as_of, known_on)
     view = View(layer_ids=tuple(e.id for e in enabled), as_of=as_of, lang=lang,
-                stale_months=stale_months, display=display, filters=filters, known_on=known_on)
+                stale_months=stale_months, display=display, filters=filters, known_on=known_on,
+                events=events)
     marks = {"posture-highlight": tuple(highlight), "posture-changed": changed,
              "posture-stale": tuple(stale_at(features_at(posture_features(known_on), as_of), as_of,
                                               stale_months))}

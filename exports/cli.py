@@ -37,8 +37,9 @@ from geo.timeline import (
     latest_report,
 )
 from layers.catalogue import catalogue, check_data_folder
+from layers.event_layer import DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, EventWindow
 from layers.unit_symbols import Display
-from store.features import placed_features
+from store.features import placed_features, posture_features
 
 __all__ = ["main"]
 
@@ -77,6 +78,19 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(
             f"{date} is outside the map's range, {FIRST_DATE} to today ({dt.date.today()})")
     return date
+
+
+def _window_days(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= MAX_WINDOW_DAYS:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of days from 1 to {MAX_WINDOW_DAYS}, got {shown(text)}")
+    return int(text)
+
+
+def _choices(text: str | None) -> tuple[str, ...] | None:
+    """'a|b' as ('a', 'b'); None or blank: no filter."""
+    chosen = tuple(part.strip() for part in (text or "").split("|") if part.strip())
+    return chosen or None
 
 
 def _fade_months(text: str) -> int:
@@ -159,6 +173,16 @@ def _parser() -> OneLineParser:
                         help="keep claims reported on or after this YYYY-MM-DD")
     parser.add_argument("--reported-to", type=_date, default=None,
                         help="keep claims reported on or before this YYYY-MM-DD")
+    parser.add_argument("--events-days", type=_window_days, default=DEFAULT_WINDOW_DAYS,
+                        help="event layers: the window's length in days, ending on "
+                             "--events-to (default %(default)s)")
+    parser.add_argument("--events-to", type=_date, default=None,
+                        help="event layers: the window's last day, YYYY-MM-DD (default: the "
+                             "as-of date)")
+    parser.add_argument("--event-types", type=_free_text, default=None,
+                        help="event layers: only these types, separated by '|'")
+    parser.add_argument("--event-actors", type=_free_text, default=None,
+                        help="event layers: only events of these actors, separated by '|'")
     parser.add_argument("--list-viewpoints", action="store_true",
                         help="print the viewpoint ids with their titles, and exit")
     parser.add_argument("--title", type=_free_text, default=None,
@@ -250,12 +274,15 @@ def _run(parser: OneLineParser, args: argparse.Namespace) -> int:
             parser.error("argument --format: required (one of " + ", ".join(FORMATS) + ")")
         if args.out is None:
             parser.error("argument --out: required")
-        as_of = args.as_of or latest_report(placed_features(args.known_on))
+        as_of = args.as_of or latest_report(posture_features(args.known_on))
         view = View(bbox=args.bbox, layer_ids=_layer_ids(parser, args.layers), as_of=as_of,
                     lang=args.lang, title=args.title, stale_months=args.fade_months,
                     banner=args.banner, locator=args.locator,
                     display=_display(parser, args.symbols, args.viewpoint),
-                    filters=_filters(parser, args), known_on=args.known_on)
+                    filters=_filters(parser, args), known_on=args.known_on,
+                    events=EventWindow(args.events_to or as_of or dt.date.today(),
+                                       args.events_days, _choices(args.event_types),
+                                       _choices(args.event_actors)))
         _check_writable(parser, args.out)
         features = features_in_view(view)
         extension = _extension(args.format)

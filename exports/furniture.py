@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
@@ -262,7 +262,7 @@ def _within_width(figure: Figure) -> Callable[[Bbox], bool]:
 
 
 def add_furniture(figure: Figure, ax: Axes, view: View, features: list[PlacedFeature],
-                  layout: PageLayout) -> None:
+                  layout: PageLayout, event_handles: Sequence[object] = ()) -> None:
     lang = view.lang
     entries = [layer(i) for i in dict.fromkeys(p.record.layer for p in features)]
     # Arabic furniture reads from the right: flush right against the map's right edge.
@@ -286,7 +286,8 @@ def add_furniture(figure: Figure, ax: Axes, view: View, features: list[PlacedFea
     _shrink_until(figure.text(left, 0.92, in_reading_order(dates, lang), fontsize=8,
                               color="#444444", va="top", ha=align),
                   _within_width(figure), smallest_pt=5.5)
-    handles = _legend_handles(entries, features, lang) + (
+    handles = _legend_handles([e for e in entries if not e.is_events], features, lang) + [
+        *event_handles] + (
         _unit_handles(features, view) if view.display.units else []) + \
         _confidence_handles(features, lang)
     column = layout.legend
@@ -332,7 +333,9 @@ def add_furniture(figure: Figure, ax: Axes, view: View, features: list[PlacedFea
     figure.text(left, 0.10, in_reading_order(
         t("basemap.attribution", lang) + ". " + t("furniture.facts", lang), lang),
                 fontsize=6.5, color="#444444", ha=align)
-    approximate = [p.record for p in features if p.record.geometry_approximate]
+    # Events placed near a town or at a province's capital: the legend's ring says so.
+    approximate = [p.record for p in features
+                   if p.record.geometry_approximate and p.record.event is None]
     if approximate:
         names = t("list.comma", lang).join(r.text("name", lang) or "" for r in approximate[:4])
         if len(approximate) > 4:

@@ -23,6 +23,8 @@ from layers.builder import point_pane
 from layers.bundle import bundle_source
 from layers.catalogue import catalogue, shown_at
 from layers.escape import escape_map_text as esc
+from layers.event_layer import EventCanvas, EventWindowState
+from layers.event_legend import events_legend
 from layers.labels import LabelPlacement
 from layers.legend import legend_html
 from layers.prerender import BundledScript
@@ -61,10 +63,12 @@ def build_html(view: View) -> str:
     header.add_child(folium.Element(_inline_script(
         (leaflet / "leaflet.js").read_text(encoding="utf-8"))))
     header.add_child(folium.Element(_inline_script(
-        bundle_source(entries, view.lang, view.known_on))))
+        bundle_source(entries, view.lang, view.known_on, inline_events=view.event_window()))))
     header.add_child(folium.Element(f"<title>{esc(view.heading)}</title>"))
     NoImageDefaultIcon().add_to(m)
     LabelPlacement(view.lang).add_to(m)
+    EventCanvas().add_to(m)
+    EventWindowState(view.event_window()).add_to(m)
     point_pane().add_to(m)
     BundledScript("basemaps", "vector").add_to(m)
     shown_ids = shown_at(entries, view.as_of, view.filters, view.known_on)
@@ -82,8 +86,10 @@ def build_html(view: View) -> str:
     lang = view.lang
     sources = "".join(f"<li>{esc(s)}</li>" for s in sources_in_view(features, lang))
     as_of = view.as_of.isoformat() if view.as_of else t("furniture.latest", lang)
-    legend = legend_html([e for e in entries if e.id in shown], lang, view.stale_months,
-                         view.display, view.known_on)
+    legend = legend_html([e for e in entries if e.id in shown and not e.is_events], lang,
+                         view.stale_months, view.display, view.known_on)
+    legend += events_legend([e for e in entries if e.id in shown], view.event_window(),
+                            view.known_on, lang)
     seen_from = t("html.viewpoint", lang,
                   viewpoint=viewpoint_title(view.display.viewpoint, lang))
     viewpoint = f"<div class='viewpoint'>{esc(seen_from)}</div>" if view.display.units else ""

@@ -22,6 +22,7 @@ from matplotlib.transforms import Affine2D, ScaledTranslation
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
+from exports.event_marks import draw_events
 from exports.furniture import add_furniture
 from exports.label_layout import mark_label, place_labels
 from exports.locator import add_locator
@@ -288,15 +289,17 @@ def draw_static(view: View, paper: str, dpi: int) -> StaticMap:
     _draw_basemap(ax, view.bbox, view.lang)
     features = features_in_view(view)
     stale = set(stale_at(features, view.as_of, view.stale_months))
+    events = [p for p in features if p.record.event is not None]
+    event_handles = draw_events(ax, view.layers(), events, view)
     for p in features:
-        if p.record.symbol != "proportional":
+        if p.record.symbol != "proportional" and p.record.event is None:
             _draw_feature(ax, p, layer(p.record.layer), view.lang, p.record.id in stale,
                           view.display.units)
     _draw_proportional(ax, [p for p in features if p.record.symbol == "proportional"],
                        view.lang, stale)
     if view.display.units:
         _draw_units(ax, features, view.display, view.lang, stale, view.known_on)
-    add_furniture(figure, ax, view, features, layout)
+    add_furniture(figure, ax, view, features, layout, event_handles)
     if view.locator:
         add_locator(ax, view.bbox, features)
     started = time.perf_counter()

@@ -46,7 +46,9 @@ def posture_table_page(view: View, paper: str, dpi: int) -> Figure:
     x_text, align = (0.95, "right") if rtl else (0.05, "left")
     figure.text(x_text, 0.95, in_reading_order(t("table.page_title", lang, as_of=as_of), lang),
                 fontsize=13, fontweight="bold", ha=align, va="top")
-    rows = posture_rows(features_in_view(view, every_date=True), view.as_of,
+    # Events are not posture: the map's legend counts them; the table lists forces.
+    rows = posture_rows([p for p in features_in_view(view, every_date=True)
+                         if p.record.event is None], view.as_of,
                         view.stale_months, lang)
     if not rows:
         figure.text(x_text, 0.88, in_reading_order(t("table.empty", lang), lang), fontsize=9,

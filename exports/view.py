@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from shapely.geometry import box
@@ -12,6 +13,7 @@ from geo.filters import Filters
 from geo.timeline import DEFAULT_STALE_MONTHS, features_at
 from i18n import t
 from layers.catalogue import LayerEntry, catalogue, features_of
+from layers.event_layer import EventWindow
 from layers.unit_symbols import Display
 
 __all__ = ["DEFAULT_BBOX", "View", "features_in_view"]
@@ -38,6 +40,8 @@ class View:
     filters: Filters = field(default_factory=Filters)
     # The map as it was known that day: only claims reported by then (None: today).
     known_on: dt.date | None = None
+    # The event layers' window and filters (None: the default days to the as-of date).
+    events: EventWindow | None = None
 
     @property
     def known_on_text(self) -> str:
@@ -52,11 +56,34 @@ class View:
         return tuple(e for e in catalogue() if e.id in wanted)
 
 
+    def event_window(self) -> EventWindow:
+        """The events shown: the page's window, or the default days ending at the as-of
+        date (today when there is none)."""
+        return self.events or EventWindow(self.as_of or dt.date.today())
+
+
+def _in_window(features: Iterable[PlacedFeature], window: EventWindow) -> list[PlacedFeature]:
+    kept = []
+    for p in features:
+        event = p.record.event
+        if event is not None and p.record.as_of is not None and window.keeps(
+                p.record.as_of, event.type, (event.actor1, event.actor2)):
+            kept.append(p)
+    return kept
+
+
 def features_in_view(view: View, every_date: bool = False) -> list[PlacedFeature]:
     """The features of the view's layers that touch its bounds, are shown at its date
-    (or at any date: the posture table marks what is superseded) and pass its filters."""
+    (or at any date: the posture table marks what is superseded) and pass its filters;
+    of an event layer, the events in the view's window that pass its event filters."""
     bounds = box(*view.bbox)
-    in_layers = [p for entry in view.layers() for p in features_of(entry, view.known_on)]
-    dated = in_layers if every_date else features_at(in_layers, view.as_of)
-    return [p for p in dated
+    window = view.event_window()
+    chosen: list[PlacedFeature] = []
+    for entry in view.layers():
+        features = features_of(entry, view.known_on)
+        if entry.is_events:
+            chosen.extend(_in_window(features, window))
+        else:
+            chosen.extend(features if every_date else features_at(features, view.as_of))
+    return [p for p in chosen
             if p.geometry.intersects(bounds) and view.filters.keeps(p.record)]

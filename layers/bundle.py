@@ -24,7 +24,7 @@ from layers.assets import GENERATED_DIR, GENERATED_URL
 from layers.basemap_vector import vector_basemap_script
 from layers.builder import layer_script
 from layers.catalogue import LayerEntry
-from layers.event_layer import event_layer_script
+from layers.event_layer import EventWindow, event_layer_inline_script, event_layer_script
 from layers.prerender import BUNDLE_GLOBAL
 from store.features import store_version
 
@@ -35,17 +35,26 @@ _BUILDING = threading.Lock()
 
 
 def bundle_source(entries: Iterable[LayerEntry], lang: str = "en",
-                  known_on: dt.date | None = None) -> str:
+                  known_on: dt.date | None = None,
+                  inline_events: EventWindow | None = None) -> str:
     """JS defining window.postureBundle.{layers,basemaps}[id] = function (parent, map, shown,
-    display), every text in `lang`. One bundle per language: a page loads only its own."""
+    display), every text in `lang`. One bundle per language: a page loads only its own.
+    `inline_events`: event layers carry that window's events inline (the HTML export),
+    not the URL of their static file."""
     def functions(scripts: dict[str, str]) -> str:
         return ",\n".join(f"{json.dumps(key)}: function (parent, map, shown, display) "
                            f"{{\n{js}\n}}"
                           for key, js in scripts.items())
 
     version = store_version()
-    layers = {entry.id: event_layer_script(entry, lang, known_on, version) if entry.is_events
-              else layer_script(entry, lang, known_on, version) for entry in entries}
+    def script(entry: LayerEntry) -> str:
+        if not entry.is_events:
+            return layer_script(entry, lang, known_on, version)
+        if inline_events is not None:
+            return event_layer_inline_script(entry, lang, known_on, inline_events, version)
+        return event_layer_script(entry, lang, known_on, version)
+
+    layers = {entry.id: script(entry) for entry in entries}
     basemaps = {"vector": vector_basemap_script(lang)}
     return (f"window.{BUNDLE_GLOBAL} = {{\nlayers: {{\n{functions(layers)}\n}},\n"
             f"basemaps: {{\n{functions(basemaps)}\n}}\n}};\n")

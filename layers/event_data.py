@@ -16,6 +16,7 @@ is opened, so the bytes the map needs stay small however long the notes are.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import json
@@ -32,8 +33,18 @@ import numpy as np
 from geo.features import PlacedFeature
 from i18n import t
 
-__all__ = ["CARD_CHUNK", "CARD_LABELS", "COLUMNS", "NO_FATALITIES", "EventColumns", "event_columns",
-           "read_event_file", "write_event_files"]
+__all__ = [
+    "CARD_CHUNK",
+    "CARD_LABELS",
+    "COLUMNS",
+    "NO_FATALITIES",
+    "EventColumns",
+    "event_columns",
+    "inline_event_url",
+    "read_event_file",
+    "subset",
+    "write_event_files",
+]
 
 CARD_CHUNK = 2_000
 # Name, type, in the file's order: widest first, so each column starts aligned.
@@ -168,15 +179,36 @@ def _write(path: Path, data: bytes) -> None:
         temporary.replace(path)  # atomic: another server never reads half a file
 
 
+def _card_chunks(events: EventColumns) -> list[bytes]:
+    return [json.dumps(events.cards[start:start + CARD_CHUNK], ensure_ascii=False,
+                       separators=(",", ":")).encode("utf-8")
+            for start in range(0, len(events), CARD_CHUNK)]
+
+
+def inline_event_url(events: EventColumns, lang: str) -> str:
+    """The layer's file as a data: URL, its cards in it as data: URLs too: for the HTML
+    export, which opens from disk with no server to fetch from."""
+    cards = ["data:application/json;base64," + base64.b64encode(chunk).decode("ascii")
+             for chunk in _card_chunks(events)]
+    return ("data:application/octet-stream;base64,"
+            + base64.b64encode(_encode(events, cards, _labels(lang))).decode("ascii"))
+
+
+def subset(events: EventColumns, keep: np.ndarray) -> EventColumns:
+    """The events where `keep` is true, in the same order."""
+    chosen = np.flatnonzero(keep)
+    return EventColumns({name: column[chosen] for name, column in events.columns.items()},
+                        events.types, events.actors, events.sources,
+                        [events.ids[i] for i in chosen], [events.cards[i] for i in chosen])
+
+
 def write_event_files(events: EventColumns, layer_id: str, lang: str, target_dir: Path,
                       base_url: str) -> str:
     """Write the layer's file and its card chunks under content-hashed names; returns
     the file's URL. Unchanged events keep their names, so the browser's cache holds."""
     target_dir.mkdir(parents=True, exist_ok=True)
     card_urls = []
-    for start in range(0, len(events), CARD_CHUNK):
-        chunk = json.dumps(events.cards[start:start + CARD_CHUNK], ensure_ascii=False,
-                           separators=(",", ":")).encode("utf-8")
+    for chunk in _card_chunks(events):
         name = f"events-{layer_id}-{lang}-cards-{hashlib.sha256(chunk).hexdigest()[:16]}.json"
         _write(target_dir / name, chunk)
         card_urls.append(f"{base_url}/{name}")

@@ -9,27 +9,38 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from branca.element import MacroElement
 from jinja2 import Template
 
 from layers.assets import GENERATED_DIR, GENERATED_URL
 from layers.catalogue import LayerEntry, features_of
-from layers.event_data import event_columns, write_event_files
+from layers.event_data import (
+    EPOCH,
+    EventColumns,
+    event_columns,
+    inline_event_url,
+    subset,
+    write_event_files,
+)
 
 __all__ = [
     "DEFAULT_WINDOW_DAYS",
     "DENSITY_BELOW_ZOOM",
     "EVENT_LAYER_JS",
+    "MAX_WINDOW_DAYS",
     "TYPE_PALETTE",
     "EventCanvas",
     "EventWindow",
     "EventWindowState",
+    "event_layer_inline_script",
     "event_layer_script",
     "type_colour",
 ]
 
 EVENT_LAYER_JS = Path(__file__).with_name("event_layer.js").read_text(encoding="utf-8")
 DEFAULT_WINDOW_DAYS = 30
+MAX_WINDOW_DAYS = 3650
 # Below this zoom the canvas draws hexagons with counts; from it, one dot per event.
 DENSITY_BELOW_ZOOM = 8
 # Colours by event type, in the order of the types' names (ColorBrewer, print-safe).
@@ -47,17 +58,45 @@ def _script_json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
 
 
+@lru_cache(maxsize=4)
+def _columns(entry: LayerEntry, lang: str, known_on: dt.date | None,
+             store_version: str) -> EventColumns:
+    # `store_version` only keys the cache: events recorded since are read anew.
+    return event_columns(features_of(entry, known_on), lang)
+
+
+def _call(entry: LayerEntry, url: str) -> str:
+    config = {"layer": entry.id, "url": url, "palette": TYPE_PALETTE,
+              "density_below_zoom": DENSITY_BELOW_ZOOM}
+    return f"return window.postureEvents.layer(parent, map, {_script_json(config)});"
+
+
 @lru_cache(maxsize=16)
 def event_layer_script(entry: LayerEntry, lang: str, known_on: dt.date | None,
                        store_version: str = "") -> str:
     """The bundle's function body for an event layer: its columns written once to a
-    content-hashed static file, which the canvas layer fetches. `store_version` only
-    keys the cache: events recorded since are written anew."""
-    events = event_columns(features_of(entry, known_on), lang)
-    url = write_event_files(events, entry.id, lang, GENERATED_DIR, GENERATED_URL)
-    config = {"layer": entry.id, "url": url, "palette": TYPE_PALETTE,
-              "density_below_zoom": DENSITY_BELOW_ZOOM}
-    return f"return window.postureEvents.layer(parent, map, {_script_json(config)});"
+    content-hashed static file, which the canvas layer fetches."""
+    events = _columns(entry, lang, known_on, store_version)
+    return _call(entry, write_event_files(events, entry.id, lang, GENERATED_DIR,
+                                          GENERATED_URL))
+
+
+def event_layer_inline_script(entry: LayerEntry, lang: str, known_on: dt.date | None,
+                              window: EventWindow, store_version: str = "") -> str:
+    """The same for a file that opens from disk: the window's events (through its type
+    and actor filters) inline, cards and all."""
+    events = _columns(entry, lang, known_on, store_version)
+    columns = events.columns
+    keep = ((columns["day"] >= (window.start - EPOCH).days)
+            & (columns["day"] <= (window.to - EPOCH).days))
+    if window.types is not None:
+        keep &= np.isin(np.array(events.types, dtype=object)[columns["type"]],
+                        list(window.types))
+    if window.actors is not None:
+        actors = np.array(events.actors, dtype=object)
+        keep &= (np.isin(actors[columns["actor1"]], list(window.actors))
+                 | np.isin(actors[columns["actor2"]], list(window.actors)))
+    return _call(entry, inline_event_url(subset(events, keep), lang))
 
 
 class EventCanvas(MacroElement):
