@@ -13,6 +13,7 @@ from shapely import Geometry
 
 from exports.formats import DATA_FORMATS
 from geo.actors import affiliation
+from geo.events import EVENT_KEYS
 from geo.features import PlacedFeature
 from geo.schema import FeatureRecord
 from geo.sidc import with_affiliation
@@ -79,7 +80,14 @@ def _row(feature: PlacedFeature, display: Display) -> dict[str, object]:
         "confidence": r.confidence, "confidence_text": t(f"confidence.{r.confidence}", "en"),
         "confidence_text_ar": t(f"confidence.{r.confidence}", "ar"),
         "geometry_approximate": r.geometry_approximate, "geometry_ref": r.geometry_ref,
+        **_event(r),
     }
+
+
+def _event(record: FeatureRecord) -> dict[str, object]:
+    """An event's coded facts (geo/events.py), each in a column of its own."""
+    event = record.event
+    return {f"event_{key}": getattr(event, key) if event else None for key in EVENT_KEYS}
 
 
 # Every attribute column, in order: an empty view still gets the full header. The
@@ -96,6 +104,7 @@ COLUMNS = (
     "symbol", "label_en", "label_ar", "count_quantity_en", "count_quantity_ar",
     "as_of_precision", "valid_from", "valid_to", "validity_note", "validity_note_ar",
     "series", "sources_json", "geometry_ref",
+    *(f"event_{key}" for key in EVENT_KEYS),
 )
 
 
@@ -115,7 +124,8 @@ def features_frame(features: Iterable[PlacedFeature], display: Display | None = 
     frame = gpd.GeoDataFrame(rows, geometry=gpd.GeoSeries([_geometry(f) for f in features],
                                                           crs="EPSG:4326"))
     # Nullable integers keep "no number" apart from zero in every format.
-    for column in ("count_value", "count_low", "count_high"):
+    for column in ("count_value", "count_low", "count_high", "event_fatalities",
+                   "event_geo_precision"):
         frame[column] = frame[column].astype("Int64")
     return frame
 

@@ -63,6 +63,14 @@ _FIXED: dict[str, tuple[str, ...]] = {
     "sidc": ("sidc", "symbol_code"),
     "actor": ("actor_id",),
     "viewpoint": ("viewpoint",),
+    # An event's coded facts, as posture-export writes them (geo/events.py); an ACLED
+    # file's own columns are read by the ACLED rules instead.
+    "event_type": ("event_type",),
+    "event_sub_type": ("event_sub_type",),
+    "event_actor1": ("event_actor1",),
+    "event_actor2": ("event_actor2",),
+    "event_fatalities": ("event_fatalities",),
+    "event_geo_precision": ("event_geo_precision",),
     "lon": ("lon", "lng", "long", "longitude", "x", "خط_الطول"),
     "lat": ("lat", "latitude", "y", "خط_العرض"),
     "wkt": ("wkt", "geometry", "geom", "the_geom", "الشكل"),

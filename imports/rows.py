@@ -25,25 +25,24 @@ from geo.checks import LAT_RANGE, LON_RANGE, MAX_TEXT_CHARS, shown
 from geo.claims import normal_raw
 from geo.errors import SchemaError
 from geo.sidc import IDENTITY_DIGIT
+from imports.acled_rows import acled_fields, exported_event
 from imports.columns import ColumnMap
+from imports.row_values import ARABIC_DIGITS as _ARABIC_DIGITS
+from imports.row_values import RowError
+from imports.row_values import number_value as _number
+from imports.row_values import text_value as _text
 
 __all__ = ["DEFAULT_ACTOR", "DEFAULT_KIND", "DEFAULT_SUMMARY", "NO_FIGURE", "Problem",
-           "RowDefaults", "row_record"]
+           "RowDefaults", "RowError", "row_record"]
 
 # The schema names a field as 'name' in its messages; the report's field column takes it.
 _FIELD_IN_MESSAGE = re.compile(
     r"field '([^']+)'|give '([^']+)'|^(confidence|symbol) '|(count|source|sources)\b")
-_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-_THOUSANDS = re.compile(r"(?<=\d)[,،٬\s'](?=\d{3}\b)")
 _TRUE = {"true", "yes", "y", "1", "t", "نعم", "صح"}
 _FALSE = {"false", "no", "n", "0", "f", "لا", "خطأ"}
 _GEOMETRY_SYMBOL = {"Point": "point", "LineString": "line", "MultiLineString": "line",
                     "Polygon": "area", "MultiPolygon": "area"}
 _DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d-%B-%Y", "%d-%b-%Y")
-# ACLED's time_precision: 1 the day, 2 within a week, 3 within a month. A week is
-# not a precision the map has, so it is given as the month: never more precise
-# than the source.
-_ACLED_PRECISION = {"1": "day", "2": "month", "3": "month"}
 # Words the importer writes itself, where a report need not say: our wording, not a
 # source's, in both languages.
 NO_FIGURE = {"words_en": "no figure given", "words_ar": "لم يُذكر رقم"}
@@ -71,41 +70,6 @@ class RowDefaults:
     layer: str | None = None
     source: str | None = None
     key: str | None = None  # the file's column keying its rows, if any
-
-
-class RowError(Exception):
-    def __init__(self, field: str, value: Any, reason: str) -> None:
-        super().__init__(reason)
-        self.field, self.value, self.reason = field, value, reason
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    return text or None
-
-
-def _number(value: Any, field: str) -> tuple[int | None, bool]:
-    """A whole number of people, and whether it was marked approximate ("~2,500")."""
-    if value is None:
-        return None, False
-    if isinstance(value, bool):
-        raise RowError(field, value, "must be a whole number")
-    if isinstance(value, int):
-        return value, False
-    if isinstance(value, float):
-        if not math.isfinite(value) or not value.is_integer():
-            raise RowError(field, value, "must be a whole number")
-        return int(value), False
-    text = str(value).strip().translate(_ARABIC_DIGITS)
-    approximate = text[:1] in ("~", "≈")
-    text = _THOUSANDS.sub("", text.lstrip("~≈ "))
-    if not re.fullmatch(r"\d{1,12}", text):
-        raise RowError(field, value, "must be a whole number (words go in count_words)")
-    return int(text), approximate
 
 
 def _flag(value: Any, field: str, default: bool | None = None) -> bool | None:
@@ -140,17 +104,6 @@ def _date(value: Any, field: str) -> str | None:
         return day.isoformat()
     raise RowError(field, value, "is not a date: give YYYY-MM-DD (or ACLED's "
                    "'01 December 2024'); a day that does not exist is refused")
-
-
-def _acled_timestamp(value: Any) -> str | None:
-    """ACLED's `timestamp`: when it last recorded the event, in Unix seconds."""
-    text = _text(value)
-    if text is None:
-        return None
-    try:
-        return dt.datetime.fromtimestamp(int(float(text)), dt.UTC).date().isoformat()
-    except (ValueError, OverflowError, OSError) as e:
-        raise RowError("timestamp", value, "is not a Unix time in seconds") from e
 
 
 def _geometry(fields: dict[str, Any], file_geometry: Geometry | None) -> Geometry | None:
@@ -253,68 +206,15 @@ def _count(fields: dict[str, Any]) -> dict[str, Any]:
     return count or dict(NO_FIGURE)
 
 
-def _acled(fields: dict[str, Any], get: Any) -> None:
-    """ACLED's columns into the fields the generic rules read."""
-    event, sub_event, location = (_text(get(c)) for c in ("event_type", "sub_event_type",
-                                                          "location"))
-    if fields.get("name_en") is None and fields.get("name_ar") is None and location:
-        fields["name_en"] = f"{sub_event or event or 'Event'} – {location}"
-    fields.setdefault("kind", None)
-    if fields["kind"] is None:
-        fields["kind"] = sub_event or event
-    if fields.get("actor_en") is None:
-        fields["actor_en"] = _text(get("actor1"))
-    fatalities, _ = _number(get("fatalities"), "fatalities")
-    fields["event"] = _event_facts(event, sub_event, get, fatalities)
-    if fields.get("count_value") is None and fields.get("count_words_en") is None \
-            and fatalities is not None:
-        fields["count_words_en"] = f"{fatalities} fatalities reported"
-        fields["count_words_ar"] = f"القتلى المبلغ عنهم: {fatalities}"
-    if fields.get("reported_on") is None:
-        fields["reported_on"] = _acled_timestamp(get("timestamp"))
-        fields["acled_reported"] = fields["reported_on"] is not None
-    if fields.get("as_of_precision") is None and _text(get("time_precision")):
-        precision = _text(get("time_precision"))
-        if precision not in _ACLED_PRECISION:
-            raise RowError("time_precision", precision, "must be 1, 2 or 3 (ACLED's codes)")
-        fields["as_of_precision"] = _ACLED_PRECISION[precision]
-    geo_precision = _text(get("geo_precision"))
-    if geo_precision is not None and geo_precision not in ("1", "2", "3"):
-        raise RowError("geo_precision", geo_precision, "must be 1, 2 or 3 (ACLED's codes)")
-    if geo_precision is not None and fields.get("geometry_approximate") is None:
-        fields["geometry_approximate"] = geo_precision != "1"
-        if fields.get("geometry_note") is None:
-            fields["geometry_note"] = (f"ACLED geo_precision {geo_precision}: "
-                                       + ("the town itself" if geo_precision == "1" else
-                                          "near the town named" if geo_precision == "2" else
-                                          "the province's capital, standing for the province"))
-    if fields.get("confidence") is None:
-        fields["confidence"] = "media"  # ACLED codes events from media and partner reports
-    if fields.get("valid_from") is None and fields.get("valid_to") is None:
-        # An event holds on its day: the map as of another day does not show it.
-        fields["valid_from"] = fields["valid_to"] = fields.get("as_of")
-    if fields.get("source_en") is not None and fields.get("via_en") is None:
-        fields["via_en"] = "ACLED"
-
-
-def _event_facts(event: str | None, sub_event: str | None, get: Any,
-                 fatalities: int | None) -> dict[str, Any]:
-    """The facts ACLED codes for an event (geo/events.py), as its row gives them."""
-    if event is None:
-        raise RowError("event_type", None, "an ACLED row needs its event_type")
-    precision = _text(get("geo_precision"))
-    return {"type": event, "sub_type": sub_event, "actor1": _text(get("actor1")),
-            "actor2": _text(get("actor2")), "fatalities": fatalities,
-            "geo_precision": int(precision) if precision in ("1", "2", "3") else None}
-
-
 def row_record(raw_row: dict[str, Any], geometry: Geometry | None, columns: ColumnMap,
                defaults: RowDefaults, key_is_id: bool) -> dict[str, Any]:
     """The claim record a row states; RowError names the first thing wrong with it."""
     fields = columns.fields(raw_row)
     if columns.acled:
         lookup = {key.lower(): value for key, value in raw_row.items()}
-        _acled(fields, lambda column: lookup.get(column))
+        acled_fields(fields, lambda column: lookup.get(column))
+    elif _text(fields.get("event_type")) is not None:
+        fields["event"] = exported_event(fields)
     layer = defaults.layer or _text(fields.get("layer"))
     if layer is None:
         raise RowError("layer", None, "no layer: give a layer column or --layer")
