@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
+from exports.furniture import in_reading_order
 from exports.view import View
 from geo.features import PlacedFeature
 from i18n import t
@@ -65,14 +66,15 @@ def draw_events(ax: Axes, entries: Sequence[LayerEntry], events: Sequence[Placed
         # Colours by the layer's every type, in name order, as the live map has them.
         types = sorted({p.record.event.type for p in features_of(entry, view.known_on)
                         if p.record.event is not None})
-        handles.append(Line2D([], [], linestyle="", label=t(
+        handles.append(Line2D([], [], linestyle="", label=in_reading_order(t(
             "events.print_count", lang, layer=entry.title(lang), count=f"{len(mine):,}",
-            days=window.days, to=window.to.isoformat())))
+            days=window.days, to=window.to.isoformat()), lang)))
         if len(mine) > EVENT_POINTS_MAX:
             most = _hexagons(ax, mine, view)
             handles.append(Line2D([], [], marker="h", linestyle="", markersize=9,
                                   markerfacecolor="#cb181d", markeredgecolor="white",
-                                  label=t("events.print_density", lang, most=f"{most:,}")))
+                                  label=in_reading_order(t("events.print_density", lang,
+                                                           most=f"{most:,}"), lang)))
             continue
         _points(ax, mine, types)
         shown = {p.record.event.type for p in mine}  # type: ignore[union-attr]
@@ -83,6 +85,6 @@ def draw_events(ax: Axes, entries: Sequence[LayerEntry], events: Sequence[Placed
         if imprecise:
             handles.append(Line2D([], [], marker="o", linestyle="", markersize=6,
                                   markerfacecolor="none", markeredgecolor="#444444",
-                                  label=t("events.print_precision3", lang,
-                                          count=f"{imprecise:,}")))
+                                  label=in_reading_order(t("events.print_precision3", lang,
+                                                           count=f"{imprecise:,}"), lang)))
     return handles

@@ -197,3 +197,38 @@ def test_the_window_keeps_its_days_types_and_actors():
     assert not window.keeps(dt.date(2024, 12, 10), "Protests", ("PMF", None))
     assert not window.keeps(dt.date(2024, 12, 10), "Battles", ("IS", None))
     assert EventWindow(dt.date(2024, 12, 31)).keeps(dt.date(2024, 12, 2), "Any", (None,))
+
+
+def test_an_event_layer_as_known_on_a_day_holds_only_what_was_reported_by_then(
+        store_location, tmp_path, monkeypatch):
+    if "://" in store_location:
+        monkeypatch.setenv("DATABASE_URL", store_location)
+    else:
+        monkeypatch.setenv("POSTURE_STORE", store_location)
+    clear_data_caches()
+    from layers.catalogue import layer
+    from layers.event_layer import _columns
+    from store.features import shared_store
+
+    import_file(_write(tmp_path / "acled.csv", HAND_ROWS), ImportOptions(recorded_by="a"),
+                shared_store())
+    clear_data_caches()
+    acled = layer("acled")
+    # The rows' timestamps: reported 2024-12-05, 2024-12-06 and 2024-12-08 (UTC).
+    known = {day: _columns(acled, "en", dt.date.fromisoformat(day), "v").ids
+             for day in ("2024-12-04", "2024-12-06", "2024-12-08")}
+    assert known == {"2024-12-04": [], "2024-12-06": ["acled.IRQ9001", "acled.SYR9002"],
+                     "2024-12-08": ["acled.IRQ9001", "acled.SYR9002", "acled.SYR9003"]}
+    clear_data_caches()
+
+
+def test_an_event_without_coordinates_is_counted_and_never_placed(store, tmp_path):
+    unplaced = dict(HAND_ROWS[2], event_id_cnty="SYR9004", latitude="", longitude="")
+    path = _write(tmp_path / "acled.csv", [*HAND_ROWS, unplaced])
+    refused = import_file(path, ImportOptions(recorded_by="analyst"), store)
+    assert not refused.written
+    assert [(p.row, p.field) for p in refused.problems] == [(5, "geometry")]
+    assert "no place" in refused.problems[0].reason
+    partial = import_file(path, ImportOptions(recorded_by="analyst", partial=True), store)
+    assert (partial.result.new, partial.rejected) == (3, 1)
+    assert "acled.SYR9004" not in {c.feature_id for c in store.current()}
