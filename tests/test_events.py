@@ -99,22 +99,29 @@ def test_bad_event_facts_are_refused_naming_the_field(raw, named):
         parse_event(raw, "features.json: feature 'x'")
 
 
-def test_an_imported_event_layer_is_an_event_layer(store_location, tmp_path, monkeypatch):
+@pytest.fixture
+def app_store(store_location, tmp_path, monkeypatch):
+    """The store the app's caches read (POSTURE_STORE or DATABASE_URL), with HAND_ROWS."""
     if "://" in store_location:
         monkeypatch.setenv("DATABASE_URL", store_location)
     else:
         monkeypatch.setenv("POSTURE_STORE", store_location)
     clear_data_caches()
-    from layers.catalogue import catalogue
     from store.features import shared_store
 
     import_file(_write(tmp_path / "acled.csv", HAND_ROWS), ImportOptions(recorded_by="a"),
                 shared_store())
     clear_data_caches()
+    yield store_location
+    clear_data_caches()
+
+
+def test_an_imported_event_layer_is_an_event_layer(app_store):
+    from layers.catalogue import catalogue
+
     kinds = {e.id: e.kind for e in catalogue()}
     assert kinds["acled"] == "events"
     assert kinds["force-levels"] == "features"
-    clear_data_caches()
 
 
 def _read(path):
@@ -199,27 +206,16 @@ def test_the_window_keeps_its_days_types_and_actors():
     assert EventWindow(dt.date(2024, 12, 31)).keeps(dt.date(2024, 12, 2), "Any", (None,))
 
 
-def test_an_event_layer_as_known_on_a_day_holds_only_what_was_reported_by_then(
-        store_location, tmp_path, monkeypatch):
-    if "://" in store_location:
-        monkeypatch.setenv("DATABASE_URL", store_location)
-    else:
-        monkeypatch.setenv("POSTURE_STORE", store_location)
-    clear_data_caches()
+def test_an_event_layer_as_known_on_a_day_holds_only_what_was_reported_by_then(app_store):
     from layers.catalogue import layer
     from layers.event_layer import _columns
-    from store.features import shared_store
 
-    import_file(_write(tmp_path / "acled.csv", HAND_ROWS), ImportOptions(recorded_by="a"),
-                shared_store())
-    clear_data_caches()
     acled = layer("acled")
     # The rows' timestamps: reported 2024-12-05, 2024-12-06 and 2024-12-08 (UTC).
     known = {day: _columns(acled, "en", dt.date.fromisoformat(day), "v").ids
              for day in ("2024-12-04", "2024-12-06", "2024-12-08")}
     assert known == {"2024-12-04": [], "2024-12-06": ["acled.IRQ9001", "acled.SYR9002"],
                      "2024-12-08": ["acled.IRQ9001", "acled.SYR9002", "acled.SYR9003"]}
-    clear_data_caches()
 
 
 def test_an_event_without_coordinates_is_counted_and_never_placed(store, tmp_path):
