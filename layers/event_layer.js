@@ -77,6 +77,7 @@
       pane.appendChild(this._canvas);
       map.on('moveend zoomend resize', this.redraw, this);
       map.on('click', this._click, this);
+      map.on('mousemove', this._hover, this);
       active.push(this);
       var self = this;
       load(this.config.url).then(function (d) {
@@ -87,6 +88,8 @@
     onRemove: function (map) {
       map.off('moveend zoomend resize', this.redraw, this);
       map.off('click', this._click, this);
+      map.off('mousemove', this._hover, this);
+      if (this._tip) map.removeLayer(this._tip);
       L.DomUtil.remove(this._canvas);
       active = active.filter(function (l) { return l !== this; }, this);
       refresh();
@@ -169,6 +172,32 @@
       if (!this.data || this.mode !== 'points') return;
       var i = this.nearest(e.containerPoint);
       if (i >= 0) this.openCard(i);
+    },
+    // Hovering names the nearest event from the columns alone (no fetch): its day, type,
+    // actors, fatalities and source; a click opens the whole card.
+    _hover: function (e) {
+      if (!this.data || this.mode !== 'points' || this._hoverQueued) return;
+      this._hoverQueued = true;
+      var self = this, point = e.containerPoint;
+      requestAnimationFrame(function () {
+        self._hoverQueued = false;
+        var i = self.nearest(point), d = self.data, map = self._map;
+        if (i < 0) { if (self._tip) map.removeLayer(self._tip); return; }
+        var f = d.fatalities[i], box = document.createElement('div');
+        box.className = 'posture-event-hover';
+        box.dataset.eventIndex = String(i);
+        [isoOf(d.day[i] + d.epochDay) + ' · ' + d.types[d.type[i]],
+         [d.actors[d.actor1[i]], d.actors[d.actor2[i]]].filter(Boolean).join(' / '),
+         d.labels.fatalities + ': ' + (f === 0xFFFFFFFF ? d.labels.none : f),
+         d.labels.sources + ': ' + d.sources[d.source[i]]].forEach(function (text) {
+          var line = document.createElement('div');
+          line.textContent = text;
+          box.appendChild(line);
+        });
+        self._tip = self._tip || L.tooltip({direction: 'top', offset: [0, -6]});
+        self._tip.setLatLng([d.lat[i], d.lon[i]]).setContent(box);
+        if (!map.hasLayer(self._tip)) self._tip.addTo(map);
+      });
     },
     card: function (i) {
       var d = this.data, chunk = Math.floor(i / d.card_chunk);

@@ -188,8 +188,17 @@ def test_a_click_opens_the_card_of_the_event_drawn_there(page, server, events_cs
     frame.wait_for_function("() => window.postureEvents.stats()[0].mode === 'points'")
     box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
     size = map_frame(page).evaluate("() => [window.innerWidth, window.innerHeight]")
-    # setView centres the event: a click at the map's centre, 3 px off, picks it.
-    page.mouse.click(box["x"] + size[0] / 2 + 3, box["y"] + size[1] / 2 - 2)
+    # setView centres the event: hovering at the map's centre, 3 px off, names it, and a
+    # click there opens its card.
+    x, y = box["x"] + size[0] / 2 + 3, box["y"] + size[1] / 2 - 2
+    page.mouse.move(x - 40, y)
+    page.mouse.move(x, y)
+    hover = frame.locator(".posture-event-hover")
+    hover.wait_for(timeout=15_000)
+    named = hover.inner_text()
+    assert f"{row['event_date']} · {row['event_type']}" in named
+    assert f"Source: {row['source']}, via ACLED" in named
+    page.mouse.click(x, y)
     card = frame.locator(".posture-event-card")
     card.wait_for(timeout=15_000)
     assert card.get_attribute("data-event-id") == "acled." + row["event_id_cnty"]
