@@ -136,7 +136,7 @@
           ctx.lineTo(cx + (HEX_RADIUS - 1) * Math.cos(a), cy + (HEX_RADIUS - 1) * Math.sin(a));
         }
         ctx.closePath();
-        ctx.fillStyle = 'rgba(153, 0, 13, ' + (0.15 + 0.65 * Math.log(1 + n) / Math.log(1 + most)) + ')';
+        ctx.fillStyle = 'rgba(153, 0, 13, ' + (0.12 + 0.55 * Math.log(1 + n) / Math.log(1 + most)) + ')';
         ctx.fill();
         ctx.fillStyle = '#fff'; ctx.strokeStyle = 'rgba(0,0,0,0.6)'; ctx.lineWidth = 2;
         ctx.strokeText(String(n), cx, cy); ctx.fillText(String(n), cx, cy);
@@ -185,6 +185,7 @@
         if (i < 0) { if (self._tip) map.removeLayer(self._tip); return; }
         var f = d.fatalities[i], box = document.createElement('div');
         box.className = 'posture-event-hover';
+        box.dir = 'auto';
         box.dataset.eventIndex = String(i);
         [isoOf(d.day[i] + d.epochDay) + ' · ' + d.types[d.type[i]],
          [d.actors[d.actor1[i]], d.actors[d.actor2[i]]].filter(Boolean).join(' / '),
@@ -213,6 +214,7 @@
         // Built from text nodes only: a hostile note stays text (DESIGN.md).
         var box = document.createElement('div');
         box.className = 'posture-event-card';
+        box.dir = 'auto';
         box.dataset.eventId = c.id;
         function line(tag, text, label) {
           if (!text) return;
@@ -252,6 +254,7 @@
       this._canvas = L.DomUtil.create('canvas', '', box);
       this._caption = L.DomUtil.create('div', 'posture-histogram-caption', box);
       this._caption.style.cssText = 'font: 11px sans-serif; color: #333;';
+      this._caption.dir = 'auto';  // Arabic reads from the right
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
       var self = this;

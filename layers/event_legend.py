@@ -75,7 +75,8 @@ def events_legend(entries: Sequence[LayerEntry], window: EventWindow, known_on: 
                   precision3=f"{int((kept & (table.precision == 3)).sum()):,}")
         types = table.type_names
         swatches = "".join(
-            f"<li><span style='color:{type_colour(index)}'>\u25cf</span> {html.escape(name)}</li>"
+            f"<li><span style='color:{type_colour(index)};font-size:1.4em'>\u25cf</span> "
+            f"{html.escape(name)}</li>"
             for index, name in enumerate(types))
         parts.append(f"<div class='posture-events-legend'><p>{html.escape(words)}</p>"
                      f"<ul style='list-style:none;padding:0'>{swatches}</ul></div>")
