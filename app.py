@@ -42,6 +42,7 @@ from store.features import (
     posture_features,
     store_version,
 )
+from store.location import store_location
 from ui.chart import force_levels_chart
 from ui.dates import as_of_picker, changes_since, known_on_picker
 from ui.events_panel import events_panel
@@ -77,17 +78,19 @@ def _vendor_assets() -> None:
 
 
 # Keyed by the data folder, so a server pointed at other data never sees these, and by
-# the store's version, as an import may have made a layer.
+# the store's version, as an import may have made a layer; and by the store, as two stores
+# can stand at the same version (their versions are row numbers).
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _layers(data_folder: str, version: str) -> tuple[LayerEntry, ...]:
+def _layers(data_folder: str, version: str, location: str = "") -> tuple[LayerEntry, ...]:
     return check_data_folder()
 
 
 # Keyed by the store's version too: a claim recorded since (an import, another
 # server) is drawn on the next rerun.
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _bundle_url(data_folder: str, lang: str, known_on: dt.date | None, version: str) -> str:
-    return write_bundle(_layers(data_folder, version), lang, known_on)
+def _bundle_url(data_folder: str, lang: str, known_on: dt.date | None, version: str,
+                location: str = "") -> str:
+    return write_bundle(_layers(data_folder, version, location), lang, known_on)
 
 
 def _layer_toggles(entries: tuple[LayerEntry, ...], lang: str,
@@ -160,7 +163,7 @@ def _map_and_export(view: View, basemap_id: str, bundle_url: str, shown: dict[st
     """
     # A fragment: panning sends the map's bounds back (the export panel needs
     # them) and reruns only this, never the whole page.
-    entries = _layers(str(data_dir()), store_version())
+    entries = _layers(str(data_dir()), store_version(), store_location())
     enabled = [e for e in entries if e.id in view.layer_ids]
     first_bundle = _first_bundle(bundle_url, view.lang, view.known_on)
     base_map = build_base_map(first_bundle, basemap_id, view.lang)
@@ -229,7 +232,7 @@ def main() -> None:
     lang = language_picker()
     st.set_page_config(page_title=t("app.page_title", lang))
     try:
-        entries = _layers(str(data_dir()), store_version())
+        entries = _layers(str(data_dir()), store_version(), store_location())
     except PostureDataError as e:
         _data_error(e, lang)
 
@@ -239,7 +242,8 @@ def main() -> None:
     as_of, stale_months = as_of_picker(lang)
     known_on = known_on_picker(lang)
     try:
-        bundle_url = _bundle_url(str(data_dir()), lang, known_on, store_version())
+        bundle_url = _bundle_url(str(data_dir()), lang, known_on, store_version(),
+                                 store_location())
     except PostureDataError as e:
         _data_error(e, lang)
     changed = changes_since(as_of, lang, known_on)

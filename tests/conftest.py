@@ -146,11 +146,11 @@ def copy_data_dir(target: Path) -> Path:
 def clear_data_caches() -> None:
     """Forget loaded data: the app loads it once per process, tests switch data folders."""
     from geo import actors, basemap, derive, features, gazetteer
-    from layers import basemap_vector, builder, catalogue, event_layer
+    from layers import basemap_vector, builder, catalogue, event_layer, event_legend
     from store import features as store_features
 
     for module in (actors, basemap, derive, features, gazetteer, basemap_vector, builder,
-                   catalogue, event_layer, store_features):
+                   catalogue, event_layer, event_legend, store_features):
         for name in dir(module):
             cached = getattr(module, name)
             if callable(cached) and hasattr(cached, "cache_clear"):

@@ -27,20 +27,28 @@ def _vocabulary(tables: Sequence[EventTable]) -> tuple[list[str], list[str]]:
     return types, actors
 
 
-def _from_link(types: list[str], actors: list[str]) -> None:
+def _from_link(types: list[str], actors: list[str], lang: str) -> None:
+    """A shared link's window and filters, once per session; what a link gets wrong is
+    named in a notice and left out, never a failure."""
     if st.session_state.get("link:events-applied"):
         return
     st.session_state["link:events-applied"] = True
-    days = st.query_params.get("events_days", "")
-    st.session_state["events:days"] = (int(days) if days.isdigit()
-                                       and 1 <= int(days) <= MAX_WINDOW_DAYS
-                                       else DEFAULT_WINDOW_DAYS)
+    days = st.query_params.get("events_days")
+    valid = days is not None and days.isdigit() and 1 <= int(days) <= MAX_WINDOW_DAYS
+    if days is not None and not valid:
+        st.toast(t("link.bad_filter", lang, name="events_days", values=plain(days[:40]),
+                   known=f"1–{MAX_WINDOW_DAYS}"))
+    st.session_state["events:days"] = int(days) if valid else DEFAULT_WINDOW_DAYS  # type: ignore[arg-type]
     st.session_state["events:to"] = st.query_params.get("events_to", "")
     for name, known in (("event_types", types), ("event_actors", actors)):
-        raw = st.query_params.get(name)
-        if raw:
-            st.session_state[f"events:{name}"] = [v for v in raw.split(_SEPARATOR)
-                                                  if v in known]
+        wanted = [v for v in st.query_params.get(name, "").split(_SEPARATOR) if v]
+        unknown = [v for v in wanted if v not in known]
+        if unknown:
+            st.toast(t("link.bad_filter", lang, name=name,
+                       values=plain(", ".join(u[:40] for u in unknown[:5])),
+                       known=", ".join(known[:12])))
+        if wanted:
+            st.session_state[f"events:{name}"] = [v for v in wanted if v in known]
 
 
 def _window_end(text: str, as_of: dt.date, lang: str) -> dt.date:
@@ -59,7 +67,7 @@ def events_panel(entries: Sequence[LayerEntry], known_on: dt.date | None, as_of:
     if not any(e.is_events for e in entries):
         return None
     types, actors = _vocabulary([event_table(e, known_on) for e in entries if e.is_events])
-    _from_link(types, actors)
+    _from_link(types, actors, lang)
     st.sidebar.header(t("events.header", lang))
     days = int(st.sidebar.number_input(t("events.days", lang), min_value=1,
                                        max_value=MAX_WINDOW_DAYS, step=1, key="events:days"))
