@@ -228,3 +228,20 @@ def test_an_event_without_coordinates_is_counted_and_never_placed(store, tmp_pat
     partial = import_file(path, ImportOptions(recorded_by="analyst", partial=True), store)
     assert (partial.result.new, partial.rejected) == (3, 1)
     assert "acled.SYR9004" not in {c.feature_id for c in store.current()}
+
+
+def test_an_event_corrected_in_the_editors_form_keeps_its_event_facts(imported):
+    from editing.form import claim_from_form, form_of
+    from geo.claims import validated
+    from geo.features import place
+
+    record = imported["acled.IRQ9001"]
+    (placed,) = place((record,))
+    opened = form_of(placed)
+    fields = {**opened.fields, "name_en": "Clash near Al-Qaim (corrected)"}
+    raw = claim_from_form(fields, layer="acled", feature_id=record.id, carried=opened.carried)
+    corrected = validated(raw)
+    assert corrected.name_en == "Clash near Al-Qaim (corrected)"
+    assert corrected.event == EventFacts(
+        type="Battles", sub_type="Armed clash", actor1="Popular Mobilization Forces",
+        actor2="Islamic State (Iraq)", fatalities=4, geo_precision=1)
