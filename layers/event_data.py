@@ -37,11 +37,11 @@ __all__ = [
     "CARD_CHUNK",
     "CARD_LABELS",
     "COLUMNS",
+    "EPOCH",
     "NO_FATALITIES",
     "EventColumns",
     "event_columns",
     "inline_event_url",
-    "read_event_file",
     "subset",
     "write_event_files",
 ]
@@ -144,17 +144,6 @@ def _encode(events: EventColumns, card_urls: list[str], legend: dict[str, str]) 
                         ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     header += b" " * (-(len(header) + 4) % 4)
     return struct.pack("<I", len(header)) + header + b"".join(body)
-
-
-def read_event_file(data: bytes) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    """The header and the columns of an event file (what event_layer.js reads)."""
-    (length,) = struct.unpack_from("<I", data)
-    header = json.loads(data[4:4 + length])
-    start, count = 4 + length, header["count"]
-    columns = {c["name"]: np.frombuffer(data, dtype=f"<{np.dtype(c['type']).str[1:]}",
-                                        count=count, offset=start + c["offset"])
-               for c in header["columns"]}
-    return header, columns
 
 
 # The words of an event's card and of the histogram, by the name event_layer.js reads.

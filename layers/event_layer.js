@@ -8,7 +8,7 @@
   // with each layer (layers/event_layer.py), as the legend states them.
   var HEX_RADIUS = 16, PICK_PX = 10, DAY_MS = 86400000;
   var loaded = {}, active = [], filter = {to: null, days: 30, types: null, actors: null},
-      histogram = null, theMap = null, commit = null, timings = {};
+      histogram = null, theMap = null, commit = null;
 
   function parse(buffer) {
     var length = new DataView(buffer).getUint32(0, true);
@@ -80,9 +80,7 @@
       map.on('mousemove', this._hover, this);
       active.push(this);
       var self = this;
-      load(this.config.url).then(function (d) {
-        self.data = d; timings.loaded = performance.now(); refresh();
-      })
+      load(this.config.url).then(function (d) { self.data = d; refresh(); })
         .catch(function (e) { self.error = String(e); });
     },
     onRemove: function (map) {
@@ -114,7 +112,6 @@
       this.precision3 = precise3;
       this.mode = map.getZoom() < this.config.density_below_zoom ? 'density' : 'points';
       if (this.mode === 'density') this._hexagons(ctx, size); else this._points(ctx, size);
-      timings.drawn = performance.now();
     },
     _hexagons: function (ctx, size) {
       var w = Math.sqrt(3) * HEX_RADIUS, h = 1.5 * HEX_RADIUS, bins = {}, most = 0;
@@ -331,7 +328,6 @@
     },
     // The window and filters the page chose (app.py sends them on every rerun).
     setFilter: function (next, commitLabel) {
-      timings.filtered = timings.filtered || performance.now();
       filter = {to: next.to === null ? null : dayOf(next.to), days: next.days,
                 types: next.types, actors: next.actors};
       commit = commitLabel ? function (iso) { commitToPage(commitLabel, iso); } : null;
@@ -350,9 +346,7 @@
       var l = active.filter(function (x) { return x.layerId === layerId; })[0];
       return l ? l.openCard(i) : Promise.resolve(null);
     },
-    filter: function () { return filter; },
-    // When the columns arrived and when the canvas last drew (performance.now(), ms).
-    timings: function () { return timings; }
+    filter: function () { return filter; }
   };
 
   // The dragged window's end goes to the page's "events up to" box, so the rerun, the
