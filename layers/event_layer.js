@@ -338,8 +338,7 @@
       return active.map(function (l) {
         return {layer: l.layerId, loaded: !!l.data, error: l.error || null,
                 total: l.data ? l.data.count : 0, inWindow: (l.selection || []).length,
-                precision3: l.precision3 || 0, mode: l.mode || null,
-                ids: l.selection ? Array.prototype.slice.call(l.selection, 0, 5) : []};
+                precision3: l.precision3 || 0, mode: l.mode || null};
       });
     },
     openCard: function (layerId, i) {
