@@ -41,7 +41,10 @@ CSV_HEADER = [
     # The rest of each claim, so that an export imports back unchanged (issue 11).
     "symbol", "label_en", "label_ar", "count_quantity_en", "count_quantity_ar",
     "as_of_precision", "valid_from", "valid_to", "validity_note", "validity_note_ar",
-    "series", "sources_json", "geometry_ref", "wkt",
+    "series", "sources_json", "geometry_ref",
+    # An event's coded facts, empty for anything else (README: event layers; issue 13).
+    "event_type", "event_sub_type", "event_actor1", "event_actor2", "event_fatalities",
+    "event_geo_precision", "wkt",
 ]
 
 
