@@ -345,6 +345,11 @@
       var l = active.filter(function (x) { return x.layerId === layerId; })[0];
       return l ? l.openCard(i) : Promise.resolve(null);
     },
+    // An event's card data (its chunk fetched if need be), without opening it.
+    cardOf: function (layerId, i) {
+      var l = active.filter(function (x) { return x.layerId === layerId; })[0];
+      return l ? l.card(i) : Promise.resolve(null);
+    },
     filter: function () { return filter; }
   };
 

@@ -145,16 +145,18 @@ def test_the_html_export_carries_the_window_and_works_from_disk(events, tmp_path
     # Every event of the window, in the view or not: the reader may pan.
     assert drawn["total"] == drawn["inWindow"] == len(in_window(rows, "2024-06-01", AS_OF,
                                                                 bbox=None))
-    # The hostile event's card, found by opening each card of the window in turn.
+    # The hostile event, found among the window's cards, then its card opened.
     hostile = page.evaluate("""async (total) => {
       for (let i = 0; i < total; i++) {
-        const card = await window.postureEvents.openCard('acled', i);
+        const card = await window.postureEvents.cardOf('acled', i);
         if (card.id === 'acled.IRQ777777') return i;
       }
       return null; }""", drawn["total"])
     assert hostile is not None
+    page.evaluate("(i) => window.postureEvents.openCard('acled', i)", hostile)
     card = page.locator(".posture-event-card")
     card.wait_for()
+    assert card.get_attribute("data-event-id") == "acled.IRQ777777"
     assert HOSTILE in card.inner_text()
     assert card.locator("img").count() == 0
     assert dialogs == []
