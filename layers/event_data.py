@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from geo.errors import SchemaError
 from geo.features import PlacedFeature
 from i18n import t
 
@@ -51,7 +52,8 @@ CARD_CHUNK = 2_000
 COLUMNS = (("lon", "float32"), ("lat", "float32"), ("fatalities", "uint32"),
            ("day", "uint16"), ("actor1", "uint16"), ("actor2", "uint16"),
            ("source", "uint16"), ("type", "uint8"), ("precision", "uint8"))
-EPOCH = dt.date(1970, 1, 1)
+# Day numbers count from here in a uint16: 1900 (the importer's earliest date) to 2079.
+EPOCH = dt.date(1900, 1, 1)
 NO_FATALITIES = 0xFFFFFFFF
 # Dictionary index 0 is "not given"; a dictionary of more than this many texts does
 # not fit its uint16 (or uint8, for types) column.
@@ -74,18 +76,19 @@ class EventColumns:
 
 
 class _Dictionary:
-    def __init__(self, limit: int) -> None:
+    def __init__(self, what: str) -> None:
         self.texts = [""]
         self._index = {"": 0}
-        self._limit = limit
+        self._what = what
 
     def code(self, text: str | None) -> int:
         if not text:
             return 0
         found = self._index.get(text)
         if found is None:
-            if len(self.texts) > self._limit:
-                raise ValueError(f"more than {self._limit:,} distinct texts: too many to code")
+            if len(self.texts) > _LIMITS[self._what]:
+                raise SchemaError(f"an event layer has more than {_LIMITS[self._what]:,} "
+                                  f"distinct {self._what}s: too many to draw; split it")
             found = self._index[text] = len(self.texts)
             self.texts.append(text)
         return found
@@ -107,10 +110,10 @@ def event_columns(features: Sequence[PlacedFeature], lang: str = "en") -> EventC
     events = sorted((p for p in features if p.record.event is not None
                      and p.record.as_of is not None and p.geometry.geom_type == "Point"),
                     key=lambda p: (p.record.as_of, p.record.id))
-    types, actors = _Dictionary(_LIMITS["type"]), _Dictionary(_LIMITS["actor"])
+    types, actors = _Dictionary("type"), _Dictionary("actor")
     for name in sorted({p.record.event.type for p in events}):  # type: ignore[union-attr]
         types.code(name)  # coded in name order: the legend's colours follow it
-    sources = _Dictionary(_LIMITS["source"])
+    sources = _Dictionary("source")
     size = len(events)
     columns = {name: np.zeros(size, dtype=kind) for name, kind in COLUMNS}
     for index, p in enumerate(events):

@@ -245,3 +245,23 @@ def test_an_event_corrected_in_the_editors_form_keeps_its_event_facts(imported):
     assert corrected.event == EventFacts(
         type="Battles", sub_type="Armed clash", actor1="Popular Mobilization Forces",
         actor2="Islamic State (Iraq)", fatalities=4, geo_precision=1)
+
+
+def test_a_layer_with_more_types_than_its_column_holds_is_refused_by_name(monkeypatch):
+    from geo.claims import validated
+    from geo.features import place
+    from layers import event_data
+
+    monkeypatch.setitem(event_data._LIMITS, "type", 2)
+    raws = [{"id": f"acled.X{i}", "layer": "acled", "symbol": "point", "name_en": "Event",
+             "kind": "k", "actor_en": "A", "summary_en": "s", "geometry_note": "town",
+             "count": {"words_en": "none"}, "as_of": "1950-01-02", "reported_on": "1950-01-03",
+             "sources": [{"who": "AFP"}], "confidence": "media",
+             "geometry": {"type": "Point", "coordinates": [41.0, 34.0]},
+             "event": {"type": f"Type {i}"}} for i in range(3)]
+    features = place(tuple(validated(raw) for raw in raws))
+    with pytest.raises(SchemaError, match="more than 2 distinct types: too many to draw"):
+        event_columns(features, "en")
+    # Two types fit; an event of 1950 keeps its day (the columns count from 1900).
+    events = event_columns(features[:2], "en")
+    assert events.columns["day"].tolist() == [(dt.date(1950, 1, 2) - dt.date(1900, 1, 1)).days] * 2
