@@ -12,10 +12,12 @@ from matplotlib.lines import Line2D
 
 from exports.furniture import in_reading_order
 from exports.view import View
+from geo.events import EventFacts
 from geo.features import PlacedFeature
 from i18n import t
-from layers.catalogue import LayerEntry, features_of
+from layers.catalogue import LayerEntry
 from layers.event_layer import type_colour
+from layers.event_legend import event_table
 
 __all__ = ["EVENT_POINTS_MAX", "draw_events"]
 
@@ -25,11 +27,16 @@ _HEXAGONS_ACROSS = 40
 _EVENT_Z = 2.8  # above the basemap and areas, under lines, points and labels
 
 
+def _event(p: PlacedFeature) -> EventFacts:
+    assert p.record.event is not None  # draw_events is given events only
+    return p.record.event
+
+
 def _facts(events: Sequence[PlacedFeature]) -> tuple[np.ndarray, ...]:
     lon = np.array([p.geometry.x for p in events])
     lat = np.array([p.geometry.y for p in events])
-    fatalities = np.array([p.record.event.fatalities or 0 for p in events])  # type: ignore[union-attr]
-    imprecise = np.array([p.record.event.geo_precision == 3 for p in events])  # type: ignore[union-attr]
+    fatalities = np.array([_event(p).fatalities or 0 for p in events])
+    imprecise = np.array([_event(p).geo_precision == 3 for p in events])
     return lon, lat, fatalities, imprecise
 
 
@@ -44,8 +51,7 @@ def _hexagons(ax: Axes, events: Sequence[PlacedFeature], view: View) -> int:
 
 def _points(ax: Axes, events: Sequence[PlacedFeature], types: list[str]) -> None:
     lon, lat, fatalities, imprecise = _facts(events)
-    colours = np.array([type_colour(types.index(p.record.event.type))  # type: ignore[union-attr]
-                        for p in events])
+    colours = np.array([type_colour(types.index(_event(p).type)) for p in events])
     sizes = (2 + np.minimum(6, 1.2 * np.sqrt(fatalities))) ** 2
     exact = ~imprecise
     ax.scatter(lon[exact], lat[exact], s=sizes[exact], c=colours[exact], alpha=0.8,
@@ -64,8 +70,7 @@ def draw_events(ax: Axes, entries: Sequence[LayerEntry], events: Sequence[Placed
             continue
         mine = [p for p in events if p.record.layer == entry.id]
         # Colours by the layer's every type, in name order, as the live map has them.
-        types = sorted({p.record.event.type for p in features_of(entry, view.known_on)
-                        if p.record.event is not None})
+        types = list(event_table(entry, view.known_on).type_names)
         handles.append(Line2D([], [], linestyle="", label=in_reading_order(t(
             "events.print_count", lang, layer=entry.title(lang), count=f"{len(mine):,}",
             days=window.days, to=window.to.isoformat()), lang)))
@@ -77,11 +82,11 @@ def draw_events(ax: Axes, entries: Sequence[LayerEntry], events: Sequence[Placed
                                                            most=f"{most:,}"), lang)))
             continue
         _points(ax, mine, types)
-        shown = {p.record.event.type for p in mine}  # type: ignore[union-attr]
+        shown = {_event(p).type for p in mine}
         handles.extend(Line2D([], [], marker="o", linestyle="", markersize=6,
                               markerfacecolor=type_colour(index), markeredgecolor="none",
                               label=name) for index, name in enumerate(types) if name in shown)
-        imprecise = sum(1 for p in mine if p.record.event.geo_precision == 3)  # type: ignore[union-attr]
+        imprecise = sum(1 for p in mine if _event(p).geo_precision == 3)
         if imprecise:
             handles.append(Line2D([], [], marker="o", linestyle="", markersize=6,
                                   markerfacecolor="none", markeredgecolor="#444444",

@@ -23,6 +23,7 @@ import pyarrow as pa
 from geo.checks import MAX_COUNT, MAX_TEXT_CHARS
 from geo.events import EVENT_TEXT_CHARS
 from geo.schema import AS_OF_PRECISIONS, CONFIDENCE_LEVELS
+from imports.acled_rows import ACLED_PRECISION
 from imports.columns import ColumnMap
 from imports.read import FileTable
 from imports.rows import (
@@ -54,7 +55,6 @@ _FORBIDDEN = "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]"
 _LINK = r"^https?://[!#-&(-;=?-\[\]-_a-~]+$"
 _MAX_LINK_CHARS = 2_007
 _ARABIC = "[\u0600-\u06ff]"
-_ACLED_PRECISION = {"1": "day", "2": "month", "3": "month"}
 _GEO_NOTE = {"1": "ACLED geo_precision 1: the town itself",
              "2": "ACLED geo_precision 2: near the town named",
              "3": "ACLED geo_precision 3: the province's capital, standing for the province"}
@@ -171,9 +171,9 @@ def _acled(c: _Columns) -> None:
     c.fields["reported_on"] = c.get("reported_on").where(~unreported, days)
     precision = c.raw("time_precision")
     unset = _mask(c.get("as_of_precision").isna())
-    c.doubt(unset & _mask(precision.notna()) & ~_mask(precision.isin(list(_ACLED_PRECISION))))
+    c.doubt(unset & _mask(precision.notna()) & ~_mask(precision.isin(list(ACLED_PRECISION))))
     c.fields["as_of_precision"] = c.get("as_of_precision").where(
-        ~unset, precision.map(_ACLED_PRECISION).astype(_STRING))
+        ~unset, precision.map(ACLED_PRECISION).astype(_STRING))
     geo = c.raw("geo_precision")
     c.doubt(_mask(geo.notna()) & ~_mask(geo.isin(list(_GEO_NOTE))))
     c.fields["geometry_approximate"] = pd.Series(_mask(geo.notna() & (geo != "1")))

@@ -308,6 +308,10 @@
       .replace('{to}', isoOf(to));
   }
 
+  function shownLayer(layerId) {
+    return active.filter(function (l) { return l.layerId === layerId; })[0];
+  }
+
   function refresh() {
     active.forEach(function (l) { l.redraw(); });
     if (!theMap) return;
@@ -342,12 +346,12 @@
       });
     },
     openCard: function (layerId, i) {
-      var l = active.filter(function (x) { return x.layerId === layerId; })[0];
+      var l = shownLayer(layerId);
       return l ? l.openCard(i) : Promise.resolve(null);
     },
     // An event's card data (its chunk fetched if need be), without opening it.
     cardOf: function (layerId, i) {
-      var l = active.filter(function (x) { return x.layerId === layerId; })[0];
+      var l = shownLayer(layerId);
       return l ? l.card(i) : Promise.resolve(null);
     },
     filter: function () { return filter; }
