@@ -108,9 +108,12 @@ COLUMNS = (
 )
 
 
-def _geometry(feature: PlacedFeature) -> Geometry:
+def _geometry(feature: PlacedFeature) -> Geometry | None:
     """What the claim says is where: an arrow is its two-point movement (the drawn
-    arrowhead is cartography), anything else its geometry."""
+    arrowhead is cartography), an event without coordinates nothing (an empty cell,
+    a null geometry), anything else its geometry."""
+    if feature.record.unplaced:
+        return None
     return feature.movement if feature.movement is not None else feature.geometry
 
 

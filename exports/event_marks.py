@@ -69,11 +69,16 @@ def draw_events(ax: Axes, entries: Sequence[LayerEntry], events: Sequence[Placed
         if not entry.is_events:
             continue
         mine = [p for p in events if p.record.layer == entry.id]
+        unplaced = sum(1 for p in mine if p.record.unplaced)
         # Colours by the layer's every type, in name order, as the live map has them.
         types = list(event_table(entry, view.known_on).type_names)
         handles.append(Line2D([], [], linestyle="", label=in_reading_order(t(
             "events.print_count", lang, layer=entry.title(lang), count=f"{len(mine):,}",
             days=window.days, to=window.to.isoformat()), lang)))
+        if unplaced:
+            handles.append(Line2D([], [], linestyle="", label=in_reading_order(t(
+                "events.print_unplaced", lang, count=f"{unplaced:,}"), lang)))
+        mine = [p for p in mine if not p.record.unplaced]
         if len(mine) > EVENT_POINTS_MAX:
             most = _hexagons(ax, mine, view)
             handles.append(Line2D([], [], marker="h", linestyle="", markersize=9,

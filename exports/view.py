@@ -85,5 +85,7 @@ def features_in_view(view: View, every_date: bool = False) -> list[PlacedFeature
             chosen.extend(_in_window(features, window))
         else:
             chosen.extend(features if every_date else features_at(features, view.as_of))
-    return [p for p in chosen
-            if p.geometry.intersects(bounds) and view.filters.keeps(p.record)]
+    # An event without coordinates is in no view and left out of none: its window and
+    # filters decide, and the export counts it as unplaced.
+    return [p for p in chosen if (p.record.unplaced or p.geometry.intersects(bounds))
+            and view.filters.keeps(p.record)]

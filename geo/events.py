@@ -15,13 +15,17 @@ from typing import Any
 from geo.checks import check_count, check_text, shown
 from geo.errors import SchemaError
 
-__all__ = ["EVENT_KEYS", "EVENT_TEXT_CHARS", "GEO_PRECISIONS", "EventFacts", "parse_event"]
+__all__ = ["EVENT_KEYS", "EVENT_TEXT_CHARS", "GEO_PRECISIONS", "UNPLACED_NOTE", "EventFacts",
+           "parse_event"]
 
 EVENT_KEYS = ("type", "sub_type", "actor1", "actor2", "fatalities", "geo_precision")
 # ACLED's geo_precision: 1 the place itself, 2 near it, 3 a province's capital standing
 # for the province. A precision-3 event is not where its point is, and is drawn so.
 GEO_PRECISIONS = (1, 2, 3)
 EVENT_TEXT_CHARS = 300
+# Where an event stands whose source gave no coordinates: nowhere on the map.
+UNPLACED_NOTE = ("No coordinates given: not placed on the map.",
+                 "لم تُذكر إحداثيات: لم يوضع على الخريطة.")
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ from geo.errors import SchemaError
 from geo.paths import read_data_json
 from geo.schema import FEATURES_FILE, Count, FeatureRecord, Source, parse_feature
 
-__all__ = ["PlacedFeature", "check_record_set", "governorate_labels", "load_features", "place",
-           "seed_raws", "series_titles"]
+__all__ = ["UNPLACED", "PlacedFeature", "check_record_set", "governorate_labels",
+           "load_features", "place", "seed_raws", "series_titles"]
 
 
 # About 200 m: finer than a pixel at the zooms the map allows below 9, and it
@@ -122,8 +122,14 @@ def check_record_set(records: Iterable[FeatureRecord], where: str = FEATURES_FIL
                               f"{sorted(layers)}; a series keeps to one layer")
 
 
+# An unplaced event's geometry: empty, so it intersects no view and no bounds.
+UNPLACED = Point()
+
+
 def _geometry_of(record: FeatureRecord) -> Geometry:
     where = f"{FEATURES_FILE}: feature {record.id!r}"
+    if record.unplaced:
+        return UNPLACED
     if record.geometry_ref is not None:
         try:
             geometry = resolve_geometry_ref(record.geometry_ref)

@@ -132,7 +132,9 @@ class FeatureRecord:
     geometry_approximate: bool
     geometry_note: str
     geometry_note_ar: str
-    geometry: dict[str, Any] | None  # GeoJSON geometry, or None when geometry_ref is set
+    # GeoJSON geometry, or None when geometry_ref is set, or both None for an event
+    # its source gave no place for (`unplaced`): counted, never drawn as if placed.
+    geometry: dict[str, Any] | None
     geometry_ref: str | None
     label_en: str | None = None
     label_ar: str | None = None
@@ -157,6 +159,11 @@ class FeatureRecord:
     # words ("name_ar", "count.words_ar", "sources.0.who_ar"): a one-language claim
     # is valid, and nothing is translated. Exports leave these empty.
     filled: frozenset[str] = frozenset()
+
+    @property
+    def unplaced(self) -> bool:
+        """An event without coordinates: kept and counted, but on no spot of the map."""
+        return self.geometry is None and self.geometry_ref is None
 
     def as_of_text(self, lang: str = "en") -> str | None:
         """The as-of date as a map label gives it: "Jan 2024", or "2020" for a year."""
@@ -314,13 +321,18 @@ def parse_feature(raw: Any, index: int, source: str = FEATURES_FILE) -> FeatureR
     raw_sources = _require(raw, where, "sources", list)
     if not raw_sources:
         raise SchemaError(f"{where}: needs at least one source")
+    event = parse_event(raw.get("event"), where)
     geometry, geometry_ref = raw.get("geometry"), raw.get("geometry_ref")
-    if (geometry is None) == (geometry_ref is None):
+    if geometry is not None and geometry_ref is not None:
         raise SchemaError(f"{where}: give exactly one of 'geometry' and 'geometry_ref'")
     if geometry is not None:
         check_geometry(geometry, where)
-    else:
+    elif geometry_ref is not None:
         geometry_ref = _geometry_ref(geometry_ref, where)
+    elif event is None or text["symbol"] != "point":
+        # Only an event may lack a place (its dataset's row had no coordinates): a
+        # force or a line with no place would vanish from the map unnoticed.
+        raise SchemaError(f"{where}: give exactly one of 'geometry' and 'geometry_ref'")
     count, filled_count = _count(raw.get("count"), where)
     sources = []
     for index, source_raw in enumerate(raw_sources):
@@ -346,7 +358,7 @@ def parse_feature(raw: Any, index: int, source: str = FEATURES_FILE) -> FeatureR
         as_of_precision=_as_of_precision(raw, where),
         **validity,
         **_unit(raw, where),
-        event=parse_event(raw.get("event"), where),
+        event=event,
         filled=filled | filled_count | filled_validity,
     )
 

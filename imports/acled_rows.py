@@ -60,6 +60,7 @@ def acled_fields(fields: dict[str, Any], get: Any) -> None:
     if geo_precision is not None and fields.get("geometry_approximate") is None:
         fields["geometry_approximate"] = geo_precision != "1"
         if fields.get("geometry_note") is None:
+            fields["acled_geometry_note"] = True  # said of a place: not of a row without one
             fields["geometry_note"] = (f"ACLED geo_precision {geo_precision}: "
                                        + ("the town itself" if geo_precision == "1" else
                                           "near the town named" if geo_precision == "2" else

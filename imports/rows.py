@@ -24,6 +24,7 @@ from shapely.errors import ShapelyError
 from geo.checks import LAT_RANGE, LON_RANGE, MAX_TEXT_CHARS, shown
 from geo.claims import normal_raw
 from geo.errors import SchemaError
+from geo.events import UNPLACED_NOTE
 from geo.sidc import IDENTITY_DIGIT
 from imports.acled_rows import acled_fields, exported_event
 from imports.columns import ColumnMap
@@ -115,7 +116,7 @@ def _geometry(fields: dict[str, Any], file_geometry: Geometry | None) -> Geometr
         except (ShapelyError, ValueError) as e:
             raise RowError("wkt", fields["wkt"], "is not well-known text (WKT) geometry"
                            ) from e
-    elif fields.get("lon") is not None or fields.get("lat") is not None:
+    elif _text(fields.get("lon")) is not None or _text(fields.get("lat")) is not None:
         lon, lat = (_coordinate(fields.get(key), key) for key in ("lon", "lat"))
         geometry = shapely.Point(lon, lat)
     else:
@@ -221,8 +222,17 @@ def row_record(raw_row: dict[str, Any], geometry: Geometry | None, columns: Colu
     shape_ = _geometry(fields, geometry)
     geometry_ref = _text(fields.get("geometry_ref"))
     symbol = _text(fields.get("symbol"))
-    if shape_ is None and geometry_ref is None:
+    unplaced = shape_ is None and geometry_ref is None
+    if unplaced and fields.get("event") is None:
         raise RowError("geometry", None, "no place: give lon and lat, WKT, or a geometry")
+    if unplaced:
+        # An event its dataset gives no coordinates for: kept and counted as unplaced
+        # (geo/schema.py), never put at 0,0 or at a centroid as if it happened there.
+        symbol = symbol or "point"
+        fields["geometry_approximate"] = True
+        if fields.get("acled_geometry_note") or (fields.get("geometry_note") is None
+                                                 and fields.get("geometry_note_ar") is None):
+            fields["geometry_note"], fields["geometry_note_ar"] = UNPLACED_NOTE
     if symbol is None:
         kind = shape_.geom_type if shape_ is not None else "Polygon"
         if kind not in _GEOMETRY_SYMBOL:
@@ -273,7 +283,7 @@ def row_record(raw_row: dict[str, Any], geometry: Geometry | None, columns: Colu
     }
     if geometry_ref is not None:
         raw["geometry_ref"] = geometry_ref
-    else:
+    elif shape_ is not None:
         raw["geometry"] = json.loads(shapely.to_geojson(shape_))
     # The normal form (no empty fields, no defaults spelled out): what the store hashes,
     # and what imports/columnar.py builds for the same row.

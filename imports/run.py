@@ -107,6 +107,10 @@ def import_file(path: Path, options: ImportOptions, store: SqlStore,
     if columns.ignored:
         outcome.notices.append(f"{name}: columns not read: {', '.join(columns.ignored)}")
     raws, generated = _records(table, columns, defaults, key_is_id, layers, outcome, progress)
+    unplaced = sum(1 for raw in raws if "geometry" not in raw and "geometry_ref" not in raw)
+    if unplaced:
+        outcome.notices.append(f"{unplaced:,} event row(s) give no coordinates: imported "
+                               "without a place, counted on their event layer, not drawn")
     if outcome.problems and not options.partial:
         return outcome  # all or nothing
     retract = None

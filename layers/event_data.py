@@ -120,7 +120,9 @@ def event_columns(features: Sequence[PlacedFeature], lang: str = "en") -> EventC
         event = p.record.event
         assert event is not None
         assert p.record.as_of is not None
-        columns["lon"][index], columns["lat"][index] = p.geometry.x, p.geometry.y
+        # No coordinates: NaN, which the canvas never draws but counts (event_layer.js).
+        columns["lon"][index], columns["lat"][index] = ((np.nan, np.nan) if p.record.unplaced
+                                                        else (p.geometry.x, p.geometry.y))
         columns["day"][index] = (p.record.as_of - EPOCH).days
         columns["type"][index] = types.code(event.type)
         columns["actor1"][index] = actors.code(event.actor1)
@@ -151,7 +153,7 @@ def _encode(events: EventColumns, card_urls: list[str], legend: dict[str, str]) 
 
 # The words of an event's card and of the histogram, by the name event_layer.js reads.
 CARD_LABELS = ("type", "actors", "fatalities", "where", "sources", "notes", "reported",
-               "precision3", "window", "none")
+               "precision3", "window", "unplaced", "none")
 
 
 def _labels(lang: str) -> dict[str, str]:

@@ -102,14 +102,18 @@
       var ctx = canvas.getContext('2d');
       ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
       var picked = this.selection = selected(d, true);
-      var xs = this.xs = new Float32Array(picked.length), ys = this.ys = new Float32Array(picked.length);
-      var precise3 = 0;
-      for (var k = 0; k < picked.length; k++) {
-        var p = map.latLngToContainerPoint([d.lat[picked[k]], d.lon[picked[k]]]);
+      // An event without coordinates (NaN) is in the window and counted, never drawn.
+      var drawn = new Uint32Array(picked.length), n = 0, precise3 = 0;
+      for (var j = 0; j < picked.length; j++) if (d.lon[picked[j]] === d.lon[picked[j]]) drawn[n++] = picked[j];
+      drawn = this.drawn = drawn.subarray(0, n);
+      var xs = this.xs = new Float32Array(n), ys = this.ys = new Float32Array(n);
+      for (var k = 0; k < n; k++) {
+        var p = map.latLngToContainerPoint([d.lat[drawn[k]], d.lon[drawn[k]]]);
         xs[k] = p.x; ys[k] = p.y;
-        if (d.precision[picked[k]] === 3) precise3++;
+        if (d.precision[drawn[k]] === 3) precise3++;
       }
       this.precision3 = precise3;
+      this.unplaced = picked.length - n;
       this.mode = map.getZoom() < this.config.density_below_zoom ? 'density' : 'points';
       if (this.mode === 'density') this._hexagons(ctx, size); else this._points(ctx, size);
     },
@@ -142,7 +146,7 @@
     _points: function (ctx, size) {
       var d = this.data;
       for (var k = 0; k < this.xs.length; k++) {
-        var x = this.xs[k], y = this.ys[k], i = this.selection[k];
+        var x = this.xs[k], y = this.ys[k], i = this.drawn[k];
         if (x < -20 || y < -20 || x > size.x + 20 || y > size.y + 20) continue;
         var f = d.fatalities[i], r = f === 0xFFFFFFFF ? 3 : 3 + Math.min(9, 1.5 * Math.sqrt(f));
         var palette = this.config.palette;
@@ -161,7 +165,7 @@
       var best = -1, bestDistance = PICK_PX * PICK_PX;
       for (var k = 0; k < (this.xs || []).length; k++) {
         var dx = this.xs[k] - point.x, dy = this.ys[k] - point.y, d2 = dx * dx + dy * dy;
-        if (d2 <= bestDistance) { best = this.selection[k]; bestDistance = d2; }
+        if (d2 <= bestDistance) { best = this.drawn[k]; bestDistance = d2; }
       }
       return best;
     },
@@ -298,14 +302,17 @@
         ctx.fillRect(day * perDay, height - bar, Math.max(perDay - 0.5, 0.5), bar);
       }
       var inWindow = active.reduce(function (n, l) { return n + (l.selection || []).length; }, 0);
-      this._caption.textContent = windowCaption(inWindow, to);
+      var unplaced = active.reduce(function (n, l) { return n + (l.unplaced || 0); }, 0);
+      this._caption.textContent = windowCaption(inWindow, unplaced, to);
     }
   });
-  function windowCaption(n, to) {
-    var label = (active[0] && active[0].data && active[0].data.labels.window) || '';
-    return label.replace('{count}', n.toLocaleString('en'))
+  function windowCaption(n, unplaced, to) {
+    var labels = (active[0] && active[0].data && active[0].data.labels) || {};
+    var text = (labels.window || '').replace('{count}', n.toLocaleString('en'))
       .replace('{days}', filter.days).replace('{from}', isoOf(to - filter.days + 1))
       .replace('{to}', isoOf(to));
+    if (unplaced && labels.unplaced) text += ' ' + labels.unplaced.replace('{count}', unplaced.toLocaleString('en'));
+    return text;
   }
 
   function shownLayer(layerId) {
@@ -342,7 +349,8 @@
       return active.map(function (l) {
         return {layer: l.layerId, loaded: !!l.data, error: l.error || null,
                 total: l.data ? l.data.count : 0, inWindow: (l.selection || []).length,
-                precision3: l.precision3 || 0, mode: l.mode || null};
+                precision3: l.precision3 || 0, unplaced: l.unplaced || 0,
+                drawn: (l.drawn || []).length, mode: l.mode || null};
       });
     },
     openCard: function (layerId, i) {

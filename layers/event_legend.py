@@ -29,6 +29,7 @@ class EventTable:
     actor1: np.ndarray
     actor2: np.ndarray
     precision: np.ndarray
+    unplaced: np.ndarray  # no coordinates: counted, never drawn
     type_names: tuple[str, ...]  # sorted: the legend's colour order (layers/event_data.py)
     actor_names: tuple[str, ...]
 
@@ -44,13 +45,15 @@ class EventTable:
 
 @lru_cache(maxsize=16)
 def _table(layer_id: str, known_on: dt.date | None, version: str) -> EventTable:
-    events = [(p.record.as_of, p.record.event) for p in placed_in_layer(layer_id, known_on)
-              if p.record.event is not None and p.record.as_of is not None]
+    features = [p for p in placed_in_layer(layer_id, known_on)
+                if p.record.event is not None and p.record.as_of is not None]
+    events = [(p.record.as_of, p.record.event) for p in features]
     return EventTable(np.array([day.toordinal() for day, _ in events], dtype=np.int64),
                       np.array([e.type for _, e in events], dtype=object),
                       np.array([e.actor1 or "" for _, e in events], dtype=object),
                       np.array([e.actor2 or "" for _, e in events], dtype=object),
                       np.array([e.geo_precision or 0 for _, e in events], dtype=np.int8),
+                      np.array([p.record.unplaced for p in features], dtype=bool),
                       tuple(sorted({e.type for _, e in events})),
                       tuple(sorted({a for _, e in events for a in (e.actor1, e.actor2) if a})))
 
@@ -73,6 +76,9 @@ def events_legend(entries: Sequence[LayerEntry], window: EventWindow, known_on: 
         words = t("events.legend", lang, layer=entry.title(lang), count=f"{int(kept.sum()):,}",
                   days=window.days, to=window.to.isoformat(), zoom=DENSITY_BELOW_ZOOM,
                   precision3=f"{int((kept & (table.precision == 3)).sum()):,}")
+        unplaced = int((kept & table.unplaced).sum())
+        if unplaced:
+            words += " " + t("events.legend_unplaced", lang, count=f"{unplaced:,}")
         types = table.type_names
         swatches = "".join(
             f"<li><span style='color:{type_colour(index)};font-size:1.4em'>\u25cf</span> "

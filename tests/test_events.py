@@ -218,18 +218,6 @@ def test_an_event_layer_as_known_on_a_day_holds_only_what_was_reported_by_then(a
                      "2024-12-08": ["acled.IRQ9001", "acled.SYR9002", "acled.SYR9003"]}
 
 
-def test_an_event_without_coordinates_is_counted_and_never_placed(store, tmp_path):
-    unplaced = dict(HAND_ROWS[2], event_id_cnty="SYR9004", latitude="", longitude="")
-    path = _write(tmp_path / "acled.csv", [*HAND_ROWS, unplaced])
-    refused = import_file(path, ImportOptions(recorded_by="analyst"), store)
-    assert not refused.written
-    assert [(p.row, p.field) for p in refused.problems] == [(5, "geometry")]
-    assert "no place" in refused.problems[0].reason
-    partial = import_file(path, ImportOptions(recorded_by="analyst", partial=True), store)
-    assert (partial.result.new, partial.rejected) == (3, 1)
-    assert "acled.SYR9004" not in {c.feature_id for c in store.current()}
-
-
 def test_an_event_corrected_in_the_editors_form_keeps_its_event_facts(imported):
     from editing.form import claim_from_form, form_of
     from geo.claims import validated

@@ -28,19 +28,25 @@ HOSTILE_ROW = {"event_id_cnty": "IRQ777777", "event_date": "2024-06-29", "time_p
                "latitude": "33.3000", "longitude": "44.4000", "geo_precision": "1",
                "source": "Rudaw", "notes": HOSTILE, "fatalities": "2", "location": "Baghdad",
                "timestamp": "1719700000"}
+# Two events whose source gives no place: in the window, in no view, never drawn.
+UNPLACED_ROWS = [dict(HOSTILE_ROW, event_id_cnty=f"SYR77778{i}", event_date=day, actor1="HTS",
+                      event_type=kind, latitude="", longitude="", notes="Place not given.")
+                 for i, (day, kind) in enumerate((("2024-06-27", "Battles"),
+                                                  ("2024-06-28", "Protests")))]
 
 
 @pytest.fixture(scope="module")
 def events(tmp_path_factory):
-    """A store of the seed and 3,001 ACLED events, and the CSV's rows."""
+    """A store of the seed and 3,003 ACLED events (two without a place), and the CSV's
+    rows."""
     folder = tmp_path_factory.mktemp("events-exports")
     path = write_acled_csv(folder / "acled.csv", 3_000, seed=11)
     with path.open("a", encoding="utf-8", newline="") as f:
-        csv.DictWriter(f, ACLED_HEADER, restval="").writerow(HOSTILE_ROW)
+        csv.DictWriter(f, ACLED_HEADER, restval="").writerows([HOSTILE_ROW, *UNPLACED_ROWS])
     location = str(folder / "store.gpkg")
     store = open_store(location)
     seed(store)
-    assert import_file(path, ImportOptions(recorded_by="analyst"), store).result.new == 3_001
+    assert import_file(path, ImportOptions(recorded_by="analyst"), store).result.new == 3_003
     store.close()
     with path.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
@@ -58,7 +64,9 @@ def in_window(rows, first: str, last: str, types: set[str] | None = None,
     west, south, east, north = bbox or (-180, -90, 180, 90)
     return [r for r in rows if first <= r["event_date"] <= last
             and (types is None or r["event_type"] in types)
-            and west <= float(r["longitude"]) <= east and south <= float(r["latitude"]) <= north]
+            and (not r["longitude"]  # no place: in every view's window, drawn in none
+                 or (west <= float(r["longitude"]) <= east
+                 and south <= float(r["latitude"]) <= north))]
 
 
 def test_a_data_export_holds_every_event_in_view_and_window(events, tmp_path):
@@ -77,6 +85,10 @@ def test_a_data_export_holds_every_event_in_view_and_window(events, tmp_path):
                 got["event_actor2"], got["event_fatalities"], got["event_geo_precision"]) == (
             row["event_type"], row["sub_event_type"], row["actor1"], row["actor2"],
             row["fatalities"], row["geo_precision"])
+    # The events without a place are written with an empty geometry, not a made-up one.
+    assert [(by_id["acled." + r["event_id_cnty"]]["wkt"], by_id["acled." + r["event_id_cnty"]][
+        "geometry_note"]) for r in UNPLACED_ROWS] == [
+        ("", "No coordinates given: not placed on the map.")] * 2
 
 
 @pytest.mark.parametrize("fmt", ["csv", "geojson"])
@@ -121,8 +133,9 @@ def test_a_printed_map_draws_few_events_as_dots_by_type(events, tmp_path):
     assert "hexagons" not in text
     for event_type in {r["event_type"] for r in wanted}:
         assert event_type in text
-    rings = sum(1 for r in wanted if r["geo_precision"] == "3")
+    rings = sum(1 for r in wanted if r["geo_precision"] == "3" and r["longitude"])
     assert f"ring: placed at a province's capital ({rings})" in text
+    assert "not drawn: 2 without coordinates" in text
     assert HOSTILE not in text  # names are not printed beside thousands of dots
 
 
@@ -145,6 +158,10 @@ def test_the_html_export_carries_the_window_and_works_from_disk(events, tmp_path
     # Every event of the window, in the view or not: the reader may pan.
     assert drawn["total"] == drawn["inWindow"] == len(in_window(rows, "2024-06-01", AS_OF,
                                                                 bbox=None))
+    # The two without a place are in the window's count, and not on the canvas.
+    assert (drawn["unplaced"], drawn["drawn"]) == (2, drawn["inWindow"] - 2)
+    caption = page.locator(".posture-histogram-caption").inner_text()
+    assert "2 of them have no coordinates in their source and are not drawn." in caption
     # The hostile event, found among the window's cards, then its card opened.
     hostile = page.evaluate("""async (total) => {
       for (let i = 0; i < total; i++) {
