@@ -1,7 +1,8 @@
 """An event layer of 100,000 events in Chromium (issue 13): it draws; the window, the
 type filter and a dragged histogram change what is drawn, counted in the canvas layer's
-own selection and checked against the CSV read here with the csv module; a click opens
-the right event's card; hostile notes stay text; nothing leaves the machine."""
+own selection and checked against the CSV read here with the csv module; events without
+a place are counted, not drawn; a click opens the right event's card; hostile notes
+stay text; nothing leaves the machine."""
 
 from __future__ import annotations
 
@@ -29,13 +30,17 @@ HOSTILE_ROW = {"event_id_cnty": "IRQ999999", "event_date": "2024-06-20", "time_p
                "longitude": "47.8000", "geo_precision": "1", "source": "Rudaw",
                "notes": HOSTILE, "fatalities": "1", "location": "Basra",
                "timestamp": "1718900000"}
+# Three events whose source gives no place: counted in the window, never drawn.
+UNPLACED_ROWS = [dict(HOSTILE_ROW, event_id_cnty=f"SYR88888{i}", event_date="2024-06-25",
+                      event_type=kind, actor1="HTS", notes="Place not given.", latitude="",
+                      longitude="") for i, kind in enumerate(("Battles", "Battles", "Protests"))]
 
 
 @pytest.fixture(scope="module")
 def events_csv(tmp_path_factory):
     path = write_acled_csv(tmp_path_factory.mktemp("events") / "acled.csv", EVENTS)
     with path.open("a", encoding="utf-8", newline="") as f:
-        csv.DictWriter(f, ACLED_HEADER, restval="").writerow(HOSTILE_ROW)
+        csv.DictWriter(f, ACLED_HEADER, restval="").writerows([HOSTILE_ROW, *UNPLACED_ROWS])
     with path.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     return path, rows
@@ -48,7 +53,7 @@ def server(events_csv, tmp_path_factory, browser):
     store = open_store(location)
     seed(store)
     outcome = import_file(events_csv[0], ImportOptions(recorded_by="analyst"), store)
-    assert outcome.result.new == EVENTS + 1, outcome.summary()
+    assert outcome.result.new == EVENTS + 4, outcome.summary()
     store.close()
     started = start_app(folder, {"POSTURE_STORE": location}, timeout_s=120)
     # The first page of a 100,000-claim store reads and checks every claim once (the
@@ -92,18 +97,25 @@ def test_the_event_layer_draws_filters_drags_and_opens_cards(page, server, event
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     frame = open_dashboard(page, server, f"?as_of={AS_OF}")
     drawn = stats(frame)
-    assert drawn["total"] == EVENTS + 1
+    assert drawn["total"] == EVENTS + 4
     assert drawn["error"] is None
     thirty = expected(rows, AS_OF, 30)
     assert 3_000 < thirty < 5_500  # ~137 a day in the generated file
     drawn = wait_count(frame, thirty)
     assert drawn["mode"] == "density"  # the default view is zoomed out
     in_window = [r for r in rows if "2024-06-01" <= r["event_date"] <= "2024-06-30"]
-    assert drawn["precision3"] == sum(1 for r in in_window if r["geo_precision"] == "3")
+    assert drawn["precision3"] == sum(1 for r in in_window if r["geo_precision"] == "3"
+                                      and r["longitude"])
+    # The three without a place: in the window's count, off the canvas, and said so.
+    assert (drawn["unplaced"], drawn["drawn"]) == (3, thirty - 3)
+    assert "3 of them have no coordinates" in frame.locator(
+        ".posture-histogram-caption").inner_text()
     assert "events_days=30" in page.url
     legend = page.locator("[data-testid=stSidebar]").get_by_text(
         f"{thirty:,} in the window", exact=False)
     legend.wait_for()
+    assert page.locator("[data-testid=stSidebar]").get_by_text(
+        "Without coordinates: 3 events in the window", exact=False).count() == 1
     page.screenshot(path=str(server.log_path.parent / "events-density.png"))
 
     # A shorter window, typed in the sidebar: the map draws its days only.
