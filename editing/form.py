@@ -24,6 +24,7 @@ import shapely
 from exports.data import features_frame
 from geo.claims import validated
 from geo.errors import SchemaError
+from geo.events import UNPLACED_NOTE
 from geo.features import PlacedFeature
 from imports.columns import column_map
 from imports.rows import RowDefaults, RowError, problem_from, row_record
@@ -142,6 +143,9 @@ def claim_from_form(fields: Mapping[str, str], *, layer: str, feature_id: str,
         first.update({key: row[field] for field, key in _SOURCE_FIELDS.items()
                       if row.get(field)})
         row["sources_json"] = json.dumps([first, *sources[1:]], ensure_ascii=False)
+    placed = row.get("wkt") or row.get("lon") or row.get("lat")
+    if (row.get("geometry_note_en"), row.get("geometry_note_ar")) == UNPLACED_NOTE and placed:
+        row["geometry_note_en"] = row["geometry_note_ar"] = None  # an event placed at last
     if not row.get("geometry_note_en") and not row.get("geometry_note_ar"):
         row["geometry_note_en"] = f"Placed on the map by {placed_by}."
         row["geometry_note_ar"] = f"وضعه على الخريطة {placed_by}."

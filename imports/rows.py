@@ -233,6 +233,9 @@ def row_record(raw_row: dict[str, Any], geometry: Geometry | None, columns: Colu
         if fields.get("acled_geometry_note") or (fields.get("geometry_note") is None
                                                  and fields.get("geometry_note_ar") is None):
             fields["geometry_note"], fields["geometry_note_ar"] = UNPLACED_NOTE
+    elif (fields.get("geometry_note"), fields.get("geometry_note_ar")) == UNPLACED_NOTE:
+        # Given a place since (in the editor's form, say): "no coordinates" no longer holds.
+        fields["geometry_note"] = fields["geometry_note_ar"] = None
     if symbol is None:
         kind = shape_.geom_type if shape_ is not None else "Polygon"
         if kind not in _GEOMETRY_SYMBOL:

@@ -136,3 +136,49 @@ def test_csv_rows_with_and_without_places_keep_their_order_in_the_report(store, 
     assert (outcome.result.new, outcome.rejected) == (2_500, 0)
     unplaced = sorted(c.feature_id for c in store.current() if c.record.unplaced)
     assert unplaced == sorted("acled." + rows[i]["event_id_cnty"] for i in (10, 1_500))
+
+
+def test_an_editor_can_place_an_unplaced_event_and_it_keeps_its_facts(store, tmp_path):
+    from editing.form import claim_from_form, form_of
+    from geo.claims import validated
+    from geo.features import place
+
+    import_file(_write(tmp_path / "acled.csv", [UNPLACED_ROW]),
+                ImportOptions(recorded_by="analyst"), store)
+    (record,) = (c.record for c in store.current() if c.feature_id == "acled.IRQ9004")
+    (placed,) = place((record,))
+    opened = form_of(placed)
+    assert (opened.fields.get("lon"), opened.fields.get("lat")) == (None, None)
+    # Saved as it is, it stays unplaced; given a place, it is placed there.
+    unchanged = validated(claim_from_form(opened.fields, layer="acled", feature_id=record.id,
+                                          carried=opened.carried))
+    assert unchanged.unplaced
+    assert unchanged.event == record.event
+    fields = {**opened.fields, "lon": "41.4", "lat": "34.1",
+              "geometry_note_en": "Placed from a later report."}
+    moved = validated(claim_from_form(fields, layer="acled", feature_id=record.id,
+                                      carried=opened.carried))
+    assert moved.geometry == {"type": "Point", "coordinates": [41.4, 34.1]}
+    assert not moved.unplaced
+    assert moved.event == record.event
+    # Placed without a word on where from: the note no longer says "no coordinates".
+    placed_plainly = validated(claim_from_form({**opened.fields, "lon": "41.4", "lat": "34.1"},
+                                               layer="acled", feature_id=record.id,
+                                               carried=opened.carried))
+    assert placed_plainly.geometry_note == "Placed on the map by an editor."
+
+
+def test_a_file_that_places_an_unplaced_event_drops_its_no_coordinates_note(store, tmp_path):
+    """An exported unplaced event, given coordinates in the file and imported back."""
+    path = tmp_path / "placed.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", "layer", "name_en", "as_of", "confidence", "source", "lon",
+                         "lat", "event_type", "geometry_note", "geometry_note_ar"])
+        writer.writerow(["e1", "clashes", "Clash", "2024-12-04", "media", "Rudaw", "41.4",
+                         "34.1", "Battles", NOTE_EN, "لم تُذكر إحداثيات: لم يوضع على الخريطة."])
+    outcome = import_file(path, ImportOptions(layer="clashes", recorded_by="analyst"), store)
+    assert outcome.result.new == 1, outcome.problems
+    (record,) = (c.record for c in store.current() if c.record.layer == "clashes")
+    assert not record.unplaced
+    assert record.geometry_note == "Position as given in placed.csv."
