@@ -7,7 +7,8 @@ PIP := $(PY) -m pip
 HOST := 127.0.0.1
 PORT := 8501
 
-.PHONY: run run-team test install install-test chromium postgis haproxy lint bench basemap clean
+.PHONY: run run-team test install install-test chromium postgis haproxy oidc-provider lint bench \
+	basemap clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +66,24 @@ haproxy:
 	  echo "HAProxy missing and not root: install Debian's haproxy." >&2; exit 1; \
 	fi
 
+# Node.js (Debian's nodejs and npm, when root and missing) and a real OpenID Connect
+# provider for the sign-in test: tests/oidc_provider/, installed with `npm ci` from its
+# lockfile (every package pinned with its SHA-512). The tests start it on loopback.
+OIDC_DIR := tests/oidc_provider
+$(OIDC_DIR)/node_modules/.package-lock.json: $(OIDC_DIR)/package-lock.json
+	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm; \
+	  else \
+	    echo "Node.js missing and not root: install Debian's nodejs and npm." >&2; exit 1; \
+	  fi; \
+	fi
+	cd $(OIDC_DIR) && npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+oidc-provider: $(OIDC_DIR)/node_modules/.package-lock.json
+
 REPLICAS ?= 2
 # REPLICAS app processes behind HAProxy (sticky sessions) on one PostGIS: DATABASE_URL, or a
 # cluster of this machine kept in var/team/pg. Ctrl-C stops them all.
@@ -79,7 +98,7 @@ run: install
 lint: install-test
 	$(VENV)/bin/ruff check .
 
-test: install-test chromium postgis haproxy lint
+test: install-test chromium postgis haproxy oidc-provider lint
 	$(VENV)/bin/pytest
 
 bench: install-test chromium postgis haproxy
@@ -93,4 +112,4 @@ basemap: install
 	$(PY) scripts/build_basemap.py
 
 clean:
-	rm -rf static/vendor .pytest_cache .ruff_cache
+	rm -rf static/vendor .pytest_cache .ruff_cache $(OIDC_DIR)/node_modules

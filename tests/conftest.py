@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
@@ -55,16 +56,18 @@ class AppServer:
 
 
 def start_app(tmp_dir: Path, env_extra: dict[str, str] | None = None,
-              timeout_s: float = 60.0, app_script: str = "app.py") -> AppServer:
-    """Start the app as `make run` does, on a free port; wait for /_stcore/health."""
-    port = free_port()
+              timeout_s: float = 60.0, app_script: str = "app.py",
+              extra_args: tuple[str, ...] = (), port: int | None = None) -> AppServer:
+    """Start the app as `make run` does, on a free port (or `port`); wait for
+    /_stcore/health. `extra_args` go to `streamlit run` (`--secrets.files PATH`, say)."""
+    port = port or free_port()
     log_path = tmp_dir / f"streamlit-{port}.log"
     env = {**os.environ, **(env_extra or {})}
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "scripts" / "serve.py"), str(ROOT / app_script),
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true", "--server.fileWatcherType", "none",
-         "--browser.gatherUsageStats", "false"],
+         "--browser.gatherUsageStats", "false", *extra_args],
         cwd=ROOT, env=env, stdout=log_path.open("w"), stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -119,6 +122,8 @@ class OfflineGuard:
     """Every request that would leave 127.0.0.1 is aborted and remembered."""
 
     attempted: list[str] = field(default_factory=list)
+    # Each attempt with the address of the page that made it.
+    attempted_from: list[tuple[str, str]] = field(default_factory=list)
 
 
 @pytest.fixture
@@ -131,6 +136,11 @@ def offline(context) -> OfflineGuard:
             route.continue_()
         else:
             guard.attempted.append(url)
+            try:
+                page_url = route.request.frame.url
+            except PlaywrightError:  # a service worker's request has no frame
+                page_url = ""
+            guard.attempted_from.append((url, page_url))
             route.abort()
 
     context.route("**/*", route)

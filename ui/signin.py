@@ -74,15 +74,30 @@ def _oidc_configured() -> bool:
         isinstance(value, dict) and "client_id" in value for value in auth.values()))
 
 
+def _oidc_signed_in() -> bool:
+    return bool(getattr(st.user, "is_logged_in", False))  # AppTest has no such field
+
+
 def _oidc_identity() -> str | None:
-    """The verified identity st.login gave (its e-mail, else its name), if any."""
-    if not getattr(st.user, "is_logged_in", False):  # AppTest has no such field
+    """The verified e-mail address st.login gave, if any: the only name by which a
+    provider's account is matched to a user here. A display name or preferred_username
+    is the account holder's own choice at many providers, so matching on it would let
+    anyone with an account there take an editor's name."""
+    if not _oidc_signed_in():
         return None
-    return st.user.get("email") or st.user.get("preferred_username") or st.user.get("name")
+    email, verified = st.user.get("email"), st.user.get("email_verified")
+    # Some providers (Amazon Cognito) send the flag as the string "true".
+    if isinstance(email, str) and email and (verified is True or verified == "true"):
+        return email
+    return None
 
 
 def _oidc_panel(lang: str) -> None:
     identity = _oidc_identity()
+    if identity is None and _oidc_signed_in():
+        st.warning(t("auth.oidc_unverified", lang))
+        st.button(t("auth.sign_out", lang), key="auth:oidc_out", on_click=st.logout)
+        return
     if identity is not None:
         try:
             st.session_state[TOKEN_KEY] = current_gate().sign_in_verified(identity)
@@ -107,7 +122,8 @@ def signin_panel(lang: str) -> User | None:
         st.sidebar.button(t("auth.sign_out", lang), key="auth:sign_out", on_click=_sign_out)
         return user
     with st.sidebar.expander(t("auth.expander", lang),
-                             expanded="auth:error" in st.session_state):
+                             expanded="auth:error" in st.session_state
+                             or _oidc_signed_in()):
         if st.session_state.pop(_ENDED_KEY, False):
             st.info(t("auth.ended", lang))
         if _oidc_configured():
