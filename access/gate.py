@@ -7,8 +7,9 @@ if it has been idle too long, and reads the user's role from the store again, so
 role taken away or a user removed counts at once.
 
 Failed sign-ins are counted per name: after five within a minute, that name's
-further tries are refused until the minute has passed. The count lives in this
-process; with several replicas behind a sticky proxy each keeps its own.
+further tries are refused until the minute has passed. The count lives in the store
+(store/sign_in_failures.py), so several replicas behind the sticky proxy share it:
+five failures on one hold the name back on all of them.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ import os
 import secrets
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from geo.errors import PostureDataError
+from store.sign_in_failures import SignInFailures
 from store.users import User, Users
 
 __all__ = [
@@ -84,30 +85,28 @@ class _Session:
 class Gate:
     users: Users
     idle_s: float = field(default_factory=idle_seconds)
-    clock: Callable[[], float] = time.monotonic
+    # Wall-clock seconds: the failures in the store are compared across processes.
+    clock: Callable[[], float] = time.time
     _sessions: dict[str, _Session] = field(default_factory=dict)
-    _failures: dict[str, deque[float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self._failures = SignInFailures(self.users.store)
 
     def sign_in(self, name: str, password: str) -> str:
         """A new session's token; SignInRefused for a wrong name or password (the same
         words for both) or while the name is throttled."""
         key = (name or "").strip().lower()[:64]
-        with self._lock:
-            now = self.clock()
-            failures = self._failures.setdefault(key, deque())
-            while failures and now - failures[0] >= FAILURE_WINDOW_S:
-                failures.popleft()
-            if len(failures) >= FAILURES_ALLOWED:
-                wait = FAILURE_WINDOW_S - (now - failures[0])
-                raise SignInRefused(f"too many failed sign-ins for this name: try again in "
-                                    f"{max(1, round(wait))} s", wait)
+        counted, wait = self._failures.count_try(key, self.clock(), FAILURE_WINDOW_S,
+                                                 FAILURES_ALLOWED)
+        if counted is None:
+            raise SignInRefused(f"too many failed sign-ins for this name: try again in "
+                                f"{max(1, round(wait))} s", wait)
         user = self.users.verify(name, password)
+        if user is None:
+            raise SignInRefused("wrong name or password")  # the try stays counted
+        self._failures.succeeded(key)
         with self._lock:
-            if user is None:
-                self._failures.setdefault(key, deque()).append(self.clock())
-                raise SignInRefused("wrong name or password")
-            self._failures.pop(key, None)
             return self._new_session(user.name)
 
     def sign_in_verified(self, name: str) -> str:
@@ -122,14 +121,11 @@ class Gate:
             return self._new_session(user.name)
 
     def _new_session(self, name: str) -> str:
-        """Under the lock. Sessions left idle and failures past their minute are dropped
-        here too, so neither table grows with abandoned tabs or guessed names."""
+        """Under the lock. Sessions left idle are dropped here too, so the table does not
+        grow with abandoned tabs (the store drops old failures as it counts new ones)."""
         now = self.clock()
         for token in [t for t, s in self._sessions.items() if now - s.last_seen > self.idle_s]:
             del self._sessions[token]
-        for key in [k for k, f in self._failures.items()
-                    if not f or now - f[-1] >= FAILURE_WINDOW_S]:
-            del self._failures[key]
         token = secrets.token_urlsafe(32)
         self._sessions[token] = _Session(name, now)
         return token

@@ -169,11 +169,15 @@ def _add_attribute_table(conn: Connection, table: Table, description: str, *,
         _append_only(conn, table.name)
 
 
+_FAILURES_TABLE = "Failed sign-ins of the last minute"
+
+
 def _add_missing_tables(engine: Engine, tables: StoreTables) -> None:
     """The tables a store made by an earlier version lacks: `layers` came with imports,
-    `users` with sign-in."""
+    `users` with sign-in, `sign_in_failures` with a throttle shared by replicas."""
     wanted = ((tables.layers, "Layers made by imports", True),
-              (tables.users, "Who may sign in", False))
+              (tables.users, "Who may sign in", False),
+              (tables.sign_in_failures, _FAILURES_TABLE, False))
     if all(inspect(engine).has_table(table.name) for table, _, _ in wanted):
         return
     with engine.connect().execution_options(posture_write=True) as conn, conn.begin():
@@ -206,6 +210,8 @@ def _create(path: Path) -> None:
             _append_only(conn, "claims")
             _add_attribute_table(conn, tables.layers, "Layers made by imports")
             _add_attribute_table(conn, tables.users, "Who may sign in", append_only=False)
+            _add_attribute_table(conn, tables.sign_in_failures, _FAILURES_TABLE,
+                                 append_only=False)
     finally:
         connection.close()
     try:

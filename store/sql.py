@@ -76,6 +76,7 @@ class SqlStore:
         self.retractions = tables.retractions
         self.layer_table = tables.layers
         self.users = tables.users
+        self.sign_in_failures = tables.sign_in_failures
         self.name = name  # where the store is, for messages: never a password
         self._geometry_value = geometry_value
         self._writing = writing
@@ -227,7 +228,7 @@ class SqlStore:
             if key.id in seen:
                 raise SchemaError(f"{source}: feature id {key.id!r} appears twice")
             seen.add(key.id)
-        with self._write() as (conn, transaction):
+        with self.write_transaction() as (conn, transaction):
             check_unchanged(conn, self.claims, self.retractions, opened_at or {})
             layer_created = self._make_layer(conn, new_layer, recorded_by)
             latest = self._latest(conn, seen, recorded_by if compare == "own" else None)
@@ -276,7 +277,7 @@ class SqlStore:
         `opened_at` is given and the thing changed since that stamp)."""
         check_identifier(feature_id, "retraction", "feature_id")
         reason, recorded_by = check_reason(reason), check_recorder(recorded_by)
-        with self._write() as (conn, _):
+        with self.write_transaction() as (conn, _):
             if opened_at is not None:
                 check_unchanged(conn, self.claims, self.retractions,
                                 {feature_id: opened_at})
@@ -298,7 +299,7 @@ class SqlStore:
 
 
     @contextmanager
-    def _write(self) -> Iterator[tuple[Connection, Any]]:
+    def write_transaction(self) -> Iterator[tuple[Connection, Any]]:
         """One write transaction, the backend's writer lock taken first: committed on
         success, rolled back on any error (or by the caller, through the transaction)."""
         with self.engine.connect().execution_options(posture_write=True) as conn, \

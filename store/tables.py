@@ -2,7 +2,8 @@
 
 `claims` holds every claim ever recorded, `retractions` every claim closed, `layers`
 every layer an import created. None of these three is ever updated or deleted from:
-triggers refuse it in both backends. `users` holds who may sign in, and is edited.
+triggers refuse it in both backends. `users` holds who may sign in, and is edited;
+`sign_in_failures` holds the last minute's failed sign-ins.
 Dates are ISO text in the GeoPackage (GDAL writes them so) and DATE in PostGIS;
 SQLAlchemy's Date type reads and writes both the same way.
 """
@@ -14,6 +15,7 @@ from typing import NamedTuple
 from sqlalchemy import (
     Column,
     Date,
+    Float,
     Index,
     Integer,
     LargeBinary,
@@ -38,6 +40,7 @@ class StoreTables(NamedTuple):
     retractions: Table
     layers: Table
     users: Table
+    sign_in_failures: Table
 
 
 def store_tables(geometry_type: TypeEngine | type[TypeEngine] = LargeBinary) -> StoreTables:
@@ -95,4 +98,13 @@ def store_tables(geometry_type: TypeEngine | type[TypeEngine] = LargeBinary) -> 
         Column("created_at", Text, nullable=False),
         Column("updated_at", Text, nullable=False),
     )
-    return StoreTables(metadata, claims, retractions, layers, users)
+    # Failed sign-ins of the last minute, by folded name (access/gate.py): in the store, so
+    # every app process behind the proxy counts the same ones. Old rows are deleted.
+    sign_in_failures = Table(
+        "sign_in_failures", metadata,
+        Column("fid", Integer, primary_key=True, autoincrement=True),
+        Column("name_key", Text, nullable=False),
+        Column("failed_at", Float, nullable=False),  # Unix seconds
+    )
+    Index("sign_in_failures_by_name", sign_in_failures.c.name_key, sign_in_failures.c.failed_at)
+    return StoreTables(metadata, claims, retractions, layers, users, sign_in_failures)

@@ -80,6 +80,7 @@ class Users:
     """The users of one store."""
 
     def __init__(self, store: SqlStore) -> None:
+        self.store = store
         self.engine, self.table = store.engine, store.users
 
     def add(self, name: str, role: str, password: str) -> User:
