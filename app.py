@@ -171,8 +171,8 @@ def _map_and_export(view: View, basemap_id: str, bundle_url: str, shown: dict[st
     if editing:
         from layers.drawing import draw_control
 
-        if (drawing := draw_control()) is not None:
-            drawing.add_to(base_map)
+        for element in draw_control() or ():
+            element.add_to(base_map)
     state = folium.FeatureGroup(control=False)
     if bundle_url != first_bundle:
         CurrentBundle(bundle_url).add_to(state)
@@ -198,7 +198,8 @@ def _map_and_export(view: View, basemap_id: str, bundle_url: str, shown: dict[st
                               highlighter],
         layer_control=folium.LayerControl(collapsed=True),
         returned_objects=["bounds", "center", "zoom",
-                          *(["last_clicked", "last_active_drawing"] if editing else [])],
+                          *(["last_clicked", "last_active_drawing", "all_drawings"]
+                            if editing else [])],
         center=focus[:2] if focus else None,
         zoom=focus[2] if focus else None,
     )

@@ -1,21 +1,41 @@
 """The drawing tools on an editor's map: a point, a line or an area for a new claim.
 
 Leaflet.draw (folium's Draw plugin) with its files served by the app (layers/assets.py),
-never folium's CDN copies. What is drawn comes back through streamlit-folium's
-`last_active_drawing`; nothing is kept on the map (the claim, once saved, is).
+never folium's CDN copies. What is drawn comes back through streamlit-folium:
+`last_active_drawing` for a new shape, `all_drawings` after one is edited or deleted
+with the toolbar's "Edit layers" and "Delete layers" (ui/editor_panel.py). One shape at
+a time: a new one replaces the one drawn before, as it replaces the form's place.
 """
 
 from __future__ import annotations
 
+from branca.element import MacroElement
 from folium.plugins import Draw
+from jinja2 import Template
 
 from layers.assets import draw_assets
 
 __all__ = ["draw_control"]
 
 
-def draw_control() -> Draw | None:
-    """The control, or None when Leaflet.draw was not fetched at install time."""
+class OneShapeAtATime(MacroElement):
+    """Keeps only the newest drawn shape in Leaflet.draw's group: the form holds one
+    place, so an older shape left on the map would read as part of the claim. Added
+    after the Draw control, its handler runs after the control's own (which adds the
+    new shape) and before streamlit-folium reports the drawings."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+{{ this._parent.get_name() }}.on('draw:created', function (e) {
+  var group = window.drawnItems;
+  if (!group || !group.eachLayer) return;
+  group.eachLayer(function (layer) { if (layer !== e.layer) group.removeLayer(layer); });
+});
+{% endmacro %}""")
+
+
+def draw_control() -> list[MacroElement] | None:
+    """The control and its one-shape rule, or None when Leaflet.draw was not fetched at
+    install time."""
     assets = draw_assets()
     if assets is None:
         return None
@@ -25,7 +45,7 @@ def draw_control() -> Draw | None:
                                              "shapeOptions": {"color": "#d6336c"}},
                                  "marker": True, "circle": False, "rectangle": False,
                                  "circlemarker": False},
-                   edit_options={"edit": False, "remove": False})
+                   edit_options={"edit": True, "remove": True})
     # Instance attributes, so streamlit-folium links these and not the class's CDN URLs.
     control.default_js, control.default_css = assets
-    return control
+    return [control, OneShapeAtATime()]

@@ -82,7 +82,7 @@ def test_an_editor_gets_the_panel_and_a_map_that_reports_clicks(people):
     at = _page(_token("alice"))
     assert _editing(at)
     assert map_args(at)["returned_objects"] == ["bounds", "center", "zoom", "last_clicked",
-                                                 "last_active_drawing"]
+                                                 "last_active_drawing", "all_drawings"]
     assert any(e.label == "Import a report" for e in at.sidebar.expander)
 
 

@@ -54,9 +54,21 @@ def place_from_click(result: dict | None) -> None:
     it in the form."""
     result = result or {}
     drawing = result.get("last_active_drawing")
+    shapes = result.get("all_drawings")
+    shapes_before = st.session_state.get("edit:all_drawings")
+    st.session_state["edit:all_drawings"] = shapes
     if isinstance(drawing, dict) and drawing != st.session_state.get("edit:last_drawing"):
         st.session_state["edit:last_drawing"] = drawing
         place = _drawn_place(drawing.get("geometry"))
+        if place is not None:
+            st.session_state[_CLICKED] = place
+            st.rerun(scope="app")
+    elif isinstance(shapes, list) and isinstance(shapes_before, list) and \
+            shapes != shapes_before:
+        # The shape was edited or deleted with the toolbar (one shape at a time:
+        # layers/drawing.py): its new form is the place, or, deleted, there is none.
+        place = (_drawn_place(shapes[-1].get("geometry")) if shapes and
+                 isinstance(shapes[-1], dict) else {"lon": "", "lat": "", "wkt": ""})
         if place is not None:
             st.session_state[_CLICKED] = place
             st.rerun(scope="app")
