@@ -171,7 +171,7 @@ def _map_and_export(view: View, basemap_id: str, bundle_url: str, shown: dict[st
     if editing:
         from layers.drawing import draw_control
 
-        for element in draw_control() or ():
+        for element in draw_control(view.lang) or ():
             element.add_to(base_map)
     state = folium.FeatureGroup(control=False)
     if bundle_url != first_bundle:

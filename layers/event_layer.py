@@ -4,7 +4,6 @@ the window and filters the page sends on every rerun (issue 13)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +22,7 @@ from layers.event_data import (
     subset,
     write_event_files,
 )
+from layers.script_json import script_json
 
 __all__ = [
     "DEFAULT_WINDOW_DAYS",
@@ -53,11 +53,6 @@ def type_colour(index: int) -> str:
     return TYPE_PALETTE[index % len(TYPE_PALETTE)]
 
 
-def _script_json(value: object) -> str:
-    # Inside a <script>: JSON is valid JS, and "<" must not close the tag.
-    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
-
-
 @lru_cache(maxsize=4)
 def _columns(entry: LayerEntry, lang: str, known_on: dt.date | None,
              store_version: str) -> EventColumns:
@@ -68,7 +63,7 @@ def _columns(entry: LayerEntry, lang: str, known_on: dt.date | None,
 def _call(entry: LayerEntry, url: str) -> str:
     config = {"layer": entry.id, "url": url, "palette": TYPE_PALETTE,
               "density_below_zoom": DENSITY_BELOW_ZOOM}
-    return f"return window.postureEvents.layer(parent, map, {_script_json(config)});"
+    return f"return window.postureEvents.layer(parent, map, {script_json(config)});"
 
 
 @lru_cache(maxsize=16)
@@ -143,8 +138,8 @@ if (window.postureEvents) { window.postureEvents.setFilter({{ this.window_json }
     def __init__(self, window: EventWindow) -> None:
         super().__init__()
         self._name = "EventWindowState"
-        self.window_json = _script_json({
+        self.window_json = script_json({
             "to": window.to.isoformat(), "days": window.days,
             "types": list(window.types) if window.types is not None else None,
             "actors": list(window.actors) if window.actors is not None else None})
-        self.label_json = _script_json(window.commit_label)
+        self.label_json = script_json(window.commit_label)

@@ -49,9 +49,8 @@
     var boxes = [];
     map.eachLayer(function (layer) {
       var icon = layer._icon;
-      // A movement arrow, or a unit's symbol with its amplifiers.
-      if (icon && (icon.classList.contains("posture-arrow") ||
-                   icon.classList.contains("posture-unit")) && icon.firstElementChild) {
+      // A movement arrow (a unit's symbol is unitParts' own).
+      if (icon && icon.classList.contains("posture-arrow") && icon.firstElementChild) {
         var r = icon.firstElementChild.getBoundingClientRect();
         if (!r.width || !r.height) return;
         boxes.push({x: r.left - origin.left, y: r.top - origin.top, w: r.width, h: r.height});
@@ -64,6 +63,42 @@
       }
     });
     return boxes;
+  }
+
+  // A unit's symbol: its frame (the SVG's shapes) stays clear like a point; its
+  // amplifiers (the SVG's texts: the count above, the actor beside) are labels fixed to
+  // the symbol. Units already faded as stale come last, so a current figure wins.
+  function unitParts(origin) {
+    var units = [];
+    map.eachLayer(function (layer) {
+      var icon = layer._icon;
+      if (!icon || !icon.classList.contains("posture-unit") || !icon.firstElementChild) return;
+      var svg = icon.firstElementChild, frame = null, texts = [];
+      svg.querySelectorAll("path, circle, ellipse, rect, polygon, polyline, line")
+        .forEach(function (shape) {
+          var r = shape.getBoundingClientRect();
+          if (!r.width && !r.height) return;
+          var box = {x: r.left - origin.left, y: r.top - origin.top, w: r.width, h: r.height};
+          frame = frame ? union(frame, box) : box;
+        });
+      svg.querySelectorAll("text").forEach(function (text) {
+        var r = text.getBoundingClientRect();
+        if (r.width && r.height)
+          texts.push({el: text, box: {x: r.left - origin.left, y: r.top - origin.top,
+                                      w: r.width, h: r.height}});
+      });
+      units.push({frame: frame, texts: texts,
+                  stale: icon.classList.contains("posture-stale") ? 1 : 0});
+    });
+    units.forEach(function (unit, order) { unit.order = order; });
+    units.sort(function (a, b) { return a.stale - b.stale || a.order - b.order; });
+    return units;
+  }
+
+  function union(a, b) {
+    var x = Math.min(a.x, b.x), y = Math.min(a.y, b.y);
+    return {x: x, y: y, w: Math.max(a.x + a.w, b.x + b.w) - x,
+            h: Math.max(a.y + a.h, b.y + b.h) - y};
   }
 
   function candidates(label) {
@@ -105,6 +140,9 @@
         label.span.style.transform = "";
         label.el.style.visibility = "";
       });
+      map.getContainer().querySelectorAll(".posture-unit svg text").forEach(function (text) {
+        text.style.visibility = "";
+      });
       var origin = map.getContainer().getBoundingClientRect();
       all.forEach(function (label, order) {
         var r = label.span.getBoundingClientRect();
@@ -114,6 +152,18 @@
       });
       all.sort(function (a, b) { return a.priority - b.priority || a.order - b.order; });
       var taken = pointBoxes(origin);
+      var units = unitParts(origin);
+      units.forEach(function (unit) { if (unit.frame) taken.push(unit.frame); });
+      // Amplifiers cannot move: one that would overprint a symbol or an amplifier kept
+      // before it gives way at this zoom (closer in, the symbols part and it returns).
+      units.forEach(function (unit) {
+        unit.texts.forEach(function (text) {
+          if (taken.some(function (box) { return overlaps(box, text.box); }))
+            text.el.style.visibility = "hidden";
+          else
+            taken.push(text.box);
+        });
+      });
       var size = map.getSize();
       all.forEach(function (label) {
         if (!label.box.w || !label.box.h) return;

@@ -10,7 +10,6 @@ optimistic step did, so the two can never stay out of step.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
 from branca.element import MacroElement
@@ -19,6 +18,7 @@ from jinja2 import Template
 from i18n import LANGUAGES
 from layers.catalogue import LayerEntry
 from layers.prerender import BUNDLE_GLOBAL, map_name_of
+from layers.script_json import script_json
 
 __all__ = ["HighlightFeatures", "OpenCard", "ShownAtDate", "SidebarToggleSync"]
 
@@ -71,7 +71,7 @@ class SidebarToggleSync(MacroElement):
         # Inside a <script>: JSON is valid JS, and "<" must not close the tag.
         # Both languages: the switches are labelled in whichever the page shows.
         titles = {e.title(lang): e.id for e in entries for lang in LANGUAGES}
-        self.titles_json = json.dumps(titles).replace("<", "\\u003c")
+        self.titles_json = script_json(titles)
 
 
 class ShownAtDate(MacroElement):

@@ -389,3 +389,27 @@ def test_an_editor_reshapes_then_deletes_a_drawn_line_before_saving(page, server
     expect(wkt).to_have_value("", timeout=30_000)
     assert map_frame(page).evaluate("() => window.drawnItems.getLayers().length") == 0
     assert offline.attempted == []
+
+
+def test_the_drawing_tools_speak_the_pages_language(page, server, offline):
+    open_dashboard(page, server, "?as_of=2024-12-31")
+    sign_in(page, "alice", PASSWORD)
+    frame_locator = page.frame_locator(MAP)
+    # Our words, not Leaflet.draw's own ("Draw a polyline", "Edit layers").
+    expect(frame_locator.locator(".leaflet-draw-draw-polyline")).to_have_attribute(
+        "title", "Draw a line")
+    expect(frame_locator.locator(".leaflet-draw-draw-marker")).to_have_attribute(
+        "title", "Place a point")
+    page.locator("[data-testid=stSidebar]").get_by_text("العربية", exact=True).click()
+    wait_idle(page)
+    expect(page.frame_locator(MAP).locator(".leaflet-draw-draw-polyline")).to_have_attribute(
+        "title", "رسم خط", timeout=30_000)
+    expect(page.frame_locator(MAP).locator(".leaflet-draw-edit-edit")).to_have_attribute(
+        "title", "لا شيء مرسوم لتعديله")  # nothing drawn yet: the disabled button's words
+    page.frame_locator(MAP).locator(".leaflet-draw-draw-polyline").click()
+    expect(page.frame_locator(MAP).locator(".leaflet-draw-tooltip")).to_contain_text(
+        "انقر لبدء رسم الخط.")
+    expect(page.frame_locator(MAP).locator(".leaflet-draw-actions").first).to_contain_text(
+        "إلغاء")
+    page.screenshot(path=str(server.log_path.parent / "draw-ar.png"))
+    assert offline.attempted == []

@@ -22,6 +22,28 @@ RENDERED_BOXES_JS = """() => {
       boxes.push({kind: 'label', text: span.textContent, x: r.left, y: r.top, w: r.width,
                   h: r.height});
   }
+  // A unit symbol's amplifiers (count, actor) are texts on the map too; its frame is a
+  // point to keep clear.
+  for (const text of document.querySelectorAll('.posture-unit svg text')) {
+    if (getComputedStyle(text).visibility === 'hidden') continue;
+    const r = text.getBoundingClientRect();
+    if (r.width && r.height)
+      boxes.push({kind: 'label', text: text.textContent, x: r.left, y: r.top, w: r.width,
+                  h: r.height});
+  }
+  for (const svg of document.querySelectorAll('.posture-unit svg')) {
+    let frame = null;
+    for (const shape of svg.querySelectorAll('path, circle, ellipse, rect, polygon')) {
+      const r = shape.getBoundingClientRect();
+      if (!r.width && !r.height) continue;
+      frame = frame ? {l: Math.min(frame.l, r.left), t: Math.min(frame.t, r.top),
+                       r: Math.max(frame.r, r.right), b: Math.max(frame.b, r.bottom)}
+                    : {l: r.left, t: r.top, r: r.right, b: r.bottom};
+    }
+    if (frame)
+      boxes.push({kind: 'point', text: 'unit ' + svg.parentElement.className, x: frame.l,
+                  y: frame.t, w: frame.r - frame.l, h: frame.b - frame.t});
+  }
   for (const svg of document.querySelectorAll('.posture-arrow svg')) {
     const r = svg.getBoundingClientRect();
     boxes.push({kind: 'point', text: 'arrow', x: r.left, y: r.top, w: r.width, h: r.height});
