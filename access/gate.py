@@ -14,6 +14,7 @@ five failures on one hold the name back on all of them.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import threading
@@ -21,7 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from geo.errors import PostureDataError
+from geo.errors import PostureDataError, StoreError
 from store.sign_in_failures import SignInFailures
 from store.users import User, Users
 
@@ -34,6 +35,7 @@ __all__ = [
     "NotAllowed",
     "NotSignedIn",
     "SignInRefused",
+    "SignInUnavailable",
     "idle_seconds",
 ]
 
@@ -51,6 +53,10 @@ class SignInRefused(AccessError):
     def __init__(self, message: str, wait_s: float = 0.0) -> None:
         super().__init__(message)
         self.wait_s = wait_s
+
+
+class SignInUnavailable(SignInRefused):
+    """The store could not count the try (busy past its timeout, or unreachable)."""
 
 
 class NotSignedIn(AccessError):
@@ -97,15 +103,21 @@ class Gate:
         """A new session's token; SignInRefused for a wrong name or password (the same
         words for both) or while the name is throttled."""
         key = (name or "").strip().lower()[:64]
-        counted, wait = self._failures.count_try(key, self.clock(), FAILURE_WINDOW_S,
-                                                 FAILURES_ALLOWED)
+        try:
+            counted, wait = self._failures.count_try(key, self.clock(), FAILURE_WINDOW_S,
+                                                     FAILURES_ALLOWED)
+        except StoreError as e:
+            raise SignInUnavailable(str(e)) from e
         if counted is None:
             raise SignInRefused(f"too many failed sign-ins for this name: try again in "
                                 f"{max(1, round(wait))} s", wait)
         user = self.users.verify(name, password)
         if user is None:
             raise SignInRefused("wrong name or password")  # the try stays counted
-        self._failures.succeeded(key)
+        # The store failing here leaves the failures counted for their minute; the
+        # sign-in itself stands.
+        with contextlib.suppress(StoreError):
+            self._failures.succeeded(key)
         with self._lock:
             return self._new_session(user.name)
 

@@ -2,19 +2,29 @@
 proxy share them, so a name held back after five failures is held back on every
 replica, whichever one the next try reaches.
 
-A try is counted before its password is checked, inside one write transaction (the
-backend's writer lock taken, as for claims), and uncounted if the password was right:
-so guesses sent in parallel, to one process or to several, cannot all be checked
-before any of them is counted.
+A try is counted before its password is checked, inside one write transaction under a
+lock (PostGIS: an advisory lock of the sign-ins' own; the GeoPackage: the file's writer
+lock), and uncounted if the password was right: so guesses sent in parallel, to one
+process or to several, cannot all be checked before any of them is counted.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, insert, select
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from sqlalchemy import Connection, delete, func, insert, select, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from geo.errors import StoreError
 from store.sql import SqlStore
 
 __all__ = ["SignInFailures"]
+
+# PostGIS: sign-ins count under a lock of their own, never the writers' one that an
+# import holds for seconds (store/postgis.py's _WRITERS_LOCK is the next number down).
+_COUNTING_LOCK = 7_240_913
 
 
 class SignInFailures:
@@ -30,7 +40,7 @@ class SignInFailures:
         `window_s`, no row and the seconds until the oldest of them leaves the window.
         Rows older than the window, anyone's, are deleted here."""
         table = self._table
-        with self._store.write_transaction() as (conn, _):
+        with self._counting() as conn:
             conn.execute(delete(table).where(table.c.failed_at <= now - window_s))
             count, oldest = conn.execute(
                 select(func.count(), func.min(table.c.failed_at))
@@ -43,8 +53,24 @@ class SignInFailures:
 
     def succeeded(self, key: str) -> None:
         """The right password: the name's failures are forgiven, as one process did."""
-        with self._store.write_transaction() as (conn, _):
+        with self._counting() as conn:
             conn.execute(delete(self._table).where(self._table.c.name_key == key))
+
+    @contextmanager
+    def _counting(self) -> Iterator[Connection]:
+        """One write transaction. In the GeoPackage it takes the file's one writer lock
+        (an import holds it for seconds; past the busy timeout, StoreError). A store that
+        fails is a StoreError, which the gate tells the page in words."""
+        try:
+            with self._store.engine.connect().execution_options(posture_write=True) as conn, \
+                    conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                 {"key": _COUNTING_LOCK})
+                yield conn
+        except (SQLAlchemyError, sqlite3.Error) as e:
+            raise StoreError(f"the store could not count the sign-in: "
+                             f"{str(getattr(e, 'orig', None) or e).splitlines()[0]}") from e
 
     def recent(self, key: str) -> int:
         """How many failures of `key` the store holds (for tests and the CLI)."""

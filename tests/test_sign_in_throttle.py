@@ -84,3 +84,49 @@ def test_guesses_sent_at_once_are_counted_before_any_is_checked(replicas, store)
         thread.join(timeout=120)
     assert sorted(outcomes) == ["held"] * 7 + ["wrong"] * 5
     assert SignInFailures(store).recent("alice") == 5
+
+
+def test_a_sign_in_never_waits_for_an_import_holding_postgis_writers_lock(postgis_url):
+    """PostGIS: an import holds the writers' advisory lock for seconds; sign-ins count
+    under a lock of their own."""
+    from sqlalchemy import text
+
+    from store.postgis import _WRITERS_LOCK
+
+    store = open_store(postgis_url)
+    Users(store).add("alice", "editor", PASSWORD)
+    gate = Gate(Users(store), idle_s=600, clock=Clock())
+    with store.engine.connect() as importer, importer.begin():
+        importer.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITERS_LOCK})
+        done = threading.Event()
+        thread = threading.Thread(target=lambda: (gate.sign_in("alice", PASSWORD),
+                                                  done.set()))
+        thread.start()
+        assert done.wait(timeout=20), "the sign-in waited for the writers' lock"
+    thread.join()
+    store.close()
+
+
+def test_a_store_too_busy_to_count_the_try_is_said_so_not_wrong_password(tmp_path,
+                                                                        monkeypatch):
+    """GeoPackage: a writer holding the file past the busy timeout. The page says the
+    store is busy; it does not call the password wrong, and nothing is tried."""
+    import sqlite3
+
+    import store.gpkg
+    from access.gate import SignInUnavailable
+
+    path = tmp_path / "store.gpkg"
+    Users(open_store(str(path))).add("alice", "editor", PASSWORD)
+    monkeypatch.setattr(store.gpkg, "BUSY_TIMEOUT_MS", 300)
+    gate = Gate(Users(open_store(str(path))), idle_s=600, clock=Clock())
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(SignInUnavailable, match="the store could not count the sign-in: "
+                                                    "database is locked"):
+            gate.sign_in("alice", PASSWORD)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert gate.user(gate.sign_in("alice", PASSWORD)).name == "alice"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from access.gate import AccessError, Gate, SignInRefused
+from access.gate import AccessError, Gate, SignInRefused, SignInUnavailable
 from i18n import t
 from store.features import shared_store
 from store.location import store_location
@@ -51,6 +51,8 @@ def _sign_in(lang: str) -> None:
         st.session_state[TOKEN_KEY] = current_gate().sign_in(name, password)
         st.session_state.pop("auth:error", None)
         st.session_state.pop(_ENDED_KEY, None)
+    except SignInUnavailable:
+        st.session_state["auth:error"] = t("auth.unavailable", lang)
     except SignInRefused as e:
         st.session_state["auth:error"] = (
             t("auth.throttled", lang, seconds=max(1, round(e.wait_s))) if e.wait_s
