@@ -6,7 +6,9 @@ countries 3). In that order each takes the first free candidate slot: its
 authored offset, the mirror image across its anchor, then shifted up or down;
 a posture label moved far gets a leader line. A slot must lie inside the map
 frame and clear of every earlier label, every point symbol and the map's own
-furniture (scale bar, north arrow). A label with no free slot is left out.
+furniture (scale bar, north arrow). A label with no free slot is left out. Unit
+symbols' amplifiers come first, fixed to their symbols: one that would overprint
+another symbol or amplifier is left out.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from matplotlib.transforms import Bbox
 # exports/unit_marks.py's group id prefix; kept here so the two do not import each other.
 UNIT_GID = "unit-"
 
-__all__ = ["LABEL_GID", "UNIT_GID", "mark_label", "place_labels", "point_boxes"]
+__all__ = ["LABEL_GID", "UNIT_GID", "mark_label", "place_labels", "point_boxes", "unit_parts"]
 
 LABEL_GID = "posture-label-"
 # Scatter markers up to this radius (points) are point symbols to keep clear;
@@ -72,10 +74,40 @@ def _furniture_boxes(ax: Axes, renderer: RendererBase) -> list[Bbox]:
     boxes += [p.get_window_extent(renderer) for p in ax.patches
               if isinstance(p, FancyArrow) or p.get_gid() == "movement-arrow"]
     boxes += [inset.get_window_extent(renderer) for inset in ax.child_axes]  # a locator
-    # Unit symbols (exports/unit_marks.py), amplifiers included.
-    boxes += [a.get_window_extent(renderer) for a in ax.artists
-              if (a.get_gid() or "").startswith(UNIT_GID) and a.get_visible()]
     return boxes
+
+
+def unit_parts(ax: Axes, renderer: RendererBase
+               ) -> list[tuple[Bbox | None, list[tuple[Text, Bbox]]]]:
+    """Each unit symbol (exports/unit_marks.py) as its frame's box and its amplifier
+    texts with theirs, faded (stale) symbols last, as layers/label_placement.js takes
+    them."""
+    units = []
+    frame_box = ax.get_window_extent(renderer)
+    for order, artist in enumerate(ax.artists):
+        if not (artist.get_gid() or "").startswith(UNIT_GID) or not artist.get_visible():
+            continue
+        if not frame_box.contains(*ax.transData.transform(artist.xy)):  # type: ignore[attr-defined]
+            continue  # its anchor is out of the view: matplotlib does not draw it
+        artist.update_positions(renderer)  # type: ignore[attr-defined]
+        # As DrawingArea.draw sets it: before the first draw its children's transform
+        # is in points, not pixels, and every box would be measured at 72 dpi.
+        area = artist.offsetbox  # type: ignore[attr-defined]
+        area.dpi_transform.clear()
+        area.dpi_transform.scale(renderer.points_to_pixels(1.0))
+        frame: Bbox | None = None
+        texts = []
+        children = area.get_children()
+        for child in children:
+            box = child.get_window_extent(renderer)
+            if isinstance(child, Text):
+                texts.append((child, box))
+            else:
+                frame = box if frame is None else Bbox.union([frame, box])
+        faded = any((child.get_alpha() or 1.0) < 1.0 for child in children)
+        units.append((faded, order, frame, texts))
+    units.sort(key=lambda unit: unit[:2])
+    return [(frame, texts) for _, _, frame, texts in units]
 
 
 def _candidates(text: Text, priority: int, rtl: bool
@@ -130,6 +162,23 @@ def place_labels(ax: Axes, rtl: bool = False) -> None:
     frame = ax.get_window_extent(renderer)
     scale = figure.dpi / 72
     taken = [b.extents for b in point_boxes(ax) + _furniture_boxes(ax, renderer)]
+    # A unit's frame stays clear; its amplifiers cannot move: one that would overprint a
+    # symbol or an amplifier kept before it is left out.
+    units = unit_parts(ax, renderer)
+    frames = [frame.extents if frame is not None else None for frame, _ in units]
+    kept: list[tuple[float, ...]] = []
+    for own, (_, texts) in zip(frames, units, strict=True):
+        # Against its own frame an amplifier may touch (font descenders), never another's.
+        obstacles = taken + [f for f in frames if f is not None and f is not own] + kept
+        for text, box in texts:
+            # A gap of a point, so that two amplifiers never read as one ("2,500495,000").
+            padded = box.padded(scale).extents
+            if not _inside(frame, box) or any(_overlap(padded, b) for b in obstacles):
+                text.set_visible(False)
+            else:
+                kept.append(box.extents)
+                obstacles.append(box.extents)
+    taken += [f for f in frames if f is not None] + kept
     labels = sorted(((priority, order, text) for order, text in enumerate(ax.texts)
                      if (priority := _priority(text)) is not None),
                     key=lambda item: item[:2])

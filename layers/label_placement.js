@@ -153,17 +153,27 @@
       all.sort(function (a, b) { return a.priority - b.priority || a.order - b.order; });
       var taken = pointBoxes(origin);
       var units = unitParts(origin);
-      units.forEach(function (unit) { if (unit.frame) taken.push(unit.frame); });
-      // Amplifiers cannot move: one that would overprint a symbol or an amplifier kept
-      // before it gives way at this zoom (closer in, the symbols part and it returns).
+      var frames = units.map(function (unit) { return unit.frame; });
+      var kept = [];
+      // Amplifiers cannot move: one that would overprint another symbol or an amplifier
+      // kept before it gives way at this zoom (closer in, the symbols part and it
+      // returns). Against its own frame it may touch.
       units.forEach(function (unit) {
+        var obstacles = taken.concat(frames.filter(function (f) {
+          return f && f !== unit.frame;
+        }), kept);
         unit.texts.forEach(function (text) {
-          if (taken.some(function (box) { return overlaps(box, text.box); }))
+          // A gap of a pixel or two, so that two amplifiers never read as one.
+          var b = text.box, padded = {x: b.x - 2, y: b.y - 1, w: b.w + 4, h: b.h + 2};
+          if (obstacles.some(function (box) { return overlaps(box, padded); })) {
             text.el.style.visibility = "hidden";
-          else
-            taken.push(text.box);
+          } else {
+            kept.push(text.box);
+            obstacles.push(text.box);
+          }
         });
       });
+      taken = taken.concat(frames.filter(Boolean), kept);
       var size = map.getSize();
       all.forEach(function (label) {
         if (!label.box.w || !label.box.h) return;
@@ -203,5 +213,12 @@
 
   window.posturePlaceLabels = place;
   map.on("zoomend moveend viewreset resize layeradd layerremove", schedule);
+  // A label measured before its font has loaded has another width (and an Arabic one may
+  // wrap): place again once the fonts are in, or the first view keeps the wrong slots.
+  if (document.fonts) {
+    document.fonts.ready.then(schedule);
+    if (document.fonts.addEventListener) document.fonts.addEventListener("loadingdone", schedule);
+  }
+  window.addEventListener("load", schedule);
   schedule();
 })

@@ -169,11 +169,49 @@ def test_scale_bar_is_true_at_the_map_latitude(bbox):
 
 
 def visible_label_boxes(static) -> list[tuple[str, object]]:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    return [(text, box) for text, box, _ in _visible_texts(static)]
 
-    renderer = FigureCanvasAgg(static.figure).get_renderer()
-    return [(t.get_text(), t.get_window_extent(renderer)) for t in static.ax.texts
-            if t.get_visible() and (t.get_gid() or "").startswith("posture-label-")]
+
+def _visible_texts(static) -> list[tuple[str, object, str | None]]:
+    """Every visible text on the map: labels (owner None) and unit symbols' amplifiers
+    (count, actor), each with the symbol it belongs to."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    canvas = FigureCanvasAgg(static.figure)
+    canvas.draw()  # measured as drawn: a symbol's parts are placed by its draw
+    renderer = canvas.get_renderer()
+    texts = [(t.get_text(), t.get_window_extent(renderer), None) for t in static.ax.texts
+             if t.get_visible() and (t.get_gid() or "").startswith("posture-label-")]
+    frame = static.ax.get_window_extent(renderer)
+    for artist in static.ax.artists:
+        # A symbol whose anchor is out of the view is not drawn (annotation_clip).
+        if (artist.get_gid() or "").startswith("unit-") and frame.contains(
+                *static.ax.transData.transform(artist.xy)):
+            texts += [(child.get_text(), child.get_window_extent(renderer), artist.get_gid())
+                      for child in artist.offsetbox.get_children()
+                      if isinstance(child, Text) and child.get_visible()]
+    return texts
+
+
+def unit_frames(static) -> list[tuple[str, object]]:
+    """Each unit symbol's frame (its patches, not its texts), by the symbol's id."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+    from matplotlib.transforms import Bbox
+
+    canvas = FigureCanvasAgg(static.figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    frames = []
+    view = static.ax.get_window_extent(renderer)
+    for artist in static.ax.artists:
+        if (artist.get_gid() or "").startswith("unit-") and view.contains(
+                *static.ax.transData.transform(artist.xy)):
+            frames.append((artist.get_gid(), Bbox.union([
+                child.get_window_extent(renderer) for child in artist.offsetbox.get_children()
+                if not isinstance(child, Text)])))
+    return frames
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
@@ -191,6 +229,11 @@ def test_printed_labels_never_overlap_and_stay_in_the_frame(lang, bbox):
     frame = static.ax.get_window_extent(renderer)
     labels = visible_label_boxes(static)
     assert labels, "no label was drawn"
+    symbols = unit_frames(static)
+    for text, box, owner in _visible_texts(static):
+        for unit, unit_box in symbols:
+            # An amplifier sits against its own symbol; no text overprints another's.
+            assert unit == owner or not box.overlaps(unit_box), f"{text!r} covers {unit}"
     for index, (text, box) in enumerate(labels):
         assert frame.x0 <= box.x0, f"{text!r} leaves the frame"
         assert box.x1 <= frame.x1, f"{text!r} leaves the frame"
