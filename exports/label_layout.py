@@ -77,6 +77,13 @@ def _furniture_boxes(ax: Axes, renderer: RendererBase) -> list[Bbox]:
     return boxes
 
 
+def _whole_unit_boxes(ax: Axes, renderer: RendererBase) -> list[Bbox]:
+    """Unit symbols (exports/unit_marks.py) whole, amplifiers' places included: a label
+    keeps clear of an amplifier's place even where the amplifier gives way."""
+    return [a.get_window_extent(renderer) for a in ax.artists
+            if (a.get_gid() or "").startswith(UNIT_GID) and a.get_visible()]
+
+
 def unit_parts(ax: Axes, renderer: RendererBase
                ) -> list[tuple[Bbox | None, list[tuple[Text, Bbox]]]]:
     """Each unit symbol (exports/unit_marks.py) as its frame's box and its amplifier
@@ -169,16 +176,17 @@ def place_labels(ax: Axes, rtl: bool = False) -> None:
     kept: list[tuple[float, ...]] = []
     for own, (_, texts) in zip(frames, units, strict=True):
         # Against its own frame an amplifier may touch (font descenders), never another's.
-        obstacles = taken + [f for f in frames if f is not None and f is not own] + kept
+        obstacles = taken + [f for f in frames if f is not None and f is not own]
         for text, box in texts:
-            # A gap of a point, so that two amplifiers never read as one ("2,500495,000").
+            # From another amplifier, a gap of a point: "2,500" and "495,000" side by side
+            # would read as one number.
             padded = box.padded(scale).extents
-            if not _inside(frame, box) or any(_overlap(padded, b) for b in obstacles):
+            if not _inside(frame, box) or any(_overlap(box.extents, b) for b in obstacles) \
+                    or any(_overlap(padded, b) for b in kept):
                 text.set_visible(False)
             else:
                 kept.append(box.extents)
-                obstacles.append(box.extents)
-    taken += [f for f in frames if f is not None] + kept
+    taken += [b.extents for b in _whole_unit_boxes(ax, renderer)] + kept
     labels = sorted(((priority, order, text) for order, text in enumerate(ax.texts)
                      if (priority := _priority(text)) is not None),
                     key=lambda item: item[:2])

@@ -161,15 +161,16 @@
       units.forEach(function (unit) {
         var obstacles = taken.concat(frames.filter(function (f) {
           return f && f !== unit.frame;
-        }), kept);
+        }));
         unit.texts.forEach(function (text) {
-          // A gap of a pixel or two, so that two amplifiers never read as one.
+          // From another amplifier, a gap of a pixel or two: "2,500" and "495,000" side
+          // by side would read as one number.
           var b = text.box, padded = {x: b.x - 2, y: b.y - 1, w: b.w + 4, h: b.h + 2};
-          if (obstacles.some(function (box) { return overlaps(box, padded); })) {
+          if (obstacles.some(function (box) { return overlaps(box, b); }) ||
+              kept.some(function (box) { return overlaps(box, padded); })) {
             text.el.style.visibility = "hidden";
           } else {
             kept.push(text.box);
-            obstacles.push(text.box);
           }
         });
       });

@@ -88,7 +88,10 @@ def sign_in(page: Page, name: str, password: str) -> None:
     except PlaywrightTimeoutError:
         return  # refused: the caller reads why
     # An editor's map is a component of its own, mounted now; it reports its view once
-    # and the fragment reruns. A form filled during that rerun can lose its input.
+    # and the fragment reruns. A form filled during that rerun can lose its input. While
+    # it mounts, the reader's map is still on the page: wait until it has gone.
+    page.wait_for_function(
+        f"() => document.querySelectorAll({MAP_IFRAME!r}).length === 1", timeout=30_000)
     page.frame_locator(MAP_IFRAME).locator("path.leaflet-interactive").first.wait_for(
         state="attached", timeout=30_000)
     page.wait_for_function(

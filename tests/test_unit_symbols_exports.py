@@ -55,6 +55,16 @@ def test_the_svg_export_draws_each_unit_as_vector_paths_from_the_viewpoint(tmp_p
     assert "#80e0ff" in _fills(_svg_units(coalition)["us-troops-iraq"])  # friend
     texts = ["".join(t.itertext()) for t in pmf.iter(f"{SVG}text")]
     assert "dozens" in texts
+    # At this scale the PMF's actor would overprint the Al-Qaim sector's symbol, so it
+    # gives way (exports/label_layout.py); zoomed in to Al-Qaim, the two symbols part
+    # and both amplifiers are printed, as text.
+    assert "PMF: KH, Fatemiyoun" not in texts
+    closer = tmp_path / "al-qaim.svg"
+    write_static(View(bbox=(40.0, 33.5, 42.0, 35.0), as_of=_view().as_of,
+                      display=Display(units=True, viewpoint="us-led-coalition")), "svg", closer)
+    texts = ["".join(t.itertext()) for t in
+             _svg_units(closer)["pmf-crossing-into-syria"].iter(f"{SVG}text")]
+    assert "dozens" in texts
     assert "PMF: KH, Fatemiyoun" in texts
 
 
