@@ -12,16 +12,7 @@ from access.gate import FAILURE_WINDOW_S, Gate, SignInRefused
 from store import open_store
 from store.sign_in_failures import SignInFailures
 from store.users import Users
-
-PASSWORD = "a long enough passphrase"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.test_access import PASSWORD, Clock
 
 
 @pytest.fixture
