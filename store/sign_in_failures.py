@@ -73,7 +73,7 @@ class SignInFailures:
                              f"{str(getattr(e, 'orig', None) or e).splitlines()[0]}") from e
 
     def recent(self, key: str) -> int:
-        """How many failures of `key` the store holds (for tests and the CLI)."""
+        """How many failures of `key` the store holds (the tests read it)."""
         with self._store.engine.connect() as conn:
             return conn.execute(select(func.count()).where(
                 self._table.c.name_key == key)).scalar_one()
