@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,10 +78,31 @@ class ImportOutcome:
 Progress = Callable[[int, int], None]
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for the import: building 100,000 records makes
+    millions of containers, none of them cyclic, and the collections they set off took
+    a fifth of the import's time, scanning the same live records again and again.
+    Reference counting still frees everything as usual."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def import_file(path: Path, options: ImportOptions, store: SqlStore,
                 name: str | None = None, progress: Progress | None = None) -> ImportOutcome:
     """Import `path` into `store`. ImportFileError: the file or an option is unusable
     (nothing was written); otherwise the outcome, rejected rows and all."""
+    with _collector_paused():
+        return _import_file(path, options, store, name, progress)
+
+
+def _import_file(path: Path, options: ImportOptions, store: SqlStore, name: str | None,
+                 progress: Progress | None) -> ImportOutcome:
     name = name or path.name
     if options.layer is not None:
         try:

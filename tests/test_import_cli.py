@@ -137,6 +137,12 @@ def test_a_bulk_import_keeps_the_geopackage_whole_for_gdal(tmp_path):
     assert len(inside) > 50
     found = pyogrio.read_dataframe(location, layer="claims", bbox=box)
     assert {f for f in found["feature_id"] if f.startswith("acled.")} == inside
+    # GDAL decodes each point the bulk path encoded, at the file's own coordinates.
+    given = {f"acled.{row['event_id_cnty']}": (float(row["longitude"]), float(row["latitude"]))
+             for row in csv.DictReader(path.open())}
+    decoded = {feature_id: (point.x, point.y) for feature_id, point in
+               zip(found["feature_id"], found.geometry, strict=True) if feature_id in given}
+    assert decoded == {feature_id: given[feature_id] for feature_id in inside}
     with sqlite3.connect(location) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         with_geometry = conn.execute("SELECT count(*) FROM claims WHERE geom IS NOT NULL"
