@@ -24,15 +24,11 @@ from geo.checks import MAX_COUNT, MAX_TEXT_CHARS
 from geo.events import EVENT_TEXT_CHARS
 from geo.schema import AS_OF_PRECISIONS, CONFIDENCE_LEVELS
 from imports.acled_rows import ACLED_PRECISION
+from imports.columnar_write import ProvenColumns, serialized_records, writes_plainly
 from imports.columns import ColumnMap
 from imports.read import FileTable
-from imports.rows import (
-    DEFAULT_ACTOR,
-    DEFAULT_KIND,
-    DEFAULT_SUMMARY,
-    NO_FIGURE,
-    RowDefaults,
-)
+from imports.rows import RowDefaults
+from store.records import SerializedRecord
 
 __all__ = ["FAST_ROWS_MIN", "columnar_records"]
 
@@ -200,11 +196,12 @@ def _check_texts(c: _Columns, fields: dict[str, pd.Series]) -> None:
 
 
 def columnar_records(table: FileTable, columns: ColumnMap, defaults: RowDefaults,
-                     key_is_id: bool, layers: set[str]) -> dict[int, dict[str, Any]]:
-    """Row index -> record, for every row proven valid; the rest go row by row."""
+                     key_is_id: bool, layers: set[str]) -> dict[int, SerializedRecord]:
+    """Row index -> claim, for every row proven valid; the rest go row by row."""
     fixed_fields = set(columns.fixed)
     if table.format != "CSV" or len(table) < FAST_ROWS_MIN or not {"lon", "lat"} <= \
-            fixed_fields or not fixed_fields <= _HANDLED or defaults.key is None:
+            fixed_fields or not fixed_fields <= _HANDLED or defaults.key is None or \
+            not writes_plainly(defaults.file_name, defaults.source):
         return {}
     c = _Columns(table, columns)
     if columns.acled:
@@ -253,84 +250,9 @@ def columnar_records(table: FileTable, columns: ColumnMap, defaults: RowDefaults
     texts.update(who=who, who_ar=who_ar)
     _check_texts(c, texts)
     keep = np.flatnonzero(~c.doubtful)
-    return _build(keep, c, texts, ids, layer, lon_value, lat_value, as_of, reported,
-                  inferred, confidence, precision, number, link, defaults)
-
-
-def _build(keep: np.ndarray, c: _Columns, texts: dict[str, pd.Series], ids: pd.Series,
-           layer: pd.Series, lon: pd.Series, lat: pd.Series, as_of: pd.Series,
-           reported: pd.Series, inferred: np.ndarray, confidence: pd.Series,
-           precision: pd.Series, number: pd.Series, link: pd.Series,
-           defaults: RowDefaults) -> dict[int, dict[str, Any]]:
-    """The records of the rows kept, exactly as imports/rows.py builds them (normal
-    form: no empty fields, no defaults)."""
-    def column(series: pd.Series) -> list[Any]:
-        return _objects(series)[keep].tolist()
-
-    # Each bilingual pair with the words written when a row gives neither language.
-    note = (f"Position as given in {defaults.file_name}.",
-            f"الموقع كما ورد في {defaults.file_name}.")
-    pairs = [(en, ar, column(texts[en]), column(texts[ar]), default)
-             for (en, ar), default in ((("name_en", "name_ar"), None),
-                                       (("kind", "kind_ar"), DEFAULT_KIND),
-                                       (("actor_en", "actor_ar"), DEFAULT_ACTOR),
-                                       (("summary_en", "summary_ar"), DEFAULT_SUMMARY),
-                                       (("geometry_note", "geometry_note_ar"), note))]
-    source_columns = [(key, column(series)) for key, series in (
-        ("who", texts["who"]), ("who_ar", texts["who_ar"]), ("via", texts["via_en"]),
-        ("via_ar", texts["via_ar"]), ("link", link))]
-    words = [(key, column(texts[f"count_{key}"])) for key in ("words_en", "words_ar")]
-    acled = c.columns.acled
-    if acled:
-        event_texts = {key: column(values) for key, values in c.events.items()}
-        event_numbers = {key: values.to_numpy(dtype=float)[keep].tolist()
-                         for key, values in c.event_numbers.items()}
-
-        def event_facts(position: int) -> dict[str, Any]:
-            facts: dict[str, Any] = {key: values[position]
-                                     for key, values in event_texts.items()
-                                     if values[position] is not None}
-            for key, values in event_numbers.items():
-                if values[position] == values[position]:  # not NaN
-                    facts[key] = int(values[position])
-            return facts
-    approximate = _mask(c.fields.get("geometry_approximate",
-                                     pd.Series(np.zeros(c.size, dtype=bool))))[keep].tolist()
-    records: dict[int, dict[str, Any]] = {}
-    for position, (index, feature_id, layer_id, day, reported_on, was_inferred, level,
-                   as_of_precision, figure, x, y, is_approximate) in enumerate(zip(
-            keep.tolist(), column(ids), column(layer), column(as_of), column(reported),
-            inferred[keep].tolist(), column(confidence), column(precision),
-            number.to_numpy(dtype=float)[keep].tolist(), lon.to_numpy(dtype=float)[keep].tolist(),
-            lat.to_numpy(dtype=float)[keep].tolist(), approximate, strict=True)):
-        raw: dict[str, Any] = {"id": feature_id, "layer": layer_id, "symbol": "point"}
-        for en, ar, english, arabic, default in pairs:
-            first, second = english[position], arabic[position]
-            if first is None and second is None and default is not None:
-                first, second = default
-            if first is not None:
-                raw[en] = first
-            if second is not None:
-                raw[ar] = second
-        count = {key: values[position] for key, values in words
-                 if values[position] is not None}
-        if figure == figure:  # not NaN
-            count["value"] = int(figure)
-        raw["count"] = count or dict(NO_FIGURE)
-        raw["as_of"] = day
-        if acled:  # an event holds on its day (imports/rows.py)
-            raw["valid_from"] = raw["valid_to"] = day
-            raw["event"] = event_facts(position)
-        if as_of_precision is not None and as_of_precision != "day":
-            raw["as_of_precision"] = as_of_precision
-        raw["reported_on"] = reported_on
-        if was_inferred:
-            raw["reported_on_inferred"] = True
-        raw["sources"] = [{key: values[position] for key, values in source_columns
-                           if values[position] is not None}]
-        raw["confidence"] = level
-        if is_approximate:
-            raw["geometry_approximate"] = True
-        raw["geometry"] = {"type": "Point", "coordinates": [x, y]}
-        records[index] = raw
-    return records
+    approximate = c.fields.get("geometry_approximate")
+    return serialized_records(keep, ProvenColumns(
+        texts, ids, layer, lon_value, lat_value, as_of, reported, inferred, confidence,
+        precision, number, link,
+        _mask(approximate) if approximate is not None else np.zeros(c.size, dtype=bool),
+        c.events if columns.acled else None, c.event_numbers, defaults.file_name))

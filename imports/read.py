@@ -248,7 +248,8 @@ def _read_simple_csv(text: str, header: list[str], dialect: Any) -> pd.DataFrame
     width…), for the csv module to read and report line by line."""
     body_start = text.find("\n") + 1
     if body_start == 0 or dialect.escapechar or len(dialect.delimiter) != 1 or \
-            "\n\n" in text or "\n\r\n" in text or "\r" in text.replace("\r\n", ""):
+            "\n\n" in text or "\n\r\n" in text or (
+                "\r" in text and "\r" in text.replace("\r\n", "")):
         return None
     body = text[body_start:]
     lines = body.count("\n") + (0 if body.endswith("\n") or not body else 1)

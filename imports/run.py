@@ -31,7 +31,7 @@ from imports.read import FileTable, ImportFileError, read_table
 from imports.rows import Problem, RowDefaults, RowError, problem_from, row_record
 from layers.catalogue import declared_layers, default_layer
 from layers.unit_symbols import known_unit_code
-from store.records import RecordResult, StoredLayer
+from store.records import RecordResult, SerializedRecord, StoredLayer
 from store.sql import SqlStore
 
 __all__ = ["REPORT_COLUMNS", "ImportOptions", "ImportOutcome", "import_file", "write_report"]
@@ -130,7 +130,8 @@ def _import_file(path: Path, options: ImportOptions, store: SqlStore, name: str 
     if columns.ignored:
         outcome.notices.append(f"{name}: columns not read: {', '.join(columns.ignored)}")
     raws, generated = _records(table, columns, defaults, key_is_id, layers, outcome, progress)
-    unplaced = sum(1 for raw in raws if "geometry" not in raw and "geometry_ref" not in raw)
+    unplaced = sum(1 for raw in raws if isinstance(raw, dict)
+                   and "geometry" not in raw and "geometry_ref" not in raw)
     if unplaced:
         outcome.notices.append(f"{unplaced:,} event row(s) give no coordinates: imported "
                                "without a place, counted on their event layer, not drawn")
@@ -206,13 +207,14 @@ def _check_required(table: FileTable, columns: ColumnMap, options: ImportOptions
 
 def _records(table: FileTable, columns: ColumnMap, defaults: RowDefaults, key_is_id: bool,
              layers: set[str], outcome: ImportOutcome, progress: Progress | None
-             ) -> tuple[list[dict[str, Any]], int]:
+             ) -> tuple[list[dict[str, Any] | SerializedRecord], int]:
     """Each valid row's record, and how many rows were basemap features our exports
     carry (not claims); each invalid row's problem, added to the outcome."""
     generated = {f.record.id for f in governorate_labels()}
     series = series_titles()
     series_layer: dict[str, str] = {}
-    by_id: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+    by_id: dict[str, list[tuple[int, dict[str, Any] | SerializedRecord]]] = \
+        defaultdict(list)
     skipped = 0
     total = len(table)
     proven = columnar_records(table, columns, defaults, key_is_id, layers)
@@ -221,8 +223,8 @@ def _records(table: FileTable, columns: ColumnMap, defaults: RowDefaults, key_is
         if progress and index % PROGRESS_EVERY == 0:
             progress(index, total)
         fast = proven.get(index)
-        if fast is not None and fast["id"] not in generated:
-            by_id[fast["id"]].append((number, fast))
+        if fast is not None and fast.keys.id not in generated:
+            by_id[fast.keys.id].append((number, fast))
             continue
         if index in table.field_counts:
             outcome.problems.append(Problem(

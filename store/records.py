@@ -13,7 +13,8 @@ from geo.claims import Change, Claim, Retraction
 from geo.errors import StoreError
 
 __all__ = ["ConflictError", "FeatureStamp", "HistoryEntry", "RecordKeys", "RecordResult",
-           "StoredLayer", "keys_of", "new_claim_ids", "parse_time", "utc_now_text"]
+           "SerializedRecord", "StoredLayer", "keys_of", "new_claim_ids", "parse_time",
+           "utc_now_text"]
 
 
 class RecordKeys(NamedTuple):
@@ -24,6 +25,17 @@ class RecordKeys(NamedTuple):
     valid_from: dt.date | None
     valid_to: dt.date | None
     reported_on: dt.date | None
+
+
+class SerializedRecord(NamedTuple):
+    """A record its importer validated and wrote out itself: its keys, its canonical
+    JSON (geo/claims.py's, of its normal form), that text's digest and its geometry.
+    The store takes them as they are (imports/columnar.py writes 100,000 at once)."""
+
+    keys: RecordKeys
+    text: str
+    content_hash: str
+    geometry: dict[str, Any] | None
 
 
 def keys_of(raw: dict[str, Any]) -> RecordKeys:

@@ -46,6 +46,7 @@ from store.records import (
     FeatureStamp,
     HistoryEntry,
     RecordResult,
+    SerializedRecord,
     StoredLayer,
     keys_of,
     new_claim_ids,
@@ -54,6 +55,7 @@ from store.records import (
 )
 from store.stamps import check_unchanged, last_stamp
 from store.tables import StoreTables
+from store.trails import read_trails
 
 __all__ = ["BulkInsert", "SqlStore"]
 
@@ -143,41 +145,9 @@ class SqlStore:
 
     def trails(self, known_on: dt.date | None = None) -> dict[str, tuple[TrailEntry, ...]]:
         """Every thing's history as known on `known_on` (None: today), as its card shows
-        it: who recorded each claim and when, what each changed, and retractions. Only
-        the things with more than one claim have their records read."""
-        c, r = self.claims.c, self.retractions.c
-        known = true() if known_on is None else or_(c.reported_on.is_(None),
-                                                    c.reported_on <= known_on)
+        it (store/trails.py)."""
         with self.engine.connect() as conn:
-            rows = conn.execute(select(c.feature_id, c.recorded_at, c.recorded_by)
-                                .where(known).order_by(c.fid)).all()
-            by_feature: dict[str, list[Any]] = {}
-            for row in rows:
-                by_feature.setdefault(row.feature_id, []).append(row)
-            several = sorted(f for f, claims in by_feature.items() if len(claims) > 1)
-            records: dict[str, list[dict[str, Any]]] = {}
-            for start in range(0, len(several), 500):  # SQLite caps bound parameters
-                for feature_id, record in conn.execute(
-                        select(c.feature_id, c.record).where(
-                            known, c.feature_id.in_(several[start:start + 500]))
-                        .order_by(c.fid)):
-                    records.setdefault(feature_id, []).append(json.loads(record))
-            retracted = conn.execute(select(r.feature_id, r.reason, r.recorded_at,
-                                            r.recorded_by).where(
-                true() if known_on is None else r.reported_on <= known_on)).all()
-        trails: dict[str, list[TrailEntry]] = {}
-        for feature_id, claims in by_feature.items():
-            raws = records.get(feature_id, [])
-            trails[feature_id] = [
-                TrailEntry(parse_time(row.recorded_at), row.recorded_by,
-                           tuple(changes(raws[i - 1], raws[i])) if i and raws else (),
-                           first=i == 0)
-                for i, row in enumerate(claims)]
-        for row in retracted:
-            trails.setdefault(row.feature_id, []).append(TrailEntry(
-                parse_time(row.recorded_at), row.recorded_by, retraction_reason=row.reason))
-        return {feature_id: tuple(sorted(entries, key=lambda e: e.recorded_at))
-                for feature_id, entries in trails.items()}
+            return read_trails(conn, self.claims, self.retractions, known_on)
 
     def history(self, feature_id: str) -> list[HistoryEntry]:
         """Every claim about `feature_id` in the order recorded, each with what it
@@ -199,7 +169,7 @@ class SqlStore:
 
     # Writing -----------------------------------------------------------------
 
-    def record(self, raws: Sequence[dict[str, Any]], recorded_by: str, *,
+    def record(self, raws: Sequence[dict[str, Any] | SerializedRecord], recorded_by: str, *,
                compare: Literal["current", "own"] = "current",
                source: str = "import", new_layer: StoredLayer | None = None,
                retract_missing: str | None = None, dry_run: bool = False,
@@ -214,14 +184,18 @@ class SqlStore:
         `retract_missing` (a reason) closes every open claim in the records' layers
         whose thing the records leave out. `dry_run` decides all of it and writes none.
         `checked`: the caller has validated every record (an import does, row by row or
-        column by column), so they are not parsed again.
+        column by column), so they are not parsed again; only then may a record come
+        serialized already (a SerializedRecord).
         `opened_at` maps a thing's id to the stamp token it was opened at (None: opened as
         new); a thing changed since then refuses the whole write with ConflictError.
         """
         recorded_by = check_recorder(recorded_by)
         if retract_missing is not None:
             retract_missing = check_reason(retract_missing)
-        keys = ([keys_of(raw) for raw in raws] if checked else
+        if not checked and any(isinstance(raw, SerializedRecord) for raw in raws):
+            raise TypeError("a serialized record is recorded only as checked")
+        keys = ([raw.keys if isinstance(raw, SerializedRecord) else keys_of(raw)
+                 for raw in raws] if checked else
                 [validated(raw, index, source) for index, raw in enumerate(raws)])
         seen: set[str] = set()
         for key in keys:
@@ -236,9 +210,12 @@ class SqlStore:
             rows, new, changed = [], 0, 0
             geometries = []
             for raw, key in zip(raws, keys, strict=True):
-                # A checked record is in its normal form already (imports build it so).
-                normal = canonical_json(raw if checked else normal_raw(raw))
-                content = digest(normal)
+                if isinstance(raw, SerializedRecord):
+                    normal, content, geometry = raw.text, raw.content_hash, raw.geometry
+                else:
+                    # A checked record is in its normal form already (imports build it so).
+                    normal = canonical_json(raw if checked else normal_raw(raw))
+                    content, geometry = digest(normal), raw.get("geometry")
                 before = latest.get(key.id)
                 if before is not None and before[1] == content:
                     continue
@@ -246,7 +223,7 @@ class SqlStore:
                 rows.append(self._row(normal if checked else canonical_json(raw), key,
                                       recorded_at, recorded_by,
                                       before[0] if before else None, content))
-                geometries.append(raw.get("geometry"))
+                geometries.append(geometry)
             if rows:
                 for row, claim_id in zip(rows, new_claim_ids(len(rows)), strict=True):
                     row["claim_id"] = claim_id

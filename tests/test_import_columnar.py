@@ -5,28 +5,37 @@ prove valid are left to the row-by-row path (imports/columnar.py)."""
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 import random
 
 import pytest
 
-from geo.claims import normal_raw, validated
+from geo.claims import canonical_json, normal_raw, validated
 from imports.columnar import FAST_ROWS_MIN, columnar_records
 from imports.columns import column_map
 from imports.read import read_table
 from imports.rows import RowDefaults, RowError, row_record
 from scripts.make_acled_csv import write_acled_csv
+from store.records import keys_of
 
 
 def _compare(path, layer, key, key_is_id=False, source=None):
+    """Every claim the fast path writes is the row path's record, as the store would
+    write that record: its canonical JSON, digest, keys and geometry."""
     table = read_table(path)
     columns = column_map(table.columns)
     defaults = RowDefaults(path.name, layer, source, key)
     fast = columnar_records(table, columns, defaults, key_is_id, {layer})
-    for index, record in fast.items():
+    for index, claim in fast.items():
         slow = row_record(table.row(index), None, columns, defaults, key_is_id)
-        assert record == slow, index
-        assert normal_raw(record) == record
-        validated(record)  # the schema accepts it
+        assert normal_raw(slow) == slow
+        assert claim.text == canonical_json(slow), index
+        assert json.loads(claim.text) == slow, index
+        assert claim.content_hash == hashlib.sha256(claim.text.encode()).hexdigest()
+        assert claim.keys == keys_of(slow)
+        assert claim.geometry == slow["geometry"]
+        validated(slow)  # the schema accepts it
     return table, fast
 
 
@@ -88,3 +97,33 @@ def test_generic_rows_in_two_languages_are_built_alike(tmp_path):
                 rng.choice(["", "text\twith tab", "نص"])])
     table, fast = _compare(path, "posts", "key", source="Analyst")
     assert len(fast) > len(table) // 4  # "1,500", "~300" and a non-ASCII link go row by row
+
+
+def test_texts_json_escapes_and_odd_numbers_are_written_as_canonical_json_writes_them(
+        tmp_path):
+    """The fast path writes each claim's JSON itself (imports/json_columns.py): quotes,
+    backslashes, tabs and newlines escaped, non-ASCII and U+2028 as they are, a text
+    reading "null", and coordinates json writes in exponent form."""
+    rng = random.Random(11)
+    path = tmp_path / 'posts "quoted" \\ تقرير.csv'
+    texts = ['He said "hold"', "C:\\path\\to", "tab\there", "line one\nline two",
+             "null", "0.00001", "إلى البوكمال", "emoji 🛰️ and \u2028 separator", "a\\\"b",
+             " padded ", "'single'", "</script><b>x</b>", "${alert(1)}"]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["key", "name", "lon", "lat", "date", "confidence", "source", "via",
+                         "summary", "kind", "actor"])
+        for i in range(FAST_ROWS_MIN + 200):
+            writer.writerow([
+                f"k{i}", rng.choice(texts), rng.choice(["40.5", "0.00001", "-0.0", "045.25",
+                                                        "41", "38.1000", "-179.99999"]),
+                rng.choice(["33.25", "0.0001", "36.123456789012345", "-0.00002"]),
+                "2024-06-01", "media", rng.choice(texts + [""]), rng.choice(texts + [""]),
+                rng.choice(texts + [""]), rng.choice(texts + [""]), rng.choice(texts + [""])])
+    table, fast = _compare(path, "posts", "key", source='Desk "A" \\ مكتب')
+    assert len(fast) == len(table)  # every row went the fast way, and matched
+    texts_written = [claim.text for claim in fast.values()]
+    assert any('\\"hold\\"' in text for text in texts_written)
+    assert any("line one\\nline two" in text for text in texts_written)
+    assert any('"coordinates":[1e-05,' in text for text in texts_written)
+    assert any("\u2028" in text for text in texts_written)

@@ -1,0 +1,153 @@
+"""The fast path's second half: the rows imports/columnar.py proved valid, written as
+the store keeps them (canonical JSON, its digest, the keys it indexes) a column at a
+time, without making a record per row in Python first.
+
+Each text is the one `canonical_json` writes for the record imports/rows.py builds
+for that row, byte for byte (tests/test_import_columnar.py compares them for every
+row), so the same file imported either way is the same claim.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from geo.claims import canonical_json
+from imports.json_columns import (
+    JsonValues,
+    json_numbers,
+    json_object,
+    json_strings,
+    json_texts,
+    plain_text,
+)
+from imports.rows import DEFAULT_ACTOR, DEFAULT_KIND, DEFAULT_SUMMARY, NO_FIGURE
+from store.records import RecordKeys, SerializedRecord
+
+__all__ = ["ProvenColumns", "serialized_records"]
+
+_NO_TEXT = pa.scalar(None, pa.string())
+_TRUE = pa.scalar("true")
+
+
+@dataclass(frozen=True)
+class ProvenColumns:
+    """Every row's fields as imports/columnar.py read and checked them."""
+
+    texts: Mapping[str, pd.Series]  # the bilingual texts, and the source's who and who_ar
+    ids: pd.Series
+    layer: pd.Series
+    lon: pd.Series
+    lat: pd.Series
+    as_of: pd.Series
+    reported: pd.Series
+    inferred: np.ndarray  # reported_on taken from as_of
+    confidence: pd.Series
+    precision: pd.Series
+    number: pd.Series  # the count's figure, NaN for none
+    link: pd.Series
+    approximate: np.ndarray
+    # ACLED's coded facts (geo/events.py), None for a file that is not ACLED's.
+    events: Mapping[str, pd.Series] | None
+    event_numbers: Mapping[str, pd.Series]
+    file_name: str
+
+
+def _position_note(file_name: str) -> tuple[str, str]:
+    return (f"Position as given in {file_name}.", f"الموقع كما ورد في {file_name}.")
+
+
+def writes_plainly(file_name: str, source: str | None) -> bool:
+    """Whether the words a row may take from outside the file (its name, --source) are
+    texts json_columns writes as JSON does; if not, every row goes row by row."""
+    return all(plain_text(text) for text in (*_position_note(file_name), source or ""))
+
+
+def serialized_records(keep: np.ndarray, proven: ProvenColumns
+                       ) -> dict[int, SerializedRecord]:
+    """Row index -> the row's claim, for the rows `keep` names."""
+    if not len(keep):
+        return {}
+    rows = pa.array(keep)
+
+    def column(series: pd.Series) -> pa.Array:
+        taken = pc.take(pa.array(series, type=pa.string(), from_pandas=True), rows)
+        return taken.combine_chunks() if isinstance(taken, pa.ChunkedArray) else taken
+
+    def numbers(series: pd.Series) -> JsonValues:
+        return json_numbers(series.to_numpy(dtype=float)[keep])
+
+    def flag(mask: np.ndarray) -> JsonValues:
+        return json_texts(pc.if_else(pa.array(mask[keep]), _TRUE, _NO_TEXT))
+
+    members: dict[str, JsonValues] = {}
+    for (en, ar), default in ((("name_en", "name_ar"), None),
+                              (("kind", "kind_ar"), DEFAULT_KIND),
+                              (("actor_en", "actor_ar"), DEFAULT_ACTOR),
+                              (("summary_en", "summary_ar"), DEFAULT_SUMMARY),
+                              (("geometry_note", "geometry_note_ar"),
+                               _position_note(proven.file_name))):
+        english, arabic = column(proven.texts[en]), column(proven.texts[ar])
+        if default is not None:  # a row giving neither language gets the default words
+            neither = pc.and_(pc.is_null(english), pc.is_null(arabic))
+            english = pc.if_else(neither, default[0], english)
+            arabic = pc.if_else(neither, default[1], arabic)
+        members[en], members[ar] = json_strings(english), json_strings(arabic)
+    count = json_object({"value": numbers(proven.number),
+                         "words_en": json_strings(column(proven.texts["count_words_en"])),
+                         "words_ar": json_strings(column(proven.texts["count_words_ar"]))})
+    members["count"] = json_texts(
+        pc.if_else(pc.equal(count, "{}"), canonical_json(NO_FIGURE), count))
+    as_of = json_strings(column(proven.as_of))
+    members.update(id=json_strings(column(proven.ids)),
+                   layer=json_strings(column(proven.layer)),
+                   symbol=json_strings(pa.scalar("point")),
+                   as_of=as_of, reported_on=json_strings(column(proven.reported)),
+                   confidence=json_strings(column(proven.confidence)),
+                   reported_on_inferred=flag(proven.inferred),
+                   geometry_approximate=flag(proven.approximate))
+    precision = column(proven.precision)
+    members["as_of_precision"] = json_strings(
+        pc.if_else(pc.equal(precision, "day"), _NO_TEXT, precision))
+    source = {key: json_strings(column(proven.texts[field])) for key, field in (
+        ("who", "who"), ("who_ar", "who_ar"), ("via", "via_en"), ("via_ar", "via_ar"))}
+    source["link"] = json_strings(column(proven.link))
+    members["sources"] = json_texts(
+        pc.binary_join_element_wise("[", json_object(source), "]", ""))
+    if proven.events is not None:  # an event holds on its day (imports/rows.py)
+        members["valid_from"] = members["valid_to"] = as_of
+        facts: dict[str, JsonValues] = {key: json_strings(column(values))
+                                        for key, values in proven.events.items()}
+        facts.update({key: numbers(values) for key, values in proven.event_numbers.items()})
+        members["event"] = json_texts(json_object(facts))
+    xs = proven.lon.to_numpy(dtype=float)[keep].tolist()
+    ys = proven.lat.to_numpy(dtype=float)[keep].tolist()
+    # repr is json's float form, and canonical_json's (it turns to json where orjson's
+    # form differs).
+    members["geometry"] = json_texts(pc.binary_join_element_wise(
+        '{"coordinates":[', pa.array([repr(x) for x in xs]), ",",
+        pa.array([repr(y) for y in ys]), '],"type":"Point"}', ""))
+    texts = json_object(members).to_pylist()
+    return _records(keep.tolist(), texts, proven, column, xs, ys)
+
+
+def _records(indexes: list[int], texts: list[str], proven: ProvenColumns, column,  # noqa: ANN001
+             xs: list[float], ys: list[float]) -> dict[int, SerializedRecord]:
+    day = dt.date.fromisoformat
+    days = [day(text) for text in column(proven.as_of).to_pylist()]
+    valid = days if proven.events is not None else [None] * len(days)
+    reported = [day(text) for text in column(proven.reported).to_pylist()]
+    sha256 = hashlib.sha256
+    return {index: SerializedRecord(RecordKeys(feature_id, layer, since, until, on), text,
+                                    sha256(text.encode("utf-8")).hexdigest(),
+                                    {"type": "Point", "coordinates": [x, y]})
+            for index, feature_id, layer, since, until, on, text, x, y in zip(
+                indexes, column(proven.ids).to_pylist(), column(proven.layer).to_pylist(),
+                valid, valid, reported, texts, xs, ys, strict=True)}

@@ -1,0 +1,100 @@
+"""Canonical JSON written a column at a time with Arrow's string kernels: the same
+text geo/claims.py's `canonical_json` writes for each row's record (keys sorted, no
+spacing, non-ASCII as is), without making the records in Python first.
+
+Only for values the columnar checks have already cleared: texts without control
+characters other than tab and newline (the only ones JSON needs escaped besides the
+quote and the backslash), and numbers formatted by the caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import NamedTuple
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = ["JsonValues", "json_numbers", "json_object", "json_strings", "json_texts",
+           "plain_text"]
+
+_NO_TEXT = pa.scalar(None, pa.string())
+# What JSON escapes in the texts that reach here, backslash first (json and orjson write
+# the same two-character forms for tab and newline).
+_ESCAPES = (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\t", "\\t"))
+_NEEDS_ESCAPE = '[\x00-\x1f"\\\\]'
+_OTHER_CONTROL = "[\x00-\x08\x0b-\x1f]"
+
+
+class JsonValues(NamedTuple):
+    """A column of JSON values, one per row, null where the row's record leaves the key
+    out: texts to be written quoted (escaped already), or values written as they are."""
+
+    values: pa.Array | pa.Scalar
+    quoted: bool
+
+
+def plain_text(value: str) -> bool:
+    """Whether `json_strings` writes `value` as JSON does (no other control character)."""
+    return not any(ch < " " and ch not in "\t\n" for ch in value)
+
+
+def json_strings(values: pa.Array | pa.Scalar) -> JsonValues:
+    """Texts as JSON strings."""
+    if isinstance(values, pa.Scalar) or not len(values) or \
+            not pc.any(pc.match_substring_regex(values, _NEEDS_ESCAPE)).as_py():
+        return JsonValues(values, quoted=True)
+    if pc.any(pc.match_substring_regex(values, _OTHER_CONTROL)).as_py():
+        raise ValueError("a text with a control character JSON writes as \\u00XX")
+    for plain, escaped in _ESCAPES:
+        if pc.any(pc.match_substring(values, plain)).as_py():
+            values = pc.replace_substring(values, plain, escaped)
+    return JsonValues(values, quoted=True)
+
+
+def json_texts(values: pa.Array | pa.Scalar) -> JsonValues:
+    """Values already written as JSON (numbers, objects, true)."""
+    return JsonValues(values, quoted=False)
+
+
+def json_numbers(values: np.ndarray) -> JsonValues:
+    """Whole numbers held as floats (NaN for none) as JSON integers; null for NaN."""
+    numbers = pa.array(values, type=pa.float64(), from_pandas=True)
+    return json_texts(pc.cast(pc.cast(numbers, pa.int64()), pa.string()))
+
+
+def json_object(members: Mapping[str, JsonValues]) -> pa.Array:
+    """Each row's members as one JSON object, keys sorted, null members left out. At
+    least one member must be an array (the rows' count comes from it). The texts are
+    copied once, in one join of every member's pieces."""
+    keys = sorted(members)
+    # A member every row has anchors the commas: those before it are followed by one,
+    # those after it preceded by one. Without such a member the leading comma is cut
+    # off instead, which costs a pass over the texts.
+    anchor = next((key for key in keys if _always(members[key].values)), None)
+    split = keys.index(anchor) if anchor is not None else 0
+    pieces: list[pa.Array | pa.Scalar | str] = []
+    for position, key in enumerate(keys):
+        values, quoted = members[key]
+        quote = '"' if quoted else ""
+        opening, closing = f'"{key}":{quote}', quote
+        if position > split or anchor is None:
+            opening = "," + opening
+        elif position < split:
+            closing += ","
+        if not _always(values):
+            present = pc.is_valid(values)
+            opening, closing = (pc.if_else(present, opening, _NO_TEXT),
+                                pc.if_else(present, closing, _NO_TEXT))
+        pieces += [opening, values, closing]
+    if anchor is None:
+        body = pc.binary_join_element_wise(*pieces, "", null_handling="replace",
+                                           null_replacement="")
+        return pc.binary_join_element_wise("{", pc.utf8_slice_codeunits(body, 1), "}", "")
+    return pc.binary_join_element_wise("{", *pieces, "}", "", null_handling="replace",
+                                       null_replacement="")
+
+
+def _always(values: pa.Array | pa.Scalar) -> bool:
+    return values.is_valid if isinstance(values, pa.Scalar) else values.null_count == 0
