@@ -155,3 +155,7 @@ def test_a_bulk_import_keeps_the_geopackage_whole_for_gdal(tmp_path):
         triggers = {name for (name,) in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
         assert {"rtree_claims_geom_insert", "trigger_insert_feature_count_claims"} <= triggers
+        # The secondary indexes, dropped and built again around a large insert, are back.
+        indexes = {name for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'claims'")}
+        assert {"claims_by_feature", "claims_by_validity", "claims_claim_id"} <= indexes
