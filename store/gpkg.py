@@ -29,6 +29,7 @@ from shapely import Geometry
 from shapely.geometry import shape
 from sqlalchemy import Connection, Engine, Table, create_engine, event, insert, inspect, text
 
+from store.rtree_pack import pack_rtree
 from store.sql import SqlStore
 from store.tables import CLAIM_COLUMNS, SRID, StoreTables, store_tables
 
@@ -158,9 +159,15 @@ def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]],
     for sql in rebuilt.values():
         conn.exec_driver_sql(sql)
     if _RTREE_TRIGGER in triggers:
-        conn.exec_driver_sql("INSERT INTO rtree_claims_geom VALUES (?, ?, ?, ?, ?)", [
-            (fid, *box) for fid, box in zip(range(first, first + len(rows)), bounds,
-                                            strict=True) if box is not None])
+        boxes = [(fid, *box) for fid, box in zip(range(first, first + len(rows)), bounds,
+                                                 strict=True) if box is not None]
+        if rebuilt and boxes:  # the R-tree too is built whole (store/rtree_pack.py)
+            packed = np.array(boxes, dtype=np.float64).reshape(-1, 5)
+            pack_rtree(conn, "rtree_claims_geom", packed[:, 0].astype(np.int64),
+                       packed[:, 1:])
+        elif boxes:
+            conn.exec_driver_sql("INSERT INTO rtree_claims_geom VALUES (?, ?, ?, ?, ?)",
+                                 boxes)
     if _COUNT_TRIGGER in triggers:
         conn.exec_driver_sql("UPDATE gpkg_ogr_contents SET feature_count = feature_count + ? "
                              "WHERE lower(table_name) = 'claims'", (len(rows),))

@@ -128,23 +128,31 @@ def test_a_bulk_import_keeps_the_geopackage_whole_for_gdal(tmp_path):
 
     location = str(tmp_path / "claims.gpkg")
     path = write_acled_csv(tmp_path / "acled.csv", rows=2_500)
-    result = _import(location, path)
+    result = _import(location, path)  # more claims than stored: the R-tree packed whole
+    assert result.returncode == 0, result.stderr
+    more = write_acled_csv(tmp_path / "more.csv", rows=1_200, seed=7)
+    result = _import(location, more, "--layer", "acled-more")  # fewer: inserted one by one
     assert result.returncode == 0, result.stderr
     box = (40.0, 33.0, 42.0, 35.0)
-    inside = {f"acled.{row['event_id_cnty']}" for row in csv.DictReader(path.open())
+    inside = {f"{layer}.{row['event_id_cnty']}" for layer, file in (("acled", path),
+                                                                     ("acled-more", more))
+              for row in csv.DictReader(file.open())
               if box[0] <= float(row["longitude"]) <= box[2]
               and box[1] <= float(row["latitude"]) <= box[3]}
     assert len(inside) > 50
     found = pyogrio.read_dataframe(location, layer="claims", bbox=box)
-    assert {f for f in found["feature_id"] if f.startswith("acled.")} == inside
+    assert {f for f in found["feature_id"] if f.startswith("acled")} == inside
     # GDAL decodes each point the bulk path encoded, at the file's own coordinates.
-    given = {f"acled.{row['event_id_cnty']}": (float(row["longitude"]), float(row["latitude"]))
-             for row in csv.DictReader(path.open())}
+    given = {f"{layer}.{row['event_id_cnty']}": (float(row["longitude"]),
+                                                 float(row["latitude"]))
+             for layer, file in (("acled", path), ("acled-more", more))
+             for row in csv.DictReader(file.open())}
     decoded = {feature_id: (point.x, point.y) for feature_id, point in
                zip(found["feature_id"], found.geometry, strict=True) if feature_id in given}
     assert decoded == {feature_id: given[feature_id] for feature_id in inside}
     with sqlite3.connect(location) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert conn.execute("SELECT rtreecheck('rtree_claims_geom')").fetchone() == ("ok",)
         with_geometry = conn.execute("SELECT count(*) FROM claims WHERE geom IS NOT NULL"
                                      ).fetchone()[0]
         assert conn.execute("SELECT count(*) FROM rtree_claims_geom").fetchone()[0] == \

@@ -118,8 +118,8 @@ def test_texts_json_escapes_and_odd_numbers_are_written_as_canonical_json_writes
                 f"k{i}", rng.choice(texts), rng.choice(["40.5", "0.00001", "-0.0", "045.25",
                                                         "41", "38.1000", "-179.99999"]),
                 rng.choice(["33.25", "0.0001", "36.123456789012345", "-0.00002"]),
-                "2024-06-01", "media", rng.choice(texts + [""]), rng.choice(texts + [""]),
-                rng.choice(texts + [""]), rng.choice(texts + [""]), rng.choice(texts + [""])])
+                "2024-06-01", "media",
+                *(rng.choice([*texts, ""]) for _ in range(5))])
     table, fast = _compare(path, "posts", "key", source='Desk "A" \\ مكتب')
     assert len(fast) == len(table)  # every row went the fast way, and matched
     texts_written = [claim.text for claim in fast.values()]

@@ -1,0 +1,113 @@
+"""An SQLite R-tree built whole, packed, instead of one insert at a time.
+
+SQLite's R*-tree inserts a box at about 10 µs here (each insert rewrites a node and may
+split or reinsert), so the R-tree of 100,000 imported points cost more than the claims
+themselves. GDAL builds a GeoPackage's R-tree in bulk for the same reason when it
+creates one; this does the same for an import that at least doubles the claims.
+
+The tree is packed Sort-Tile-Recursive (Leutenegger et al., 1997) and written into the
+virtual table's three shadow tables in the layout SQLite's rtree.c reads and documents:
+- `<name>_node(nodeno, data)`: each node a blob of the tree's node size, a 2-byte depth
+  (kept in the root, node 1), a 2-byte cell count, then cells of a 64-bit id and the
+  box as 32-bit floats (minx, maxx, miny, maxy), all big-endian;
+- `<name>_rowid(rowid, nodeno)`: each entry's leaf;
+- `<name>_parent(nodeno, parentnode)`: each node's parent, the root excepted.
+Boxes are rounded outward to 32-bit floats exactly as rtree.c rounds them, so the tree
+holds what SQLite's own inserts would hold (tests/test_rtree_pack.py compares the two,
+and SQLite's `rtreecheck` checks the structure).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from sqlalchemy import Connection
+
+__all__ = ["pack_rtree"]
+
+_CELL = np.dtype([("id", ">i8"), ("box", ">f4", (4,))])
+# rtree.c's RNDTOWARDS and RNDAWAY: one step of a 32-bit float's mantissa.
+_TOWARDS = 1.0 - 1.0 / 8388608.0
+_AWAY = 1.0 + 1.0 / 8388608.0
+
+
+def _down(values: np.ndarray) -> np.ndarray:
+    """rtree.c's rtreeValueDown: a float no greater than each value."""
+    rounded = values.astype(np.float32)
+    over = rounded.astype(np.float64) > values
+    scale = np.where(values < 0, _AWAY, _TOWARDS)
+    return np.where(over, (values * scale).astype(np.float32), rounded)
+
+
+def _up(values: np.ndarray) -> np.ndarray:
+    """rtree.c's rtreeValueUp: a float no smaller than each value."""
+    rounded = values.astype(np.float32)
+    under = rounded.astype(np.float64) < values
+    scale = np.where(values < 0, _TOWARDS, _AWAY)
+    return np.where(under, (values * scale).astype(np.float32), rounded)
+
+
+def _tiles(boxes: np.ndarray, per_node: int) -> list[np.ndarray]:
+    """Sort-Tile-Recursive: the entries' order, cut into nodes of `per_node` cells."""
+    count = len(boxes)
+    nodes = math.ceil(count / per_node)
+    slab = math.ceil(math.sqrt(nodes)) * per_node
+    centre_x = boxes[:, 0] + boxes[:, 1]
+    centre_y = boxes[:, 2] + boxes[:, 3]
+    by_x = np.argsort(centre_x, kind="stable")
+    order = np.concatenate([part[np.argsort(centre_y[part], kind="stable")]
+                            for part in np.array_split(by_x, range(slab, count, slab))])
+    return np.array_split(order, range(per_node, count, per_node))
+
+
+def pack_rtree(conn: Connection, name: str, ids: np.ndarray, boxes: np.ndarray) -> None:
+    """Rebuild R-tree `name` to hold its entries and these: `ids` (int64) with `boxes`
+    (minx, maxx, miny, maxy as float64). Inside the caller's transaction."""
+    node_size = conn.exec_driver_sql(
+        f'SELECT length(data) FROM "{name}_node" WHERE nodeno = 1').scalar()
+    per_node = (int(node_size) - 4) // _CELL.itemsize
+    stored = np.array(conn.exec_driver_sql(
+        f'SELECT id, minx, maxx, miny, maxy FROM "{name}"').all(), dtype=np.float64)
+    stored = stored.reshape(-1, 5)
+    ids = np.concatenate([stored[:, 0].astype(np.int64), ids.astype(np.int64)])
+    boxes = np.concatenate([stored[:, 1:], np.column_stack([
+        _down(boxes[:, 0]), _up(boxes[:, 1]), _down(boxes[:, 2]), _up(boxes[:, 3])])])
+    for table in ("node", "rowid", "parent"):
+        conn.exec_driver_sql(f'DELETE FROM "{name}_{table}"')
+    nodes: list[tuple[int, bytes]] = []
+    leaf_of: list[tuple[int, int]] = []
+    parent_of: list[tuple[int, int]] = []
+    level_ids, level_boxes, depth = ids, boxes.astype(np.float32), 0
+    next_node = 2
+    while len(level_ids) > per_node:
+        tiles = _tiles(level_boxes.astype(np.float64), per_node)
+        numbers = np.arange(next_node, next_node + len(tiles), dtype=np.int64)
+        next_node += len(tiles)
+        upper = np.empty((len(tiles), 4), dtype=np.float32)
+        for number, tile in zip(numbers.tolist(), tiles, strict=True):
+            nodes.append((number, _node_blob(0, level_ids[tile], level_boxes[tile],
+                                             node_size)))
+            links = leaf_of if depth == 0 else parent_of
+            links.extend((int(child), number) for child in level_ids[tile].tolist())
+            tile_boxes = level_boxes[tile]
+            upper[number - numbers[0]] = (tile_boxes[:, 0].min(), tile_boxes[:, 1].max(),
+                                          tile_boxes[:, 2].min(), tile_boxes[:, 3].max())
+        level_ids, level_boxes, depth = numbers, upper, depth + 1
+    nodes.append((1, _node_blob(depth, level_ids, level_boxes, node_size)))
+    (leaf_of if depth == 0 else parent_of).extend(
+        (int(child), 1) for child in level_ids.tolist())
+    conn.exec_driver_sql(f'INSERT INTO "{name}_node" (nodeno, data) VALUES (?, ?)', nodes)
+    if leaf_of:
+        conn.exec_driver_sql(f'INSERT INTO "{name}_rowid" (rowid, nodeno) VALUES (?, ?)',
+                             leaf_of)
+    if parent_of:
+        conn.exec_driver_sql(
+            f'INSERT INTO "{name}_parent" (nodeno, parentnode) VALUES (?, ?)', parent_of)
+
+
+def _node_blob(depth: int, ids: np.ndarray, boxes: np.ndarray, size: int) -> bytes:
+    cells = np.empty(len(ids), dtype=_CELL)
+    cells["id"], cells["box"] = ids, boxes
+    blob = depth.to_bytes(2, "big") + len(ids).to_bytes(2, "big") + cells.tobytes()
+    return blob + bytes(size - len(blob))
