@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,7 +88,9 @@ def serialized_records(keep: np.ndarray, proven: ProvenColumns
     def flag(mask: np.ndarray) -> JsonValues:
         return json_texts(pc.if_else(pa.array(mask[keep]), _TRUE, _NO_TEXT))
 
-    members: dict[str, JsonValues] = {}
+    # Every text column, each row's default words put in, then all of them escaped at
+    # once: Arrow's kernels let go of the GIL, so two columns are escaped at a time.
+    texts: dict[str, pa.Array] = {}
     for (en, ar), default in ((("name_en", "name_ar"), None),
                               (("kind", "kind_ar"), DEFAULT_KIND),
                               (("actor_en", "actor_ar"), DEFAULT_ACTOR),
@@ -99,32 +102,39 @@ def serialized_records(keep: np.ndarray, proven: ProvenColumns
             neither = pc.and_(pc.is_null(english), pc.is_null(arabic))
             english = pc.if_else(neither, default[0], english)
             arabic = pc.if_else(neither, default[1], arabic)
-        members[en], members[ar] = json_strings(english), json_strings(arabic)
-    count = json_object({"value": numbers(proven.number),
-                         "words_en": json_strings(column(proven.texts["count_words_en"])),
-                         "words_ar": json_strings(column(proven.texts["count_words_ar"]))})
+        texts[en], texts[ar] = english, arabic
+    precision = column(proven.precision)
+    texts.update({
+        "count.words_en": column(proven.texts["count_words_en"]),
+        "count.words_ar": column(proven.texts["count_words_ar"]),
+        "id": column(proven.ids), "layer": column(proven.layer),
+        "as_of": column(proven.as_of), "reported_on": column(proven.reported),
+        "confidence": column(proven.confidence),
+        "as_of_precision": pc.if_else(pc.equal(precision, "day"), _NO_TEXT, precision),
+        "source.who": column(proven.texts["who"]), "source.who_ar": column(proven.texts["who_ar"]),
+        "source.via": column(proven.texts["via_en"]),
+        "source.via_ar": column(proven.texts["via_ar"]), "source.link": column(proven.link)})
+    for key, values in (proven.events or {}).items():
+        texts[f"event.{key}"] = column(values)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        written = dict(zip(texts, pool.map(json_strings, texts.values()), strict=True))
+
+    def part(prefix: str) -> dict[str, JsonValues]:
+        return {key[len(prefix):]: values for key, values in written.items()
+                if key.startswith(prefix)}
+
+    members = {key: values for key, values in written.items() if "." not in key}
+    count = json_object({"value": numbers(proven.number), **part("count.")})
     members["count"] = json_texts(
         pc.if_else(pc.equal(count, "{}"), canonical_json(NO_FIGURE), count))
-    as_of = json_strings(column(proven.as_of))
-    members.update(id=json_strings(column(proven.ids)),
-                   layer=json_strings(column(proven.layer)),
-                   symbol=json_strings(pa.scalar("point")),
-                   as_of=as_of, reported_on=json_strings(column(proven.reported)),
-                   confidence=json_strings(column(proven.confidence)),
+    members.update(symbol=json_strings(pa.scalar("point")),
                    reported_on_inferred=flag(proven.inferred),
                    geometry_approximate=flag(proven.approximate))
-    precision = column(proven.precision)
-    members["as_of_precision"] = json_strings(
-        pc.if_else(pc.equal(precision, "day"), _NO_TEXT, precision))
-    source = {key: json_strings(column(proven.texts[field])) for key, field in (
-        ("who", "who"), ("who_ar", "who_ar"), ("via", "via_en"), ("via_ar", "via_ar"))}
-    source["link"] = json_strings(column(proven.link))
     members["sources"] = json_texts(
-        pc.binary_join_element_wise("[", json_object(source), "]", ""))
+        pc.binary_join_element_wise("[", json_object(part("source.")), "]", ""))
     if proven.events is not None:  # an event holds on its day (imports/rows.py)
-        members["valid_from"] = members["valid_to"] = as_of
-        facts: dict[str, JsonValues] = {key: json_strings(column(values))
-                                        for key, values in proven.events.items()}
+        members["valid_from"] = members["valid_to"] = written["as_of"]
+        facts = part("event.")
         facts.update({key: numbers(values) for key, values in proven.event_numbers.items()})
         members["event"] = json_texts(json_object(facts))
     xs = proven.lon.to_numpy(dtype=float)[keep].tolist()

