@@ -144,20 +144,22 @@ def serialized_records(keep: np.ndarray, proven: ProvenColumns
     members["geometry"] = json_texts(pc.binary_join_element_wise(
         '{"coordinates":[', pa.array([repr(x) for x in xs]), ",",
         pa.array([repr(y) for y in ys]), '],"type":"Point"}', ""))
-    texts = json_object(members).to_pylist()
-    return _records(keep.tolist(), texts, proven, column, xs, ys)
+    # As UTF-8 bytes: digested and stored as they are (store/records.py).
+    written = json_object(members).cast(pa.binary()).to_pylist()
+    return _records(keep.tolist(), written, proven, column, xs, ys)
 
 
-def _records(indexes: list[int], texts: list[str], proven: ProvenColumns, column,  # noqa: ANN001
+def _records(indexes: list[int], written: list[bytes], proven: ProvenColumns,
+             column,  # noqa: ANN001
              xs: list[float], ys: list[float]) -> dict[int, SerializedRecord]:
     day = dt.date.fromisoformat
     days = [day(text) for text in column(proven.as_of).to_pylist()]
     valid = days if proven.events is not None else [None] * len(days)
     reported = [day(text) for text in column(proven.reported).to_pylist()]
     sha256 = hashlib.sha256
-    return {index: SerializedRecord(RecordKeys(feature_id, layer, since, until, on), text,
-                                    sha256(text.encode("utf-8")).hexdigest(),
+    return {index: SerializedRecord(RecordKeys(feature_id, layer, since, until, on), utf8,
+                                    sha256(utf8).hexdigest(),
                                     {"type": "Point", "coordinates": [x, y]})
-            for index, feature_id, layer, since, until, on, text, x, y in zip(
+            for index, feature_id, layer, since, until, on, utf8, x, y in zip(
                 indexes, column(proven.ids).to_pylist(), column(proven.layer).to_pylist(),
-                valid, valid, reported, texts, xs, ys, strict=True)}
+                valid, valid, reported, written, xs, ys, strict=True)}

@@ -29,6 +29,7 @@ from shapely import Geometry
 from shapely.geometry import shape
 from sqlalchemy import Connection, Engine, Table, create_engine, event, insert, inspect, text
 
+from store.records import record_text
 from store.rtree_pack import pack_rtree
 from store.sql import SqlStore
 from store.tables import CLAIM_COLUMNS, SRID, StoreTables, store_tables
@@ -105,8 +106,11 @@ BULK_ROWS = 1_000
 BULK_CACHE_KIB = 256 * 1024
 _RTREE_TRIGGER = "rtree_claims_geom_insert"
 _COUNT_TRIGGER = "trigger_insert_feature_count_claims"
-_CLAIM_INSERT = (f"INSERT INTO claims (fid, {', '.join(CLAIM_COLUMNS)}, geom) "
-                 f"VALUES ({', '.join('?' * (len(CLAIM_COLUMNS) + 2))})")
+# The record may come as UTF-8 bytes (store/records.py's SerializedRecord): SQLite's
+# CAST keeps it TEXT, read as the database's UTF-8, without Python encoding it again.
+_CLAIM_INSERT = (f"INSERT INTO claims (fid, {', '.join(CLAIM_COLUMNS)}, geom) VALUES (?, "
+                 + ", ".join("CAST(? AS TEXT)" if column == "record" else "?"
+                             for column in CLAIM_COLUMNS) + ", ?)")
 
 
 def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]],
@@ -117,7 +121,7 @@ def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]],
     blobs, bounds = _blobs_and_bounds(geometries)
     if len(rows) < BULK_ROWS:
         for row, blob in zip(rows, blobs, strict=True):
-            row["geom"] = blob
+            row["geom"], row["record"] = blob, record_text(row["record"])
         conn.execute(insert(table), rows)
         return
     triggers = dict(conn.exec_driver_sql(

@@ -14,7 +14,7 @@ from geo.errors import StoreError
 
 __all__ = ["ConflictError", "FeatureStamp", "HistoryEntry", "RecordKeys", "RecordResult",
            "SerializedRecord", "StoredLayer", "keys_of", "new_claim_ids", "parse_time",
-           "utc_now_text"]
+           "record_text", "utc_now_text"]
 
 
 class RecordKeys(NamedTuple):
@@ -29,13 +29,19 @@ class RecordKeys(NamedTuple):
 
 class SerializedRecord(NamedTuple):
     """A record its importer validated and wrote out itself: its keys, its canonical
-    JSON (geo/claims.py's, of its normal form), that text's digest and its geometry.
-    The store takes them as they are (imports/columnar.py writes 100,000 at once)."""
+    JSON (geo/claims.py's, of its normal form) as UTF-8, that text's digest and its
+    geometry. The store takes them as they are (imports/columnar.py writes 100,000 at
+    once); the UTF-8 goes to SQLite as it is, never decoded and encoded again."""
 
     keys: RecordKeys
-    text: str
+    json_utf8: bytes
     content_hash: str
     geometry: dict[str, Any] | None
+
+
+def record_text(record: str | bytes) -> str:
+    """A claim's JSON as text, from a SerializedRecord's UTF-8 or as it is."""
+    return record.decode("utf-8") if isinstance(record, bytes) else record
 
 
 def keys_of(raw: dict[str, Any]) -> RecordKeys:

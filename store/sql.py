@@ -51,6 +51,7 @@ from store.records import (
     keys_of,
     new_claim_ids,
     parse_time,
+    record_text,
     utc_now_text,
 )
 from store.stamps import check_unchanged, last_stamp
@@ -214,7 +215,7 @@ class SqlStore:
             geometries = []
             for raw, key in zip(raws, keys, strict=True):
                 if isinstance(raw, SerializedRecord):
-                    normal, content, geometry = raw.text, raw.content_hash, raw.geometry
+                    normal, content, geometry = raw.json_utf8, raw.content_hash, raw.geometry
                 else:
                     # A checked record is in its normal form already (imports build it so).
                     normal = canonical_json(raw if checked else normal_raw(raw))
@@ -363,6 +364,7 @@ class SqlStore:
         """The claims, each with its geometry as the backend stores it."""
         for row, geometry in zip(rows, geometries, strict=True):
             row["geom"] = self._geometry_value(shape(geometry) if geometry else None)
+            row["record"] = record_text(row["record"])
         conn.execute(insert(table), rows)
 
     @staticmethod

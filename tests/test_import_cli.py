@@ -4,6 +4,7 @@ real processes."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -153,6 +154,12 @@ def test_a_bulk_import_keeps_the_geopackage_whole_for_gdal(tmp_path):
     with sqlite3.connect(location) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert conn.execute("SELECT rtreecheck('rtree_claims_geom')").fetchone() == ("ok",)
+        # The record was bound as UTF-8 bytes: it must still be TEXT, for GDAL and json.
+        assert conn.execute("SELECT DISTINCT typeof(record) FROM claims").fetchall() == [
+            ("text",)]
+        arabic = conn.execute("SELECT record FROM claims WHERE feature_id = 'acled.SYR1'"
+                              ).fetchone()[0]
+        assert json.loads(arabic)["count"]["words_ar"].startswith("القتلى")
         with_geometry = conn.execute("SELECT count(*) FROM claims WHERE geom IS NOT NULL"
                                      ).fetchone()[0]
         assert conn.execute("SELECT count(*) FROM rtree_claims_geom").fetchone()[0] == \
