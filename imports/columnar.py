@@ -167,8 +167,11 @@ def _acled(c: _Columns) -> None:
     digits = _mask(stamp.str.match(r"^\d{1,10}$"))
     unreported = _mask(c.get("reported_on").isna())
     c.doubt(unreported & _mask(stamp.notna()) & ~digits)
-    seconds = _numbers(stamp.where(digits))
-    days = pd.to_datetime(seconds, unit="s", utc=True).dt.strftime("%Y-%m-%d").astype(_STRING)
+    # Seconds since 1970 to the UTC day, in Arrow (pandas' strftime took a fifth of a
+    # second for 100,000 rows).
+    seconds = pa.array(stamp.where(digits), type=pa.string(), from_pandas=True)
+    utc_days = pc.cast(pc.cast(pc.cast(seconds, pa.int64()), pa.timestamp("s")), pa.date32())
+    days = pd.Series(pc.cast(utc_days, pa.string()), dtype=_STRING, index=stamp.index)
     c.fields["reported_on"] = c.get("reported_on").where(~unreported, days)
     precision = c.raw("time_precision")
     unset = _mask(c.get("as_of_precision").isna())

@@ -10,6 +10,7 @@ ImportFileError: one line naming the file and what is wrong with it.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -242,20 +243,24 @@ def _decode(data: bytes, name: str) -> tuple[str, str | None]:
                           "as Windows-1256 Arabic or Latin-1; save it as UTF-8")
 
 
-def _read_simple_csv(text: str, header: list[str], dialect: Any) -> pd.DataFrame | None:
+def _read_simple_csv(text: str, header: list[str], dialect: Any, utf8: bytes | None
+                     ) -> pd.DataFrame | None:
     """A CSV of one record per line, read by Arrow (ten times faster than csv); None
     if it is not that simple (blank lines, a value spanning lines, a row of the wrong
-    width…), for the csv module to read and report line by line."""
-    body_start = text.find("\n") + 1
+    width…), for the csv module to read and report line by line. `utf8` is the text as
+    the file gave it, when that was UTF-8: Arrow reads it without a copy."""
+    data = utf8 if utf8 is not None else text.encode("utf-8")
+    body_start = data.find(b"\n") + 1
     if body_start == 0 or dialect.escapechar or len(dialect.delimiter) != 1 or \
-            "\n\n" in text or "\n\r\n" in text or (
-                "\r" in text and "\r" in text.replace("\r\n", "")):
+            b"\n\n" in data or b"\n\r\n" in data or (
+                b"\r" in data and b"\r" in data.replace(b"\r\n", b"")):
         return None
-    body = text[body_start:]
-    lines = body.count("\n") + (0 if body.endswith("\n") or not body else 1)
+    body = pa.py_buffer(data).slice(body_start)
+    lines = data.count(b"\n", body_start) + (
+        0 if data.endswith(b"\n") or body_start == len(data) else 1)
     try:
         table = pa_csv.read_csv(
-            io.BytesIO(body.encode("utf-8")),
+            pa.BufferReader(body),
             read_options=pa_csv.ReadOptions(column_names=header, block_size=1 << 24),
             parse_options=pa_csv.ParseOptions(
                 delimiter=dialect.delimiter, quote_char=dialect.quotechar or False,
@@ -280,7 +285,10 @@ def _read_csv(path: Path, name: str) -> FileTable:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    # The header from the sample alone when its first line ends there: a reader over
+    # the whole text copies all of it, and only the slow path below needs one.
+    whole = "\n" not in sample
+    reader = csv.reader(io.StringIO(text if whole else sample, newline=""), dialect)
     try:
         header = next(reader)
     except StopIteration:
@@ -294,10 +302,16 @@ def _read_csv(path: Path, name: str) -> FileTable:
     duplicated = sorted({c for c in header if header.count(c) > 1})
     if duplicated:
         raise ImportFileError(f"{name}: the header names {', '.join(duplicated)} twice")
-    simple = _read_simple_csv(text, header, dialect)
+    utf8 = None if encoding else data.removeprefix(codecs.BOM_UTF8)
+    # Arrow's path takes the first line for the header; a quoted header spanning lines
+    # (rare, but a header nonetheless) goes the csv module's way.
+    simple = None if reader.line_num > 1 else _read_simple_csv(text, header, dialect, utf8)
     if simple is not None:
         return FileTable("CSV", header, simple, None, notices,
                          list(range(2, len(simple) + 2)))
+    if not whole:
+        reader = csv.reader(io.StringIO(text, newline=""), dialect)
+        next(reader)
     rows: list[list[str]] = []
     lines: list[int] = []
     field_counts: dict[int, int] = {}

@@ -283,6 +283,22 @@ def test_one_bad_row_and_nothing_is_imported(env_store, capsys, tmp_path):
                                             "to 90"]
 
 
+def test_a_header_spanning_two_lines_keeps_every_rows_line_number(env_store, capsys,
+                                                                   tmp_path):
+    """A quoted header cell holding a line break: the first row is line 3, not part of
+    the header, and a bad row is reported at its own line."""
+    # The header's second line holds as many fields as the header: read as a row, it
+    # would be refused (lon "lon") at line 2.
+    header = ["remarks\n(not read)", *HEADER]
+    path = write_csv(tmp_path / "two-line-header.csv", header,
+                     [["", *row] for row in [*GOOD_ROWS, BAD_ROW]])
+    report = tmp_path / "report.csv"
+    code, out, _ = run(capsys, path, "--layer", "posts", "--key", "key", "--report", report)
+    assert (code, out) == (3, "0 new, 0 changed, 0 unchanged, 0 retracted, 1 rejected")
+    rows = list(csv.reader(report.open(encoding="utf-8")))
+    assert [row[:2] for row in rows[1:]] == [["6", "lat"]]
+
+
 def test_partial_imports_the_valid_rows_and_still_exits_3(env_store, capsys, tmp_path):
     path = write_csv(tmp_path / "mixed.csv", HEADER, [*GOOD_ROWS, BAD_ROW])
     code, out, _ = run(capsys, path, "--layer", "posts", "--key", "key", "--partial")
