@@ -334,14 +334,23 @@ class SqlStore:
         c, r = self.claims.c, self.retractions.c
         latest: dict[str, tuple[str, str]] = {}
         ids = sorted(feature_ids)
-        for start in range(0, len(ids), IN_CHUNK):
-            query = select(c.feature_id, c.claim_id, c.content_hash).where(
-                c.feature_id.in_(ids[start:start + IN_CHUNK])).order_by(
+        # Claims whose ids sort between the first and last asked about: when there are
+        # no more of them than ids (a new layer's ids have none), one query reads them
+        # all, instead of one per IN_CHUNK ids.
+        span = c.feature_id.between(ids[0], ids[-1])
+        stored = conn.execute(select(func.count()).select_from(self.claims).where(span)
+                              ).scalar() or 0
+        chunks = [span] if stored <= len(ids) else [
+            c.feature_id.in_(ids[start:start + IN_CHUNK])
+            for start in range(0, len(ids), IN_CHUNK)]
+        for chunk in chunks:
+            query = select(c.feature_id, c.claim_id, c.content_hash).where(chunk).order_by(
                 c.feature_id, c.reported_on.desc().nulls_last(), c.fid.desc())
             if recorder is not None:
                 query = query.where(c.recorded_by == recorder)
             for feature_id, claim_id, stored_hash in conn.execute(query):
-                latest.setdefault(feature_id, (claim_id, stored_hash))
+                if feature_id in feature_ids:
+                    latest.setdefault(feature_id, (claim_id, stored_hash))
         if unretracted and latest:
             claim_ids = sorted(claim_id for claim_id, _ in latest.values())
             closed = {found for start in range(0, len(claim_ids), IN_CHUNK)

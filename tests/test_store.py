@@ -189,8 +189,9 @@ def test_the_recorder_is_required(store):
 
 
 def test_a_large_write_finds_each_things_latest_claim_across_its_lookups(store):
-    """Over store/sql.py's IN_CHUNK ids a write looks up the latest claims in several
-    queries: a thing in any of them, changed or not, is told apart from a new one."""
+    """A write looks up its things' latest claims by the span of their ids, or over
+    store/sql.py's IN_CHUNK ids at a time: either way a thing, changed or not, is told
+    apart from a new one."""
     from tests.store_writer import claims
 
     many = claims("bulk", 12_000)
@@ -202,3 +203,8 @@ def test_a_large_write_finds_each_things_latest_claim_across_its_lookups(store):
     again.append(_raw("hama-front"))  # from the seed, unchanged
     assert store.record(again, "analyst-a").summary(0) == \
         "0 new, 3 changed, 11998 unchanged, 0 retracted, 0 rejected"
+    # Two ids far apart: thousands of claims sort between them, looked up by id.
+    few = [copy.deepcopy(again[1]), copy.deepcopy(again[11_999])]
+    few[1]["count"]["value"] = 8
+    assert store.record(few, "analyst-a").summary(0) == \
+        "0 new, 1 changed, 1 unchanged, 0 retracted, 0 rejected"
