@@ -52,25 +52,24 @@ def _up(values: np.ndarray) -> np.ndarray:
     return np.where(under, (values * scale).astype(np.float32), rounded)
 
 
-def _tiles(boxes: np.ndarray, per_node: int) -> list[np.ndarray]:
-    """Sort-Tile-Recursive: the entries' order, cut into nodes of `per_node` cells."""
+def _packed_order(boxes: np.ndarray, per_node: int) -> np.ndarray:
+    """Sort-Tile-Recursive: the entries' order, whose consecutive runs of `per_node` are
+    the nodes (slabs by x, each a whole number of nodes, sorted by y within)."""
     count = len(boxes)
-    nodes = math.ceil(count / per_node)
-    slab = math.ceil(math.sqrt(nodes)) * per_node
+    slab = math.ceil(math.sqrt(math.ceil(count / per_node))) * per_node
     centre_x = boxes[:, 0] + boxes[:, 1]
     centre_y = boxes[:, 2] + boxes[:, 3]
     by_x = np.argsort(centre_x, kind="stable")
-    order = np.concatenate([part[np.argsort(centre_y[part], kind="stable")]
-                            for part in np.array_split(by_x, range(slab, count, slab))])
-    return np.array_split(order, range(per_node, count, per_node))
+    return np.concatenate([part[np.argsort(centre_y[part], kind="stable")]
+                           for part in np.array_split(by_x, range(slab, count, slab))])
 
 
 def pack_rtree(conn: Connection, name: str, ids: np.ndarray, boxes: np.ndarray) -> None:
     """Rebuild R-tree `name` to hold its entries and these: `ids` (int64) with `boxes`
     (minx, maxx, miny, maxy as float64). Inside the caller's transaction."""
-    node_size = conn.exec_driver_sql(
-        f'SELECT length(data) FROM "{name}_node" WHERE nodeno = 1').scalar()
-    per_node = int((int(node_size) - 4) // _CELL.itemsize * FILL)
+    node_size = int(conn.exec_driver_sql(
+        f'SELECT length(data) FROM "{name}_node" WHERE nodeno = 1').scalar())
+    per_node = int((node_size - 4) // _CELL.itemsize * FILL)
     stored = np.array(conn.exec_driver_sql(
         f'SELECT id, minx, maxx, miny, maxy FROM "{name}"').all(), dtype=np.float64)
     stored = stored.reshape(-1, 5)
@@ -80,38 +79,45 @@ def pack_rtree(conn: Connection, name: str, ids: np.ndarray, boxes: np.ndarray) 
     for table in ("node", "rowid", "parent"):
         conn.exec_driver_sql(f'DELETE FROM "{name}_{table}"')
     nodes: list[tuple[int, bytes]] = []
-    leaf_of: list[tuple[int, int]] = []
-    parent_of: list[tuple[int, int]] = []
-    level_ids, level_boxes, depth = ids, boxes.astype(np.float32), 0
-    next_node = 2
+    links: list[tuple[np.ndarray, np.ndarray]] = []  # (children, their node), by level
+    level_ids, level_boxes, next_node = ids, boxes.astype(np.float32), 2
     while len(level_ids) > per_node:
-        tiles = _tiles(level_boxes.astype(np.float64), per_node)
-        numbers = np.arange(next_node, next_node + len(tiles), dtype=np.int64)
-        next_node += len(tiles)
-        upper = np.empty((len(tiles), 4), dtype=np.float32)
-        for number, tile in zip(numbers.tolist(), tiles, strict=True):
-            nodes.append((number, _node_blob(0, level_ids[tile], level_boxes[tile],
-                                             node_size)))
-            links = leaf_of if depth == 0 else parent_of
-            links.extend((int(child), number) for child in level_ids[tile].tolist())
-            tile_boxes = level_boxes[tile]
-            upper[number - numbers[0]] = (tile_boxes[:, 0].min(), tile_boxes[:, 1].max(),
-                                          tile_boxes[:, 2].min(), tile_boxes[:, 3].max())
-        level_ids, level_boxes, depth = numbers, upper, depth + 1
-    nodes.append((1, _node_blob(depth, level_ids, level_boxes, node_size)))
-    (leaf_of if depth == 0 else parent_of).extend(
-        (int(child), 1) for child in level_ids.tolist())
+        order = _packed_order(level_boxes.astype(np.float64), per_node)
+        level_ids, level_boxes = level_ids[order], level_boxes[order]
+        starts = np.arange(0, len(order), per_node)
+        numbers = np.arange(next_node, next_node + len(starts), dtype=np.int64)
+        next_node += len(starts)
+        nodes.extend(zip(numbers.tolist(), _node_blobs(0, level_ids, level_boxes, starts,
+                                                       node_size), strict=True))
+        links.append((level_ids, np.repeat(numbers, np.diff(starts, append=len(order)))))
+        level_ids = numbers
+        level_boxes = np.column_stack([np.minimum.reduceat(level_boxes[:, 0], starts),
+                                       np.maximum.reduceat(level_boxes[:, 1], starts),
+                                       np.minimum.reduceat(level_boxes[:, 2], starts),
+                                       np.maximum.reduceat(level_boxes[:, 3], starts)])
+    nodes.extend(zip([1], _node_blobs(len(links), level_ids, level_boxes, np.array([0]),
+                                      node_size), strict=True))
+    links.append((level_ids, np.ones(len(level_ids), dtype=np.int64)))
     conn.exec_driver_sql(f'INSERT INTO "{name}_node" (nodeno, data) VALUES (?, ?)', nodes)
-    if leaf_of:
-        conn.exec_driver_sql(f'INSERT INTO "{name}_rowid" (rowid, nodeno) VALUES (?, ?)',
-                             leaf_of)
-    if parent_of:
-        conn.exec_driver_sql(
-            f'INSERT INTO "{name}_parent" (nodeno, parentnode) VALUES (?, ?)', parent_of)
+    # The first level's children are entries (their leaf, in _rowid); the others' are
+    # nodes (their parent, in _parent).
+    for level, (children, node) in enumerate(links):
+        if len(children):
+            table, columns = (("rowid", "rowid, nodeno") if level == 0 else
+                              ("parent", "nodeno, parentnode"))
+            conn.exec_driver_sql(f'INSERT INTO "{name}_{table}" ({columns}) VALUES (?, ?)',
+                                 list(zip(children.tolist(), node.tolist(), strict=True)))
 
 
-def _node_blob(depth: int, ids: np.ndarray, boxes: np.ndarray, size: int) -> bytes:
+def _node_blobs(depth: int, ids: np.ndarray, boxes: np.ndarray, starts: np.ndarray,
+                size: int) -> list[bytes]:
+    """The node blobs of consecutive runs of cells beginning at `starts`."""
     cells = np.empty(len(ids), dtype=_CELL)
     cells["id"], cells["box"] = ids, boxes
-    blob = depth.to_bytes(2, "big") + len(ids).to_bytes(2, "big") + cells.tobytes()
-    return blob + bytes(size - len(blob))
+    data, width = cells.tobytes(), _CELL.itemsize
+    blobs = []
+    for start, end in zip(starts.tolist(), [*starts[1:].tolist(), len(ids)], strict=True):
+        blob = (depth.to_bytes(2, "big") + (end - start).to_bytes(2, "big")
+                + data[start * width:end * width])
+        blobs.append(blob + bytes(size - len(blob)))
+    return blobs
