@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 from geo.claims import canonical_json
 from imports.json_columns import (
     JsonValues,
+    json_floats,
     json_numbers,
     json_object,
     json_strings,
@@ -137,16 +138,15 @@ def serialized_records(keep: np.ndarray, proven: ProvenColumns
         facts = part("event.")
         facts.update({key: numbers(values) for key, values in proven.event_numbers.items()})
         members["event"] = json_texts(json_object(facts))
-    xs = proven.lon.to_numpy(dtype=float)[keep].tolist()
-    ys = proven.lat.to_numpy(dtype=float)[keep].tolist()
-    # repr is json's float form, and canonical_json's (it turns to json where orjson's
+    xs, ys = proven.lon.to_numpy(dtype=float)[keep], proven.lat.to_numpy(dtype=float)[keep]
+    # json's float form, which is canonical_json's (it turns to json where orjson's
     # form differs).
     members["geometry"] = json_texts(pc.binary_join_element_wise(
-        '{"coordinates":[', pa.array([repr(x) for x in xs]), ",",
-        pa.array([repr(y) for y in ys]), '],"type":"Point"}', ""))
+        '{"coordinates":[', json_floats(xs).values, ",", json_floats(ys).values,
+        '],"type":"Point"}', ""))
     # As UTF-8 bytes: digested and stored as they are (store/records.py).
     written = json_object(members).cast(pa.binary()).to_pylist()
-    return _records(keep.tolist(), written, proven, column, xs, ys)
+    return _records(keep.tolist(), written, proven, column, xs.tolist(), ys.tolist())
 
 
 def _records(indexes: list[int], written: list[bytes], proven: ProvenColumns,

@@ -17,8 +17,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["JsonValues", "json_numbers", "json_object", "json_strings", "json_texts",
-           "plain_text"]
+__all__ = ["JsonValues", "json_floats", "json_numbers", "json_object", "json_strings",
+           "json_texts", "plain_text"]
 
 _NO_TEXT = pa.scalar(None, pa.string())
 # What JSON escapes in the texts that reach here, backslash first (json and orjson write
@@ -70,11 +70,30 @@ def json_numbers(values: np.ndarray) -> JsonValues:
     return json_texts(pc.cast(pc.cast(numbers, pa.int64()), pa.string()))
 
 
+def json_floats(values: np.ndarray) -> JsonValues:
+    """Finite floats as json writes them (repr): Arrow's shortest form where it is the
+    same text (a fraction from 1e-4 up to 1e16), repr for the others (41.0, 1e-05)."""
+    texts = pc.cast(pa.array(values, type=pa.float64()), pa.string())
+    size = np.abs(values)
+    same = pc.and_(pc.and_(pc.match_substring(texts, "."),
+                           pc.invert(pc.match_substring(texts, "e"))),
+                   pa.array((size >= 1e-4) & (size < 1e16)))
+    others = np.flatnonzero(~same.to_numpy(zero_copy_only=False))
+    if len(others):
+        texts = pc.replace_with_mask(texts, pc.invert(same),
+                                     pa.array([repr(v) for v in values[others].tolist()]))
+    return json_texts(texts)
+
+
 def json_object(members: Mapping[str, JsonValues]) -> pa.Array:
     """Each row's members as one JSON object, keys sorted, null members left out. At
     least one member must be an array (the rows' count comes from it). The texts are
     copied once, in one join of every member's pieces."""
-    keys = sorted(members)
+    # A member no row holds costs a pass over every row for nothing.
+    keys = sorted(key for key, (values, _) in members.items()
+                  if isinstance(values, pa.Scalar) or values.null_count < len(values))
+    if not keys:
+        return pa.array(["{}"] * _rows(members), pa.string())
     # A member every row has anchors the commas: those before it are followed by one,
     # those after it preceded by one. Without such a member the leading comma is cut
     # off instead, which costs a pass over the texts.
@@ -107,6 +126,10 @@ def json_object(members: Mapping[str, JsonValues]) -> pa.Array:
         return pc.binary_join_element_wise("{", pc.utf8_slice_codeunits(body, 1), "}", "")
     return pc.binary_join_element_wise("{", *pieces, "}", "", null_handling="replace",
                                        null_replacement="")
+
+
+def _rows(members: Mapping[str, JsonValues]) -> int:
+    return next(len(values) for values, _ in members.values() if isinstance(values, pa.Array))
 
 
 def _always(values: pa.Array | pa.Scalar) -> bool:

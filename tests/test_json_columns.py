@@ -11,7 +11,13 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from imports.json_columns import json_numbers, json_object, json_strings, json_texts
+from imports.json_columns import (
+    json_floats,
+    json_numbers,
+    json_object,
+    json_strings,
+    json_texts,
+)
 
 _TEXTS = ['plain', 'He said "hold"', "C:\\dir", "tab\there", "two\nlines", "البوكمال",
           "🛰️", "\u2028", "", "null", "a\\\"b", "</script>", "${x}"]
@@ -65,3 +71,13 @@ def test_a_control_character_json_would_write_as_a_code_is_refused():
         json_strings(pa.array(["bell\x07"]))
     with pytest.raises(ValueError, match="control character"):
         json_strings(pa.scalar("bell\x07"))
+
+
+def test_floats_are_written_as_the_json_module_writes_them():
+    rng = np.random.default_rng(3)
+    values = np.concatenate([
+        rng.uniform(-180, 180, 2_000), np.round(rng.uniform(-90, 90, 500), 4),
+        [0.0, -0.0, 41.0, -7.0, 1e-05, -2e-05, 0.0001, 0.00012, 9.9999e-05, 1e16, 1.5e17,
+         123456789012345.6, 1 / 3, 5e-324]])
+    written = json_floats(values).values.to_pylist()
+    assert written == [json.dumps(value) for value in values.tolist()]
