@@ -253,7 +253,7 @@ def _read_simple_csv(text: str, header: list[str], dialect: Any, utf8: bytes | N
     body_start = data.find(b"\n") + 1
     if body_start == 0 or dialect.escapechar or len(dialect.delimiter) != 1 or \
             b"\n\n" in data or b"\n\r\n" in data or (
-                b"\r" in data and b"\r" in data.replace(b"\r\n", b"")):
+                b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):  # a lone CR
         return None
     body = pa.py_buffer(data).slice(body_start)
     lines = data.count(b"\n", body_start) + (

@@ -11,6 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
+from imports import json_columns
 from imports.json_columns import (
     json_floats,
     json_numbers,
@@ -27,8 +28,11 @@ def _stdlib(row: dict) -> str:
     return json.dumps(row, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+@pytest.mark.parametrize("halves_from", [json_columns.HALVES_FROM, 150])
 @pytest.mark.parametrize("seed", range(4))
-def test_objects_are_written_as_the_json_module_writes_them(seed):
+def test_objects_are_written_as_the_json_module_writes_them(seed, halves_from, monkeypatch):
+    """Joined whole or (from HALVES_FROM rows, here lowered) in two halves at once."""
+    monkeypatch.setattr(json_columns, "HALVES_FROM", halves_from)
     rng = random.Random(seed)
     count = 400
     # Even seeds have members every row holds (the commas anchor on the first); odd
