@@ -1,10 +1,11 @@
 """The fast path for large flat files: CSV point rows (ACLED's export among them)
-turned into claim records column by column, instead of row by row.
+checked and turned into claims column by column, instead of row by row.
 
 It is conservative. A row it can prove valid with whole-column checks (the same
-limits, patterns and lists as geo/schema.py and imports/rows.py) is built here,
-and the record is the one `rows.row_record` would build for it, field for field
-(tests/test_import_columnar.py compares them). Any row it cannot prove valid (odd
+limits, patterns and lists as geo/schema.py and imports/rows.py) is written here
+(imports/columnar_write.py), and its claim is the record `rows.row_record` would
+build for it, byte for byte (tests/test_import_columnar.py compares them). Any row
+it cannot prove valid (odd
 number formats, a day that does not exist, Arabic digits, a text too long…) is left
 to the row-by-row path, which either accepts it or names exactly what is wrong. So
 messages are written once, in one place, and no row is judged by rules of its own.
