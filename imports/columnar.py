@@ -154,10 +154,9 @@ def _acled(c: _Columns) -> None:
     c.events = {"type": event, "sub_type": sub_event, "actor1": c.raw("actor1"),
                 "actor2": c.raw("actor2")}
     _check_texts(c, c.events, EVENT_TEXT_CHARS)
-    geo_code = c.raw("geo_precision")
+    geo = c.raw("geo_precision")
     c.event_numbers = {"fatalities": _numbers(fatalities.where(whole)),
-                       "geo_precision": _numbers(geo_code.where(
-                           _mask(geo_code.isin(list(_GEO_NOTE)))))}
+                       "geo_precision": _numbers(geo.where(_mask(geo.isin(list(_GEO_NOTE)))))}
     c.doubt(_mask(c.event_numbers["fatalities"] > MAX_COUNT))
     number = fatalities.str.lstrip("0").where(~has | (fatalities.str.lstrip("0") != ""), "0")
     c.fields["count_words_en"] = c.get("count_words_en").where(
@@ -179,7 +178,6 @@ def _acled(c: _Columns) -> None:
     c.doubt(unset & _mask(precision.notna()) & ~_mask(precision.isin(list(ACLED_PRECISION))))
     c.fields["as_of_precision"] = c.get("as_of_precision").where(
         ~unset, precision.map(ACLED_PRECISION).astype(_STRING))
-    geo = c.raw("geo_precision")
     c.doubt(_mask(geo.notna()) & ~_mask(geo.isin(list(_GEO_NOTE))))
     c.fields["geometry_approximate"] = pd.Series(_mask(geo.notna() & (geo != "1")))
     note = c.get("geometry_note")
