@@ -22,7 +22,9 @@ import pyarrow.compute as pc
 
 from geo.claims import canonical_json
 from imports.json_columns import (
+    NO_TEXT,
     JsonValues,
+    json_flags,
     json_floats,
     json_numbers,
     json_object,
@@ -35,8 +37,6 @@ from store.records import RecordKeys, SerializedRecord
 
 __all__ = ["ProvenColumns", "serialized_records"]
 
-_NO_TEXT = pa.scalar(None, pa.string())
-_TRUE = pa.scalar("true")
 
 
 @dataclass(frozen=True)
@@ -86,9 +86,6 @@ def serialized_records(keep: np.ndarray, proven: ProvenColumns
     def numbers(series: pd.Series) -> JsonValues:
         return json_numbers(series.to_numpy(dtype=float)[keep])
 
-    def flag(mask: np.ndarray) -> JsonValues:
-        return json_texts(pc.if_else(pa.array(mask[keep]), _TRUE, _NO_TEXT))
-
     # Every text column, each row's default words put in, then all of them escaped at
     # once: Arrow's kernels let go of the GIL, so two columns are escaped at a time.
     texts: dict[str, pa.Array] = {}
@@ -111,7 +108,7 @@ def serialized_records(keep: np.ndarray, proven: ProvenColumns
         "id": column(proven.ids), "layer": column(proven.layer),
         "as_of": column(proven.as_of), "reported_on": column(proven.reported),
         "confidence": column(proven.confidence),
-        "as_of_precision": pc.if_else(pc.equal(precision, "day"), _NO_TEXT, precision),
+        "as_of_precision": pc.if_else(pc.equal(precision, "day"), NO_TEXT, precision),
         "source.who": column(proven.texts["who"]), "source.who_ar": column(proven.texts["who_ar"]),
         "source.via": column(proven.texts["via_en"]),
         "source.via_ar": column(proven.texts["via_ar"]), "source.link": column(proven.link)})
@@ -129,8 +126,8 @@ def serialized_records(keep: np.ndarray, proven: ProvenColumns
     members["count"] = json_texts(
         pc.if_else(pc.equal(count, "{}"), canonical_json(NO_FIGURE), count))
     members.update(symbol=json_strings(pa.scalar("point")),
-                   reported_on_inferred=flag(proven.inferred),
-                   geometry_approximate=flag(proven.approximate))
+                   reported_on_inferred=json_flags(proven.inferred[keep]),
+                   geometry_approximate=json_flags(proven.approximate[keep]))
     members["sources"] = json_texts(
         pc.binary_join_element_wise("[", json_object(part("source.")), "]", ""))
     if proven.events is not None:  # an event holds on its day (imports/rows.py)

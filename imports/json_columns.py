@@ -18,10 +18,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["JsonValues", "json_floats", "json_numbers", "json_object", "json_strings",
-           "json_texts", "plain_text"]
+__all__ = ["NO_TEXT", "JsonValues", "json_flags", "json_floats", "json_numbers",
+           "json_object", "json_strings", "json_texts", "plain_text"]
 
-_NO_TEXT = pa.scalar(None, pa.string())
+NO_TEXT = pa.scalar(None, pa.string())
+_TRUE = pa.scalar("true")
 # From this many rows an object is joined in two halves at once.
 HALVES_FROM = 20_000
 # What JSON escapes in the texts that reach here, backslash first (json and orjson write
@@ -65,6 +66,11 @@ def json_strings(values: pa.Array | pa.Scalar) -> JsonValues:
 def json_texts(values: pa.Array | pa.Scalar) -> JsonValues:
     """Values already written as JSON (numbers, objects, true)."""
     return JsonValues(values, quoted=False)
+
+
+def json_flags(mask: np.ndarray) -> JsonValues:
+    """true where the mask is set; null (the member left out) elsewhere."""
+    return json_texts(pc.if_else(pa.array(mask), _TRUE, NO_TEXT))
 
 
 def json_numbers(values: np.ndarray) -> JsonValues:
@@ -114,8 +120,8 @@ def json_object(members: Mapping[str, JsonValues]) -> pa.Array | pa.ChunkedArray
             closing += ","
         if not _always(values):
             present = pc.is_valid(values)
-            opening, closing = (pc.if_else(present, opening, _NO_TEXT),
-                                pc.if_else(present, closing, _NO_TEXT))
+            opening, closing = (pc.if_else(present, opening, NO_TEXT),
+                                pc.if_else(present, closing, NO_TEXT))
         if isinstance(values, pa.Scalar):  # one text for every row
             values = values.as_py()
         for piece in (opening, values, closing):
