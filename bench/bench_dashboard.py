@@ -62,12 +62,12 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def cold_start(script: str, browser) -> float:
+def cold_start(script: str, browser, root: Path = ROOT) -> float:
     """Seconds from launching the server to the map's layers drawn in a fresh page."""
     with tempfile.TemporaryDirectory() as tmp:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         started = time.perf_counter()
-        server = start_app(Path(tmp), app_script=script)
+        server = start_app(Path(tmp), app_script=script, root=root)
         try:
             page.goto(server.url)
             page.frame_locator(MAP_IFRAME).locator(f".{LAYER_CLASS}").first.wait_for(
@@ -79,8 +79,8 @@ def cold_start(script: str, browser) -> float:
 
 
 def measure(script: str, toggles: int, browser, optimistic: bool,
-            cold_starts: int) -> dict[str, object]:
-    extra_cold_starts = [cold_start(script, browser) for _ in range(cold_starts - 1)]
+            cold_starts: int, root: Path = ROOT) -> dict[str, object]:
+    extra_cold_starts = [cold_start(script, browser, root) for _ in range(cold_starts - 1)]
     with tempfile.TemporaryDirectory() as tmp:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         offline: list[str] = []
@@ -95,7 +95,7 @@ def measure(script: str, toggles: int, browser, optimistic: bool,
             "framereceived", lambda f: frames.append(len(f))))
 
         started = time.perf_counter()
-        server = start_app(Path(tmp), app_script=script)
+        server = start_app(Path(tmp), app_script=script, root=root)
         healthy = time.perf_counter() - started
         try:
             page.goto(server.url)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from pyogrio.errors import DataLayerError, DataSourceError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
@@ -40,8 +39,7 @@ def open_store(location: str | None = None) -> SqlStore:
         from store.gpkg import open_geopackage
 
         return open_geopackage(Path(location))
-    except (SQLAlchemyError, DBAPIError, sqlite3.Error, OSError, DataSourceError,
-            DataLayerError) as e:
+    except (SQLAlchemyError, DBAPIError, sqlite3.Error, OSError) as e:
         reason = getattr(e, "orig", None) or e
         raise StoreError(f"cannot open the store ({store_label(location)}): "
                          f"{str(reason).splitlines()[0] if str(reason) else type(e).__name__}"

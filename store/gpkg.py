@@ -24,7 +24,6 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 import shapely
 from shapely import Geometry
 from shapely.geometry import shape
@@ -248,9 +247,16 @@ def _create(path: Path) -> None:
     # Text columns, typed explicitly: GDAL makes an untyped empty column REAL.
     empty = gpd.GeoDataFrame({name: pd.Series([], dtype="string") for name in CLAIM_COLUMNS},
                              geometry=gpd.GeoSeries([], crs=f"EPSG:{SRID}"))
-    pyogrio.write_dataframe(empty, building, layer="claims", driver="GPKG",
-                            geometry_type="Unknown", promote_to_multi=False,
-                            layer_options={"FID": "fid", "GEOMETRY_NAME": "geom"})
+    # Imported here: only a new store needs GDAL, and every start of the app opens one.
+    import pyogrio
+    from pyogrio.errors import DataLayerError, DataSourceError
+
+    try:
+        pyogrio.write_dataframe(empty, building, layer="claims", driver="GPKG",
+                                geometry_type="Unknown", promote_to_multi=False,
+                                layer_options={"FID": "fid", "GEOMETRY_NAME": "geom"})
+    except (DataSourceError, DataLayerError) as e:
+        raise OSError(f"GDAL could not write {building.name}: {e}") from e
     connection = sqlite3.connect(building, isolation_level=None)
     try:
         tables = store_tables()

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -32,9 +33,14 @@ MIN_PASSWORD_CHARS = 10
 MAX_PASSWORD_CHARS = 1024
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 _HASHER = PasswordHasher()
-# Checked against when the name is unknown, so a wrong name costs what a wrong password
-# does and the time taken does not tell which names exist.
-_DUMMY_HASH = _HASHER.hash("not a password of anyone's")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked against when the name is unknown, so a wrong name costs what a wrong
+    password does and the time taken does not tell which names exist. Made at the first
+    sign-in, not at import: a hash costs 85 ms, and every start of the app imports this."""
+    return _HASHER.hash("not a password of anyone's")
 
 
 class UserError(SchemaError):
@@ -135,7 +141,7 @@ class Users:
                 user_row = conn.execute(select(self.table).where(self.table.c.name == name)
                                         ).first()
         try:
-            _HASHER.verify(user_row.password_hash if user_row else _DUMMY_HASH,
+            _HASHER.verify(user_row.password_hash if user_row else _dummy_hash(),
                            password if isinstance(password, str) else "")
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return None

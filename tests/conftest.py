@@ -57,18 +57,20 @@ class AppServer:
 
 def start_app(tmp_dir: Path, env_extra: dict[str, str] | None = None,
               timeout_s: float = 60.0, app_script: str = "app.py",
-              extra_args: tuple[str, ...] = (), port: int | None = None) -> AppServer:
+              extra_args: tuple[str, ...] = (), port: int | None = None,
+              root: Path = ROOT) -> AppServer:
     """Start the app as `make run` does, on a free port (or `port`); wait for
-    /_stcore/health. `extra_args` go to `streamlit run` (`--secrets.files PATH`, say)."""
+    /_stcore/health. `extra_args` go to `streamlit run` (`--secrets.files PATH`, say);
+    `root` is the checkout whose app runs (another commit's worktree, for an A/B)."""
     port = port or free_port()
     log_path = tmp_dir / f"streamlit-{port}.log"
     env = {**os.environ, **(env_extra or {})}
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "scripts" / "serve.py"), str(ROOT / app_script),
+        [sys.executable, str(root / "scripts" / "serve.py"), str(root / app_script),
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true", "--server.fileWatcherType", "none",
          "--browser.gatherUsageStats", "false", *extra_args],
-        cwd=ROOT, env=env, stdout=log_path.open("w"), stderr=subprocess.STDOUT,
+        cwd=root, env=env, stdout=log_path.open("w"), stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout_s

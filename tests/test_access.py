@@ -105,6 +105,30 @@ def test_a_wrong_name_and_a_wrong_password_read_the_same(gate):
         gate.sign_in("nobody", PASSWORD)
 
 
+def test_an_unknown_name_costs_an_argon2_check_as_a_known_one_does(users, monkeypatch):
+    # Otherwise the time a refusal takes tells which names exist.
+    import store.users
+
+    checked: list[str] = []
+    hasher = store.users._HASHER
+
+    class Watched:  # argon2's PasswordHasher has slots: watched from outside
+        def hash(self, password: str) -> str:
+            return hasher.hash(password)
+
+        def verify(self, stored: str, given: str) -> bool:
+            checked.append(stored)
+            return hasher.verify(stored, given)
+
+    monkeypatch.setattr(store.users, "_HASHER", Watched())
+    assert users.verify("alice", "not the password") is None
+    assert users.verify("nobody", PASSWORD) is None
+    assert users.verify("nobody-else", PASSWORD) is None
+    assert len(checked) == 3
+    assert all(stored.startswith("$argon2id$") for stored in checked)
+    assert PasswordHasher().verify(checked[0], PASSWORD)  # alice's own hash
+
+
 def test_five_failures_in_a_minute_delay_further_tries(gate, clock):
     for _ in range(5):
         with pytest.raises(SignInRefused, match="wrong name or password"):
