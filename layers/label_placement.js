@@ -221,5 +221,9 @@
     if (document.fonts.addEventListener) document.fonts.addEventListener("loadingdone", schedule);
   }
   window.addEventListener("load", schedule);
+  // streamlit-folium lays the map's frame out at height 0 and sizes it afterwards. The
+  // map's own box is fixed, so Leaflet sees no resize, but what was measured in the
+  // empty frame was wrong (labels piled, leaders off the map): place again.
+  window.addEventListener("resize", schedule);
   schedule();
 })

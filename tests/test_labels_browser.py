@@ -100,6 +100,40 @@ def test_no_label_overlaps_another_or_covers_a_point(page, app_server, offline, 
     assert offline.attempted == []
 
 
+# Each leader line's two ends, and every point a label belongs to, as rendered.
+LEADERS_JS = """() => {
+  const ends = [];
+  for (const path of document.querySelectorAll('path.label-leader')) {
+    const numbers = (path.getAttribute('d') || '').match(/-?[0-9.]+/g).map(Number);
+    const svg = path.ownerSVGElement.getBoundingClientRect();
+    const origin = path.ownerSVGElement.viewBox.baseVal;
+    ends.push([[numbers[0] - origin.x + svg.left, numbers[1] - origin.y + svg.top],
+               [numbers[numbers.length - 2] - origin.x + svg.left,
+                numbers[numbers.length - 1] - origin.y + svg.top]]);
+  }
+  return {ends: ends, width: innerWidth, height: innerHeight};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_first_view_is_placed_as_the_page_shows_it(page, app_server, offline, lang):
+    # The map's frame is laid out at height 0 and sized by streamlit-folium afterwards;
+    # labels placed in the empty frame piled up, with leaders running off the map, until
+    # the reader moved the map. Nothing is moved here: the view as it first arrives.
+    frame = open_dashboard(page, app_server, f"?lang={lang}")
+    frame.wait_for_function("() => window.postureLabelRuns > 0")
+    page.wait_for_timeout(1000)  # placements still due (fonts, the frame's size) land
+    boxes = frame.evaluate(RENDERED_BOXES_JS)
+    assert sum(b["kind"] == "label" for b in boxes) > 10
+    assert collisions(boxes) == []
+    leaders = frame.evaluate(LEADERS_JS)
+    for start, end in leaders["ends"]:  # a leader joins a point on the map to its label
+        for x, y in (start, end):
+            assert 0 <= x <= leaders["width"], leaders
+            assert 0 <= y <= leaders["height"], leaders
+    assert offline.attempted == []
+
+
 def test_labels_come_back_when_there_is_room(page, app_server, offline):
     # At zoom 6 the governorate names around Baghdad give way to posture labels;
     # closer in there is room, and they are shown again.
