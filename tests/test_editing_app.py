@@ -1,6 +1,7 @@
 """What the page gives whom, run by AppTest: a reader and a viewer get no editing
 controls and a map that reports no clicks; a session state made up to look like an
-editor's gets nothing either; an editor gets the panel and a map that reports clicks."""
+editor's gets nothing either; an editor gets the panel and a map that reports clicks; a store too busy to count a
+sign-in is said so."""
 
 from __future__ import annotations
 
@@ -105,3 +106,39 @@ def test_without_a_provider_the_local_sign_in_stays(people):
     assert "Name" in labels
     assert "Password" in labels
     assert "Sign in with your organisation's account" not in [b.label for b in at.sidebar.button]
+
+
+def _submit_sign_in(at: AppTest, name: str, password: str) -> AppTest:
+    at.sidebar.text_input(key="auth:name").input(name)
+    at.sidebar.text_input(key="auth:password").input(password)
+    next(b for b in at.sidebar.button if b.label == "Sign in").click()
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_a_store_too_busy_to_count_a_sign_in_is_said_so_on_the_page(people, store_location,
+                                                                     monkeypatch):
+    # An import holds the GeoPackage's write lock past the busy timeout: the page says the
+    # store is busy and nothing was tried, not that the password is wrong.
+    import sqlite3
+
+    import store.gpkg
+
+    monkeypatch.setattr(store.gpkg, "BUSY_TIMEOUT_MS", 300)
+    at = _page()
+    writer = sqlite3.connect(store_location, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        _submit_sign_in(at, "alice", PASSWORD)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    errors = [e.value for e in at.sidebar.error]
+    assert errors == ["The store is busy (an import is being written, say) or cannot be "
+                      "reached: nothing was tried. Try again in a moment."]
+    assert "auth:token" not in at.session_state
+    assert not _editing(at)
+    _submit_sign_in(at, "alice", PASSWORD)  # the lock gone, the same sign-in goes through
+    assert not at.sidebar.error
+    assert _editing(at)
