@@ -1,7 +1,7 @@
 """What the page gives whom, run by AppTest: a reader and a viewer get no editing
 controls and a map that reports no clicks; a session state made up to look like an
-editor's gets nothing either; an editor gets the panel and a map that reports clicks; a store too busy to count a
-sign-in is said so."""
+editor's gets nothing either; an editor gets the panel and a map that reports clicks;
+a store too busy to count a sign-in is said so."""
 
 from __future__ import annotations
 
