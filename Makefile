@@ -103,6 +103,7 @@ test: install-test chromium postgis haproxy oidc-provider lint
 
 bench: install-test chromium postgis haproxy
 	$(PY) bench/bench_dashboard.py
+	$(PY) bench/bench_regression.py
 	$(PY) bench/bench_import.py --postgis
 	$(PY) bench/bench_team.py
 	$(PY) bench/bench_events.py
