@@ -50,11 +50,6 @@ def _warm_up(port: int) -> None:
     # first page is loading meanwhile.
     import altair  # noqa: F401
 
-    # The sign-in's decoy hash (argon2 lets go of the GIL while it hashes).
-    from store.users import decoy_hash
-
-    decoy_hash()
-
 
 def main() -> None:
     sys.path.insert(0, str(ROOT))

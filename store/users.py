@@ -25,8 +25,7 @@ from store.records import parse_time, utc_now_text
 from store.sql import SqlStore
 
 __all__ = ["MAX_PASSWORD_CHARS", "MIN_PASSWORD_CHARS", "ROLES", "WRITING_ROLES", "User",
-           "UserError", "Users", "check_password", "check_role", "check_user_name",
-           "decoy_hash"]
+           "UserError", "Users", "check_password", "check_role", "check_user_name"]
 
 ROLES = ("viewer", "editor", "admin")
 WRITING_ROLES = frozenset({"editor", "admin"})
@@ -37,12 +36,10 @@ _HASHER = PasswordHasher()
 
 
 @cache
-def decoy_hash() -> str:
+def _dummy_hash() -> str:
     """Checked against when the name is unknown, so a wrong name costs what a wrong
     password does and the time taken does not tell which names exist. Made at the first
-    sign-in, not at import: a hash costs 85 ms, and every start of the app imports this.
-    scripts/serve.py makes it while the first page loads, so that even the first unknown
-    name is not told apart by a second hash."""
+    sign-in, not at import: a hash costs 85 ms, and every start of the app imports this."""
     return _HASHER.hash("not a password of anyone's")
 
 
@@ -144,7 +141,7 @@ class Users:
                 user_row = conn.execute(select(self.table).where(self.table.c.name == name)
                                         ).first()
         try:
-            _HASHER.verify(user_row.password_hash if user_row else decoy_hash(),
+            _HASHER.verify(user_row.password_hash if user_row else _dummy_hash(),
                            password if isinstance(password, str) else "")
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return None
