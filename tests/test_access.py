@@ -127,6 +127,9 @@ def test_an_unknown_name_costs_an_argon2_check_as_a_known_one_does(users, monkey
     assert len(checked) == 3
     assert all(stored.startswith("$argon2id$") for stored in checked)
     assert PasswordHasher().verify(checked[0], PASSWORD)  # alice's own hash
+    # The decoy costs what a real hash does: argon2's own parameters, as new hashes get.
+    assert checked[1] == checked[2]
+    assert not PasswordHasher().check_needs_rehash(checked[1])
 
 
 def test_five_failures_in_a_minute_delay_further_tries(gate, clock):
