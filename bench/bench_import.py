@@ -8,8 +8,7 @@ it prints the import's rows per second (the import itself, in process, and the w
 `posture-import` command with its start-up, into a newly seeded store and into one that
 already holds the claims), the same file imported again (nothing new), and the time to
 compute one view's features (as of a day, as known on the next) with the 200,000 claims
-then stored. Goals (issue 11): >= 20,000 rows/s into the
-GeoPackage; <= 200 ms for a view.
+then stored. Goals (issue 11): >= 20,000 rows/s into the GeoPackage; <= 200 ms for a view.
 """
 
 from __future__ import annotations
@@ -106,9 +105,8 @@ def measure(locations: list[str], csv_path: Path, rows: int, label: str,
           f"{second:.2f} s; the posture-import command, start-up included, into a newly "
           f"seeded store {fresh_command:.2f} s = {rows / fresh_command:,.0f} rows/s, "
           f"into the store holding them {command:.2f} s = {rows / command:,.0f} rows/s; "
-          f"one view's features with "
-          f"{2 * rows:,} claims stored: median {view:.0f} ms ({count:,} features; "
-          "goal <= 200 ms)")
+          f"one view's features with {2 * rows:,} claims stored: median {view:.0f} ms "
+          f"({count:,} features; goal <= 200 ms)")
 
 
 def main() -> None:

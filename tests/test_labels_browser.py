@@ -100,7 +100,7 @@ def test_no_label_overlaps_another_or_covers_a_point(page, app_server, offline, 
     assert offline.attempted == []
 
 
-# Each leader line's two ends, and every point a label belongs to, as rendered.
+# Each leader line's two ends in the frame's pixels, and the frame's size.
 LEADERS_JS = """() => {
   const ends = [];
   for (const path of document.querySelectorAll('path.label-leader')) {
