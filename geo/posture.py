@@ -11,7 +11,7 @@ from geo.actors import actor
 from geo.basemap import country_name, governorates
 from geo.derive import country_of_total
 from geo.features import PlacedFeature
-from geo.timeline import features_at, stale_at, valid_at
+from geo.timeline import features_at, holds_from, holds_on, stale_at
 from i18n import t
 
 __all__ = ["STATUSES", "PostureRow", "posture_rows"]
@@ -61,7 +61,7 @@ def posture_rows(features: Iterable[PlacedFeature], date: dt.date | None,
     """The forces in `features` at `date` (None: every date), reference geography left
     out: those drawn, then those a newer figure of their series supersedes."""
     sourced = [p for p in features if p.record.confidence != "reference"]
-    valid = [p for p in sourced if date is None or valid_at(p.record, date)]
+    valid = [p for p in sourced if date is None or holds_on(p.record, date)]
     shown = {p.record.id for p in features_at(valid, date)}
     faded = set(stale_at(valid, date, stale_months))
     rows = []
@@ -75,7 +75,7 @@ def posture_rows(features: Iterable[PlacedFeature], date: dt.date | None,
         rows.append(PostureRow(
             feature_id=record.id, actor=who or "", place=record.text("name", lang) or "",
             governorate=governorate, country=country, count=record.count.text(lang),
-            since=record.valid_from or record.as_of, reported_on=record.reported_on,
+            since=holds_from(record), reported_on=record.reported_on,
             source=t("list.semicolon", lang).join(
                 s.cited(lang, "()") for s in record.sources),
             confidence=record.confidence,

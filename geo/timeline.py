@@ -1,4 +1,13 @@
-"""Posture at a date, and what changed between two dates."""
+"""Posture at a date, and what changed between two dates: the one time model.
+
+A claim holds from its `valid_from` or, where none is given, from its `as_of` date (the
+day its source says it was so), never before; it holds until its `valid_to`. An event
+with no interval of its own holds on its day only. Reference geography (no `as_of`, no
+interval) is no claim and holds at every date. Of the things in one series, the newest
+figure holding on a day supersedes the older ones; a thing's newer claim replaces its
+older one as known on a day (store/sql.py's `current`), and a retraction closes it.
+Everything that asks "is it shown on this day?" calls `holds_on` and `features_at`.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +20,8 @@ from geo.schema import FeatureRecord
 
 __all__ = ["DEFAULT_STALE_MONTHS", "FIRST_DATE", "STALE_MONTHS_RANGE", "Changes",
            "changes_between", "changes_in_knowledge", "date_out_of_range", "features_at",
-           "latest_report", "months_before", "stale_at", "valid_at"]
+           "holds_from", "holds_on", "holds_until", "latest_report", "months_before",
+           "stale_at"]
 
 # The earliest date the map can show: the seed's oldest figure is the end of 2009.
 FIRST_DATE = dt.date(2009, 1, 1)
@@ -34,11 +44,29 @@ def latest_report(features: Iterable[PlacedFeature]) -> dt.date | None:
     return max(dates, default=None)
 
 
-def valid_at(record: FeatureRecord, date: dt.date) -> bool:
-    """True if the map shows the feature on `date` (both ends of the interval included)."""
-    if record.valid_from is not None and date < record.valid_from:
+def holds_from(record: FeatureRecord) -> dt.date | None:
+    """The first day the claim holds: its valid_from, else its as_of date (None:
+    reference geography, which holds at every date). The posture table's "since"."""
+    return record.valid_from or record.as_of
+
+
+def holds_until(record: FeatureRecord) -> dt.date | None:
+    """The last day the claim holds (None: open). An event without an interval of its
+    own holds on its day only."""
+    if record.valid_to is not None:
+        return record.valid_to
+    if record.event is not None and record.valid_from is None:
+        return record.as_of
+    return None
+
+
+def holds_on(record: FeatureRecord, date: dt.date) -> bool:
+    """True if the claim holds in the world on `date`, both ends included."""
+    start = holds_from(record)
+    if start is not None and date < start:
         return False
-    return record.valid_to is None or date <= record.valid_to
+    end = holds_until(record)
+    return end is None or date <= end
 
 
 def features_at(features: Iterable[PlacedFeature], date: dt.date | None) -> list[PlacedFeature]:
@@ -47,7 +75,7 @@ def features_at(features: Iterable[PlacedFeature], date: dt.date | None) -> list
     Within a series (one force in one country), a figure is shown only until a
     newer one supersedes it: of the members valid at the date, the latest.
     """
-    valid = [p for p in features if date is None or valid_at(p.record, date)]
+    valid = [p for p in features if date is None or holds_on(p.record, date)]
     latest: dict[str, PlacedFeature] = {}
     for p in valid:
         series = p.record.series

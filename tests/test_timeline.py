@@ -12,10 +12,11 @@ from geo.schema import parse_feature
 from geo.timeline import (
     changes_between,
     features_at,
+    holds_from,
+    holds_on,
     latest_report,
     months_before,
     stale_at,
-    valid_at,
 )
 from store.features import placed_features
 from tests.conftest import DATA_DIR, load_json
@@ -39,9 +40,43 @@ def ids_at(date):
     ("coalition-iraq-2009", D(2011, 12, 31), False),
     ("coalition-iraq-2011", D(2011, 12, 31), True),
     ("city-baghdad", D(1990, 1, 1), True),  # reference geography: always
+    ("iraq-syria-border", D(2009, 1, 1), True),  # the line from the map's first date
+    ("us-troops-syria", D(2024, 1, 24), False),  # from its as_of date, never before
+    ("us-troops-syria", D(2024, 1, 25), True),
 ])
 def test_validity_boundaries(feature_id, date, shown):
-    assert valid_at(RECORDS[feature_id], date) is shown
+    assert holds_on(RECORDS[feature_id], date) is shown
+
+
+def _imported(**fields):
+    """A claim as an analyst's CSV gives it: a date, no valid_from or valid_to."""
+    raw = {"id": "report.1", "layer": "imported", "symbol": "point", "name_en": "Patrol",
+           "name_ar": "دورية", "kind": "patrol", "kind_ar": "دورية", "actor_en": "PMF",
+           "actor_ar": "الحشد", "summary_en": "A patrol.", "summary_ar": "دورية.",
+           "count": {"words_en": "dozens", "words_ar": "العشرات"},
+           "as_of": "2024-12-05", "reported_on": "2024-12-05",
+           "sources": [{"who": "Shafaq News", "who_ar": "شفق نيوز"}],
+           "confidence": "media", "geometry_approximate": False, "geometry_note": "As given.",
+           "geometry_note_ar": "كما ورد.",
+           "geometry": {"type": "Point", "coordinates": [41.1, 34.4]},
+           **fields}
+    return parse_feature(raw, 0, "test")
+
+
+@pytest.mark.parametrize(("fields", "date", "shown"), [
+    ({}, D(2019, 6, 1), False),  # the analyst's bug report: drawn in 2019
+    ({}, D(2024, 12, 4), False),  # the day before its as_of date
+    ({}, D(2024, 12, 5), True),  # its as_of date: the first day
+    ({}, D(2026, 1, 1), True),  # no end given: open
+    ({"valid_from": "2024-12-01"}, D(2024, 12, 1), True),  # valid_from wins over as_of
+    ({"valid_from": "2024-12-01"}, D(2024, 11, 30), False),
+    ({"valid_to": "2024-12-06"}, D(2024, 12, 6), True),  # the last day is included
+    ({"valid_to": "2024-12-06"}, D(2024, 12, 7), False),
+])
+def test_a_claim_without_valid_from_holds_from_its_as_of_date(fields, date, shown):
+    record = _imported(**fields)
+    assert holds_on(record, date) is shown
+    assert holds_from(record) == D.fromisoformat(fields.get("valid_from", "2024-12-05"))
 
 
 def test_january_2024_has_no_armour_on_the_sector_and_no_pmf_crossing():
