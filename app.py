@@ -60,6 +60,7 @@ from ui.posture_table import (
     posture_table,
     table_rows,
 )
+from ui.retracted_panel import retracted_panel
 from ui.search import place_search
 from ui.signin import signed_in, signin_panel
 from ui.sources_panel import sources_panel
@@ -289,6 +290,7 @@ def main() -> None:
     if st.session_state.get(MAP_DRAWN_KEY):
         with table_slot:
             posture_table(forces, rows, lang, display)
+            retracted_panel(lang, known_on)
             if editing:
                 from ui.editor_panel import editor_panel
 

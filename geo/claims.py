@@ -198,3 +198,5 @@ class TrailEntry:
     changes: tuple[Change, ...] = ()
     first: bool = False
     retraction_reason: str | None = None
+    # The claim before and this one, where a correction's changes are to be worded.
+    raws: tuple[dict[str, Any], dict[str, Any]] | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from geo.change_words import describe_changes
 from geo.claims import TrailEntry
 from geo.schema import FeatureRecord
 from i18n import direction, t
@@ -61,11 +62,11 @@ def _trail_line(entry: TrailEntry, lang: str) -> str:
                  reason=esc(entry.retraction_reason))
     if entry.first or not entry.changes:
         return t("card.history_recorded", lang, date=date, who=who)
+    worded = describe_changes(*entry.raws, lang) if entry.raws else []
     fields = t("list.comma", lang).join(
-        f"{isolate(c.field)} ({isolate(shown_value(c.before))} → {isolate(shown_value(c.after))})"
-        if not isinstance(c.before, dict | list) and not isinstance(c.after, dict | list)
-        else isolate(c.field) for c in entry.changes[:3])
-    more = len(entry.changes) - 3
+        f"{isolate(c.label)} ({isolate(shown_value(c.before))} → {isolate(shown_value(c.after))})"
+        for c in worded[:3])
+    more = len(worded) - 3
     return t("card.history_changed", lang, date=date, who=who, fields=fields) + (
         f" {esc(t('card.history_more', lang, n=more))}" if more > 0 else "")
 

@@ -14,6 +14,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from geo.change_words import describe_changes
 from geo.checks import check_identifier, shown
 from geo.errors import PostureDataError, SchemaError
 from store.features import shared_store
@@ -47,8 +48,9 @@ def history_lines(feature_id: str, entries: Sequence[HistoryEntry]) -> list[str]
                 f"{' ' + s['link'] if s.get('link') else ''}"
                 for s in claim.raw.get("sources", []))
             lines.append(f"    source: {sources}")
-            for change in entry.changes if claim.supersedes else ():
-                lines.append(f"    {change.field}: {_value(change.before)} → "
+            for change in describe_changes(entry.before_raw, claim.raw, "en") \
+                    if claim.supersedes else ():
+                lines.append(f"    {change.label}: {_value(change.before)} → "
                              f"{_value(change.after)}")
         else:
             retraction = entry.retraction

@@ -107,6 +107,8 @@ class HistoryEntry:
     claim: Claim | None
     retraction: Retraction | None
     changes: tuple[Change, ...] = ()
+    # The claim recorded before this one (None: the first), to word what it changed.
+    before_raw: dict[str, Any] | None = None
 
     @property
     def recorded_at(self) -> dt.datetime:

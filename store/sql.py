@@ -113,9 +113,46 @@ class SqlStore:
         """Each thing's claim as known on `known_on` (None: today): its latest reported
         claim by then, unless a retraction reported by then closed it. `valid_on` keeps
         only the claims that hold in the world on that day."""
-        claims, newer, first = (self.claims, self.claims.alias("newer"),
-                                self.claims.alias("first"))
-        c, n, r = claims.c, newer.c, self.retractions.c
+        c, first = self.claims.c, self.claims.alias("first")
+        latest, retracted = self._latest_known(known_on)
+        # Things keep the order they were first recorded in: the seed's file order.
+        first_recorded = select(func.min(first.c.fid)).where(
+            first.c.feature_id == c.feature_id).scalar_subquery()
+        query = select(c.claim_id, c.record, c.recorded_at, c.recorded_by, c.supersedes).where(
+            latest, ~retracted.exists())
+        if valid_on is not None:
+            query = query.where(or_(c.valid_from.is_(None), c.valid_from <= valid_on),
+                                or_(c.valid_to.is_(None), c.valid_to >= valid_on))
+        if recorded_by is not None:  # current claims that this recorder made
+            query = query.where(c.recorded_by == recorded_by)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(first_recorded, c.fid)).all()
+        return [self._claim(row) for row in rows]
+
+    def retracted(self, known_on: dt.date | None = None) -> list[tuple[Claim, Retraction]]:
+        """The things a retraction closed, as known on `known_on` (None: today): each
+        one's last claim and the retraction that closed it, in the order of recording.
+        An editor finds them again here, and un-retracts one with a new claim."""
+        c, r = self.claims.c, self.retractions.c
+        latest, _ = self._latest_known(known_on)
+        known = true() if known_on is None else r.reported_on <= known_on
+        query = (select(c.claim_id, c.record, c.recorded_at, c.recorded_by, c.supersedes,
+                        r.reason, r.reported_on.label("retracted_on"),
+                        r.recorded_at.label("retracted_at"),
+                        r.recorded_by.label("retracted_by"))
+                 .join_from(self.claims, self.retractions, r.claim_id == c.claim_id)
+                 .where(latest, known).order_by(r.fid))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [(self._claim(row), Retraction(row.claim_id, row.reason, row.retracted_on,
+                                              parse_time(row.retracted_at),
+                                              row.retracted_by)) for row in rows]
+
+    def _latest_known(self, known_on: dt.date | None) -> tuple[Any, Any]:
+        """(the condition that a claim is its thing's latest as known on `known_on`,
+        the subquery of a retraction known by then that closed it)."""
+        newer = self.claims.alias("newer")
+        c, n, r = self.claims.c, newer.c, self.retractions.c
 
         def known(table_c: Any) -> Any:
             return (true() if known_on is None else
@@ -133,19 +170,7 @@ class SqlStore:
         superseded = select(n.fid).where(n.feature_id == c.feature_id, known(n), is_newer)
         retracted = select(r.claim_id).where(
             r.claim_id == c.claim_id, true() if known_on is None else r.reported_on <= known_on)
-        # Things keep the order they were first recorded in: the seed's file order.
-        first_recorded = select(func.min(first.c.fid)).where(
-            first.c.feature_id == c.feature_id).scalar_subquery()
-        query = select(c.claim_id, c.record, c.recorded_at, c.recorded_by, c.supersedes).where(
-            known(c), ~superseded.exists(), ~retracted.exists())
-        if valid_on is not None:
-            query = query.where(or_(c.valid_from.is_(None), c.valid_from <= valid_on),
-                                or_(c.valid_to.is_(None), c.valid_to >= valid_on))
-        if recorded_by is not None:  # current claims that this recorder made
-            query = query.where(c.recorded_by == recorded_by)
-        with self.engine.connect() as conn:
-            rows = conn.execute(query.order_by(first_recorded, c.fid)).all()
-        return [self._claim(row) for row in rows]
+        return and_(known(c), ~superseded.exists()), retracted
 
     def trails(self, known_on: dt.date | None = None) -> dict[str, tuple[TrailEntry, ...]]:
         """Every thing's history as known on `known_on` (None: today), as its card shows
@@ -166,7 +191,8 @@ class SqlStore:
         before: dict[str, Any] | None = None
         for row in claim_rows:
             claim = self._claim(row)
-            entries.append(HistoryEntry(claim, None, tuple(changes(before, claim.raw))))
+            entries.append(HistoryEntry(claim, None, tuple(changes(before, claim.raw)),
+                                        before_raw=before))
             before = claim.raw
         entries.extend(HistoryEntry(None, self._retraction(row)) for row in retraction_rows)
         return sorted(entries, key=lambda entry: entry.recorded_at)
@@ -178,7 +204,8 @@ class SqlStore:
                source: str = "import", new_layer: StoredLayer | None = None,
                retract_missing: str | None = None, dry_run: bool = False,
                checked: bool = False,
-               opened_at: Mapping[str, str | None] | None = None) -> RecordResult:
+               opened_at: Mapping[str, str | None] | None = None,
+               reopen: bool = False) -> RecordResult:
         """Record each raw feature as a claim, in one transaction, keyed by its id.
 
         A record equal to the thing's current claim (`compare="own"`: to the latest
@@ -210,6 +237,8 @@ class SqlStore:
             check_unchanged(conn, self.claims, self.retractions, opened_at or {})
             layer_created = self._make_layer(conn, new_layer, recorded_by)
             latest = self._latest(conn, seen, recorded_by if compare == "own" else None)
+            closed = self._closed(conn, [claim_id for claim_id, _ in latest.values()]) \
+                if reopen else set()
             recorded_at = utc_now_text()
             rows, new, changed = [], 0, 0
             geometries = []
@@ -221,7 +250,7 @@ class SqlStore:
                     normal = canonical_json(raw if checked else normal_raw(raw))
                     content, geometry = digest(normal), raw.get("geometry")
                 before = latest.get(key.id)
-                if before is not None and before[1] == content:
+                if before is not None and before[1] == content and before[0] not in closed:
                     continue
                 new, changed = (new + 1, changed) if before is None else (new, changed + 1)
                 rows.append(self._row(normal if checked else canonical_json(raw), key,
@@ -331,7 +360,7 @@ class SqlStore:
         """Each thing's latest claim (reported last, then recorded last): id and hash."""
         if not feature_ids:
             return {}
-        c, r = self.claims.c, self.retractions.c
+        c = self.claims.c
         latest: dict[str, tuple[str, str]] = {}
         ids = sorted(feature_ids)
         # Claims whose ids sort between the first and last asked about: when there are
@@ -352,12 +381,16 @@ class SqlStore:
                 if feature_id in feature_ids:
                     latest.setdefault(feature_id, (claim_id, stored_hash))
         if unretracted and latest:
-            claim_ids = sorted(claim_id for claim_id, _ in latest.values())
-            closed = {found for start in range(0, len(claim_ids), IN_CHUNK)
-                      for found in conn.execute(select(r.claim_id).where(
-                          r.claim_id.in_(claim_ids[start:start + IN_CHUNK]))).scalars()}
+            closed = self._closed(conn, [claim_id for claim_id, _ in latest.values()])
             latest = {key: value for key, value in latest.items() if value[0] not in closed}
         return latest
+
+    def _closed(self, conn: Connection, claim_ids: list[str]) -> set[str]:
+        """Those of `claim_ids` a retraction closed."""
+        r, ordered = self.retractions.c, sorted(claim_ids)
+        return {found for start in range(0, len(ordered), IN_CHUNK)
+                for found in conn.execute(select(r.claim_id).where(
+                    r.claim_id.in_(ordered[start:start + IN_CHUNK]))).scalars()}
 
     @staticmethod
     def _row(record_json: str, key: Any, recorded_at: str, recorded_by: str,

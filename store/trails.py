@@ -43,7 +43,7 @@ def read_trails(conn: Connection, claims_table: Table, retractions: Table,
         trails[feature_id] = [
             TrailEntry(parse_time(row.recorded_at), row.recorded_by,
                        tuple(changes(raws[i - 1], raws[i])) if i and raws else (),
-                       first=i == 0)
+                       first=i == 0, raws=(raws[i - 1], raws[i]) if i and raws else None)
             for i, row in enumerate(claims)]
     for row in retracted:
         trails.setdefault(row.feature_id, []).append(TrailEntry(

@@ -13,7 +13,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from access.gate import FAILURE_WINDOW_S, Gate, NotAllowed, NotSignedIn, SignInRefused
-from access.writes import record_claim, retract_claim
+from access.writes import WrongThing, record_claim, retract_claim
 from geo.errors import SchemaError
 from store.records import ConflictError
 from store.sign_in_failures import SignInFailures
@@ -160,11 +160,13 @@ def test_a_viewer_cannot_write_whatever_the_page_holds(gate, store):
     token = gate.sign_in("victor", PASSWORD)
     before = store.version()
     with pytest.raises(NotAllowed, match="victor is a viewer: only editors may write"):
-        record_claim(gate, token, store, _corrected(3000), opened_at=None)
+        record_claim(gate, token, store, _corrected(3000), opened_id=US_IRAQ,
+                     opened_at=None)
     # A made-up token, or the name of an editor in place of a token, is no session.
     for forged in ("alice", {"name": "alice", "role": "editor"}, "x" * 43, None):
         with pytest.raises(NotSignedIn):
-            retract_claim(gate, forged, store, US_IRAQ, "forged", opened_at=None)
+            retract_claim(gate, forged, store, US_IRAQ, "forged", opened_id=US_IRAQ,
+                          opened_at=None)
     assert store.version() == before
 
 
@@ -172,7 +174,8 @@ def test_a_role_taken_away_counts_at_the_next_write(gate, users, store):
     token = gate.sign_in("alice", PASSWORD)
     users.set_role("alice", "viewer")
     with pytest.raises(NotAllowed):
-        record_claim(gate, token, store, _corrected(3000), opened_at=store.stamp(US_IRAQ).token)
+        record_claim(gate, token, store, _corrected(3000), opened_id=US_IRAQ,
+                     opened_at=store.stamp(US_IRAQ).token)
     users.remove("alice")
     assert gate.user(token) is None
 
@@ -180,7 +183,7 @@ def test_a_role_taken_away_counts_at_the_next_write(gate, users, store):
 def test_an_editor_records_as_themselves(gate, store):
     token = gate.sign_in("alice", PASSWORD)
     opened = store.stamp(US_IRAQ).token
-    result = record_claim(gate, token, store, _corrected(3000), opened_at=opened)
+    result = record_claim(gate, token, store, _corrected(3000), opened_id=US_IRAQ, opened_at=opened)
     assert (result.new, result.changed) == (0, 1)
     last = store.history(US_IRAQ)[-1].claim
     assert last.recorded_by == "alice"
@@ -192,37 +195,74 @@ def test_the_second_of_two_saves_from_one_opening_is_refused(users, store, clock
     users.add("bob", "editor", PASSWORD)
     alice, bob = gate.sign_in("alice", PASSWORD), gate.sign_in("bob", PASSWORD)
     opened = store.stamp(US_IRAQ).token  # both open the same thing
-    record_claim(gate, bob, store, _corrected(2600), opened_at=opened)
+    record_claim(gate, bob, store, _corrected(2600), opened_id=US_IRAQ, opened_at=opened)
     before = store.version()
     with pytest.raises(ConflictError, match=r"us-troops-iraq: changed since you opened it "
                                             r"by bob at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC"):
-        record_claim(gate, alice, store, _corrected(2700), opened_at=opened)
+        record_claim(gate, alice, store, _corrected(2700), opened_id=US_IRAQ, opened_at=opened)
     assert store.version() == before
     with pytest.raises(ConflictError, match="changed since you opened it by bob"):
-        retract_claim(gate, alice, store, US_IRAQ, "wrong figure", opened_at=opened)
+        retract_claim(gate, alice, store, US_IRAQ, "wrong figure", opened_id=US_IRAQ,
+                      opened_at=opened)
     # Opened again, her save goes through.
-    record_claim(gate, alice, store, _corrected(2700), opened_at=store.stamp(US_IRAQ).token)
+    record_claim(gate, alice, store, _corrected(2700), opened_id=US_IRAQ,
+                 opened_at=store.stamp(US_IRAQ).token)
     assert store.history(US_IRAQ)[-1].claim.raw["count"]["value"] == 2700
 
 
 def test_a_retraction_moves_the_stamp_too(gate, store):
     token = gate.sign_in("alice", PASSWORD)
     opened = store.stamp(US_IRAQ).token
-    retract_claim(gate, token, store, US_IRAQ, "withdrawn by the source", opened_at=opened)
+    retract_claim(gate, token, store, US_IRAQ, "withdrawn by the source", opened_id=US_IRAQ,
+                      opened_at=opened)
     stamp = store.stamp(US_IRAQ)
     assert stamp.kind == "retraction"
     assert stamp.recorded_by == "alice"
     with pytest.raises(ConflictError, match="retracted since you opened it by alice"):
-        record_claim(gate, token, store, _corrected(3000), opened_at=opened)
+        record_claim(gate, token, store, _corrected(3000), opened_id=US_IRAQ, opened_at=opened)
 
 
 def test_a_new_thing_whose_id_was_taken_meanwhile_is_a_conflict(gate, store):
     token = gate.sign_in("alice", PASSWORD)
     raw = _corrected(3000)
     raw["id"] = "us-forces.new-post-123abc"
-    record_claim(gate, token, store, raw, opened_at=None)
+    record_claim(gate, token, store, raw, opened_id=None, opened_at=None)
     with pytest.raises(ConflictError, match="new-post-123abc: changed since you opened it"):
-        record_claim(gate, token, store, _corrected(3100) | {"id": raw["id"]}, opened_at=None)
+        record_claim(gate, token, store, _corrected(3100) | {"id": raw["id"]}, opened_id=None,
+                     opened_at=None)
+
+
+def test_a_write_naming_another_thing_than_the_one_opened_is_refused(gate, store):
+    """A stale or swapped form state: the form was opened on the US figure, the write
+    names Idlib. Nothing is written, whichever way the two differ."""
+    token = gate.sign_in("alice", PASSWORD)
+    opened = store.stamp(US_IRAQ).token
+    before = store.version()
+    with pytest.raises(WrongThing, match=r"opened on 'us-troops-iraq', but the write names "
+                                         r"'idlib-taken': nothing was written"):
+        retract_claim(gate, token, store, "idlib-taken", "swapped", opened_id=US_IRAQ,
+                      opened_at=opened)
+    other = _corrected(3000) | {"id": "idlib-taken"}
+    with pytest.raises(WrongThing, match="but the write names 'idlib-taken'"):
+        record_claim(gate, token, store, other, opened_id=US_IRAQ, opened_at=opened)
+    with pytest.raises(WrongThing, match="opened on 'a new thing'"):
+        retract_claim(gate, token, store, US_IRAQ, "no form", opened_id=None, opened_at=None)
+    assert store.version() == before
+    assert "idlib-taken" in {c.feature_id for c in store.current()}
+
+
+def test_an_editor_un_retracts_a_thing_with_its_claim_unchanged(gate, store):
+    token = gate.sign_in("alice", PASSWORD)
+    retract_claim(gate, token, store, US_IRAQ, "withdrawn", opened_id=US_IRAQ,
+                  opened_at=store.stamp(US_IRAQ).token)
+    assert US_IRAQ not in {c.feature_id for c in store.current()}
+    (claim, retraction), = ((c, r) for c, r in store.retracted() if c.feature_id == US_IRAQ)
+    assert (retraction.reason, retraction.recorded_by) == ("withdrawn", "alice")
+    result = record_claim(gate, token, store, claim.raw, opened_id=US_IRAQ,
+                          opened_at=store.stamp(US_IRAQ).token)
+    assert (result.new, result.changed) == (0, 1)  # the same words, recorded again
+    assert US_IRAQ in {c.feature_id for c in store.current()}
+    assert US_IRAQ not in {c.feature_id for c, _ in store.retracted()}
 
 
 def test_a_bad_record_from_an_editor_is_still_refused(gate, store):
@@ -230,7 +270,8 @@ def test_a_bad_record_from_an_editor_is_still_refused(gate, store):
     raw = _corrected(3000)
     raw["confidence"] = "rumour"
     with pytest.raises(SchemaError, match="confidence 'rumour'"):
-        record_claim(gate, token, store, raw, opened_at=store.stamp(US_IRAQ).token)
+        record_claim(gate, token, store, raw, opened_id=US_IRAQ,
+                     opened_at=store.stamp(US_IRAQ).token)
 
 
 def test_an_identity_verified_by_oidc_signs_in_only_a_user_of_the_store(gate):

@@ -12,6 +12,7 @@ import pytest
 from editing.form import FORM_FIELDS
 from exports.formats import EXPORT_FORMATS
 from exports.paper import PAPERS
+from geo.change_words import WORDED_FIELDS
 from geo.posture import STATUSES
 from geo.schema import CONFIDENCE_LEVELS, SYMBOLS
 from geo.sidc import AFFILIATIONS
@@ -80,7 +81,8 @@ def test_every_key_family_the_code_builds_exists():
                "table": (*TABLE_COLUMNS, "symbol"), "changes.axis": COMPARE_AXES,
                "import.report": REPORT_COLUMNS, "auth.role": ROLES,
                "edit.field": (*FORM_FIELDS, "layer"), "edit.mode": ("new", "edit"),
-               "edit.group": [group for group, _ in FORM_GROUPS], "events.card": CARD_LABELS}
+               "edit.group": [group for group, _ in FORM_GROUPS], "events.card": CARD_LABELS,
+               "field": WORDED_FIELDS}
     assert families <= set(members), f"a key family with no test: {families - set(members)}"
     for prefix in families:
         for name in members[prefix]:

@@ -22,7 +22,7 @@ from editing.form import FORM_FIELDS, FormProblem, claim_from_form, form_of, new
 from geo.checks import check_identifier
 from geo.claims import changes, normal_raw
 from geo.errors import PostureDataError, SchemaError
-from geo.features import PlacedFeature
+from geo.features import PlacedFeature, place
 from geo.schema import CONFIDENCE_LEVELS
 from i18n import t
 from layers.catalogue import IMPORTED_LAYER_COLORS, LayerEntry
@@ -43,6 +43,8 @@ _CONFLICT = "edit:conflict"
 # Set by a save: the next run empties the form before its widgets exist (Streamlit
 # refuses to change a widget's value once it is drawn in a run).
 _RESET = "edit:reset"
+_CLOSE = "edit:close"  # set by a retraction: the next run empties the thing chooser
+_CONFIRM = "edit:confirm"  # a retraction asked for, awaiting "Yes"
 _CLICKED = "edit:clicked"
 _NEW_LAYER = "+"  # the layer choice that makes a new layer
 _WIDE_FIELDS = {"wkt", "geometry_note_en"}
@@ -157,8 +159,12 @@ def _fill(fields: dict[str, str]) -> None:
 
 def _clear() -> None:
     _fill({})
-    for key in (_OPENED, "edit:reason", "edit:last_click"):
+    for key in (_OPENED, _CONFIRM, "edit:last_click"):
         st.session_state.pop(key, None)
+    for key in [k for k in st.session_state if str(k).startswith("edit:reason:")]:
+        st.session_state.pop(key, None)
+    if st.session_state.pop(_CLOSE, False):
+        st.session_state["edit:feature"] = None
     st.session_state[PLACING_KEY] = False
 
 
@@ -185,7 +191,7 @@ def _show_problem(error: Exception, yours: dict[str, Any] | None, lang: str) -> 
 
 
 def _save(token: str, user: User, lang: str, *, layer: str, feature_id: str,
-          opened_at: str | None, carried: dict[str, Any] | None,
+          opened_id: str | None, opened_at: str | None, carried: dict[str, Any] | None,
           new_layer: StoredLayer | None) -> None:
     fields = {f: st.session_state.get(f"{_FIELD}{f}", "") for f in FORM_FIELDS}
     fields["geometry_approximate"] = "yes" if fields["geometry_approximate"] else "no"
@@ -193,7 +199,8 @@ def _save(token: str, user: User, lang: str, *, layer: str, feature_id: str,
     try:
         raw = claim_from_form(fields, layer=layer, feature_id=feature_id, carried=carried,
                               placed_by=user.name)
-        result = record_claim(current_gate(), token, shared_store(), raw, opened_at=opened_at,
+        result = record_claim(current_gate(), token, shared_store(), raw,
+                              opened_id=opened_id, opened_at=opened_at,
                               new_layer=new_layer)
     except (PostureDataError, AccessError) as e:
         st.session_state[_CONFLICT] = (e, raw)
@@ -247,7 +254,7 @@ def _new_claim(user: User, token: str, entries: tuple[LayerEntry, ...], lang: st
         name = st.session_state.get(f"{_FIELD}name_en") or st.session_state.get(
             f"{_FIELD}name_ar")
         _save(token, user, lang, layer=layer, feature_id=new_feature_id(layer, name),
-              opened_at=None, carried=None, new_layer=new_layer)
+              opened_id=None, opened_at=None, carried=None, new_layer=new_layer)
         st.rerun()
 
 
@@ -259,50 +266,109 @@ def _open(feature: PlacedFeature) -> None:
                                  "at": stamp.token if stamp else None,
                                  "carried": opened.carried}
     st.session_state.pop(_CONFLICT, None)
+    st.session_state.pop(_CONFIRM, None)
+
+
+def _retracted_things() -> dict[str, PlacedFeature]:
+    """Things a retraction closed, each as its last claim said, to be found again."""
+    found = {}
+    for claim, _ in shared_store().retracted():
+        try:
+            found[claim.feature_id] = place((claim.record,))[0]
+        except PostureDataError:  # a claim that cannot be drawn is still listed by id
+            continue
+    return found
+
+
+def _confirm_retraction(token: str, lang: str, opened: dict[str, Any], name: str) -> None:
+    """The second step of a retraction: it names the thing, and only "Yes" writes."""
+    pending = st.session_state.get(_CONFIRM)
+    if not pending or pending["id"] != opened["id"]:
+        return
+    with st.container(border=True):
+        st.warning(t("edit.retract_confirm", lang, name=plain(name), id=opened["id"],
+                     reason=plain(pending["reason"])))
+        yes, no = st.columns(2)
+        confirmed = yes.button(t("edit.retract_yes", lang), key="edit:retract_yes",
+                               type="primary")
+        if no.button(t("edit.retract_cancel", lang), key="edit:retract_cancel"):
+            st.session_state.pop(_CONFIRM, None)
+            st.rerun()
+    if not confirmed:
+        return
+    st.session_state.pop(_CONFIRM, None)
+    try:
+        retract_claim(current_gate(), token, shared_store(), pending["id"], pending["reason"],
+                      opened_id=opened["id"], opened_at=opened["at"])
+    except (PostureDataError, AccessError) as e:
+        st.session_state[_CONFLICT] = (e, None)
+    else:
+        st.session_state[_NOTICE] = t("edit.retracted", lang, id=pending["id"])
+        st.session_state.pop(_CONFLICT, None)
+        # The form closes: the chooser is emptied, never moved on to another thing.
+        st.session_state[_RESET] = True
+        st.session_state[_CLOSE] = True
+    st.rerun()
 
 
 def _edit_claim(user: User, token: str, features: dict[str, PlacedFeature],
                 chosen_id: str | None, lang: str) -> None:
-    def title(feature_id: str) -> str:
-        return features[feature_id].record.text("name", lang) or feature_id
+    show_retracted = st.toggle(t("edit.show_retracted", lang), key="edit:show_retracted")
+    retracted = _retracted_things() if show_retracted else {}
+    things = {**retracted, **features}
 
-    ids = sorted(features, key=title)
+    def title(feature_id: str) -> str:
+        name = things[feature_id].record.text("name", lang) or feature_id
+        return t("edit.retracted_title", lang, name=name) if feature_id in retracted \
+            else name
+
+    ids = sorted(things, key=title)
     if not ids:
         st.caption(t("edit.nothing_to_edit", lang))
         return
-    if chosen_id in features and st.session_state.get("edit:chosen") != chosen_id:
+    if chosen_id in things and st.session_state.get("edit:chosen") != chosen_id:
         st.session_state["edit:chosen"] = chosen_id  # the table's row, once
         st.session_state["edit:feature"] = chosen_id
-    feature_id = st.selectbox(t("edit.feature", lang), ids, key="edit:feature",
+    if st.session_state.get("edit:feature") not in ids:
+        # The thing went (retracted, or the retracted ones hidden): choose none rather
+        # than let the list fall on whichever thing sorts first.
+        st.session_state["edit:feature"] = None
+    feature_id = st.selectbox(t("edit.feature", lang), ids, key="edit:feature", index=None,
+                              placeholder=t("edit.choose_thing", lang),
                               format_func=lambda i: f"{title(i)} ({i})")
+    if feature_id is None:
+        st.session_state.pop(_OPENED, None)
+        return
     opened = st.session_state.get(_OPENED)
     if opened is None or opened["id"] != feature_id:
-        _open(features[feature_id])
+        _open(things[feature_id])
         opened = st.session_state[_OPENED]
-    with st.form("edit:correct"):
+    name = things[feature_id].record.text("name", lang) or feature_id
+    # What every button below acts on, named above them.
+    st.markdown(t("edit.opened_retracted" if feature_id in retracted else "edit.opened", lang,
+                  name=plain(name), id=plain(feature_id)))
+    with st.form("edit:correct", enter_to_submit=False):
         _form_fields(lang)
         save = st.form_submit_button(t("edit.save_correction", lang), type="primary")
     if save:
+        # The thing chosen now, and the thing the form was opened on: the write checks
+        # on the server that the two are one (access/writes.py).
         _save(token, user, lang, layer=opened["layer"], feature_id=feature_id,
-              opened_at=opened["at"], carried=opened["carried"], new_layer=None)
+              opened_id=opened["id"], opened_at=opened["at"], carried=opened["carried"],
+              new_layer=None)
         st.rerun()
     st.button(t("edit.reopen", lang), key="edit:reopen", on_click=_open,
-              args=(features[feature_id],), help=t("edit.reopen_help", lang))
-    with st.form("edit:retract"):
-        reason = st.text_input(t("edit.retract_reason", lang), key="edit:reason",
-                               max_chars=500)
-        retract = st.form_submit_button(t("edit.retract", lang))
-    if retract:
-        try:
-            retract_claim(current_gate(), token, shared_store(), feature_id, reason,
-                          opened_at=opened["at"])
-        except (PostureDataError, AccessError) as e:
-            st.session_state[_CONFLICT] = (e, None)
-        else:
-            st.session_state[_NOTICE] = t("edit.retracted", lang, id=feature_id)
-            st.session_state.pop(_CONFLICT, None)
-            st.session_state[_RESET] = True
-        st.rerun()
+              args=(things[feature_id],), help=t("edit.reopen_help", lang))
+    if feature_id not in retracted:
+        # A reason per thing: what was typed for one is never carried to the next. Enter
+        # in the field submits nothing; the button asks for confirmation first.
+        with st.form(f"edit:retract:{feature_id}", enter_to_submit=False):
+            reason = st.text_input(t("edit.retract_reason", lang),
+                                   key=f"edit:reason:{feature_id}", max_chars=500)
+            retract = st.form_submit_button(t("edit.retract", lang))
+        if retract:
+            st.session_state[_CONFIRM] = {"id": opened["id"], "reason": reason}
+        _confirm_retraction(token, lang, opened, name)
     history_panel(feature_id, lang)
 
 

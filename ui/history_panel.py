@@ -8,7 +8,8 @@ import datetime as dt
 
 import streamlit as st
 
-from geo.checks import shown
+from geo.change_words import describe_changes
+from geo.claims import validated
 from i18n import t
 from store.features import shared_store
 from store.records import HistoryEntry
@@ -18,10 +19,10 @@ __all__ = ["history_panel"]
 _TIME = "%Y-%m-%d %H:%M UTC"
 
 
-def _source(raw: dict) -> str:
-    return "; ".join(
-        f"{s.get('who') or s.get('who_ar') or ''}{', via ' + s['via'] if s.get('via') else ''}"
-        f"{' ' + s['link'] if s.get('link') else ''}" for s in raw.get("sources", []))
+def _source(raw: dict, lang: str) -> str:
+    record = validated(raw)
+    return t("list.semicolon", lang).join(
+        s.text(lang) + (f" {s.link}" if s.link else "") for s in record.sources)
 
 
 def _row(entry: HistoryEntry, lang: str) -> dict[str, str]:
@@ -35,13 +36,13 @@ def _row(entry: HistoryEntry, lang: str) -> dict[str, str]:
                 t("history.reported", lang): str(retraction.reported_on),
                 t("history.source", lang): ""}
     claim = entry.claim
-    what = "; ".join(f"{c.field}: {shown(c.before, 60)} → {shown(c.after, 60)}"
-                     for c in entry.changes) if claim.supersedes else t("history.first", lang)
+    what = "; ".join(c.text() for c in describe_changes(entry.before_raw, claim.raw, lang)) \
+        if claim.supersedes else t("history.first", lang)
     return {t("history.when", lang): claim.recorded_at.strftime(_TIME),
             t("history.by", lang): claim.recorded_by,
             t("history.what", lang): what,
             t("history.reported", lang): claim.raw.get("reported_on") or "—",
-            t("history.source", lang): _source(claim.raw)}
+            t("history.source", lang): _source(claim.raw, lang)}
 
 
 def _known_on(day: dt.date) -> None:
@@ -50,7 +51,8 @@ def _known_on(day: dt.date) -> None:
     st.session_state["known_on"] = min(day, dt.date.today())
 
 
-def history_panel(feature_id: str, lang: str) -> None:
+def history_panel(feature_id: str, lang: str, key: str = "history") -> None:
+    """The thing's history; `key` keeps two panels on one page apart."""
     entries = shared_store().history(feature_id)
     st.subheader(t("history.header", lang))
     # A table, not a grid: a history is short, and its text is then the page's own
@@ -61,9 +63,9 @@ def history_panel(feature_id: str, lang: str) -> None:
     if not dated:
         return
     chosen = st.selectbox(t("history.choose", lang), range(len(dated)),
-                          key=f"history:{feature_id}",
+                          key=f"{key}:{feature_id}",
                           format_func=lambda i: t("history.choice", lang,
                                                   recorded=dated[i][0].strftime(_TIME),
                                                   reported=dated[i][1]))
-    st.button(t("history.show_known_on", lang, date=dated[chosen][1]), key="history:show",
+    st.button(t("history.show_known_on", lang, date=dated[chosen][1]), key=f"{key}:show",
               on_click=_known_on, args=(dated[chosen][1],))
