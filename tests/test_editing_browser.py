@@ -105,6 +105,18 @@ def _place_and_describe(page, name: str, extra: dict[str, str] | None = None) ->
     wait_idle(page)
 
 
+def _retract(page, name: str, feature_id: str, reason: str) -> None:
+    """Type a reason, press Retract, and confirm the question that names the thing."""
+    retract = _panel(page).locator("[data-testid=stForm]").filter(
+        has=page.get_by_role("button", name="Retract"))
+    retract.get_by_label("Reason to retract", exact=True).fill(reason)
+    retract.get_by_role("button", name="Retract").click()
+    wait_idle(page)
+    _panel(page).get_by_text(f"Retract '{name}' ({feature_id})? Reason: {reason}").wait_for()
+    _panel(page).get_by_role("button", name="Yes, retract it").click()
+    wait_idle(page)
+
+
 def _selector(feature_id: str) -> str:
     return ".leaflet-interactive.feature-" + feature_id.replace(".", "\\.")
 
@@ -149,18 +161,15 @@ def test_an_editor_places_corrects_and_retracts_a_claim(page, server, offline):
     wait_idle(page)
     page.get_by_text(f"Saved: {feature_id}").wait_for()
     history = _panel(page).locator("[data-testid=stTable]").filter(has_text="Recorded")
-    history.get_by_text("count.value: 200 → 250").wait_for()
+    history.get_by_text("Count: 200 → 250").wait_for()  # in words, by its label
     assert history.get_by_text("first claim").count() == 1
     assert history.get_by_role("cell", name="alice", exact=True).count() == 2
     page.screenshot(path=str(server.log_path.parent / "history.png"))
 
-    # Retract it: gone today, there as known on yesterday.
-    _choose(page, _panel(page), "Thing", "Forward post", f"Forward post ({feature_id})")
-    retract = _panel(page).locator("[data-testid=stForm]").filter(
-        has=page.get_by_role("button", name="Retract"))
-    retract.get_by_label("Reason to retract", exact=True).fill("the source withdrew it")
-    retract.get_by_role("button", name="Retract").click()
-    wait_idle(page)
+    # Retract it: gone today, there as known on yesterday. After the save the form
+    # stays on the same thing.
+    expect(_panel(page).get_by_text(f"Correcting Forward post ({feature_id})")).to_be_visible()
+    _retract(page, "Forward post", feature_id, "the source withdrew it")
     page.get_by_text(f"Retracted: {feature_id}").wait_for()
     assert feature_id not in feature_ids(open_dashboard(page, server, "?as_of=2024-12-31"))
     yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
@@ -184,8 +193,8 @@ def test_the_history_lists_who_changed_what(page, server, offline):
     wait_idle(page)
     page.get_by_text("Saved: us-troops-iraq").wait_for()
     history = _panel(page).locator("[data-testid=stTable]").filter(has_text="Recorded")
-    history.get_by_text("count.value: 2500 → 2600").wait_for()
-    row = history.locator("tr").filter(has_text="count.value: 2500 → 2600")
+    history.get_by_text("Count: about 2,500 → about 2,600").wait_for()
+    row = history.locator("tr").filter(has_text="Count: about 2,500 → about 2,600")
     assert row.get_by_role("cell", name="alice", exact=True).count() == 1
     # The seed's claim was recorded by the seeding, reported on 25 January 2024 (F1).
     assert history.locator("tr").filter(has_text="first claim").filter(
@@ -272,4 +281,46 @@ def test_hostile_text_in_the_form_stays_text(page, server, offline):
     wait_idle(page)
     assert page.locator("img[src=x]").count() == 0
     assert alerts == []
+    assert offline.attempted == []
+
+
+def test_a_retraction_touches_only_the_thing_opened(page, server, offline, tmp_path):
+    """The bug report: after a retraction the form moved on to another thing with the
+    reason still typed, and a second press retracted that one. Now: Enter in the reason
+    retracts nothing, Retract asks by name, the form closes after it, nothing else is
+    retracted, and the retracted thing's history is found again under the table."""
+    open_dashboard(page, server, "?as_of=2024-12-31")
+    sign_in(page, "alice", PASSWORD)
+    page.frame_locator(MAP).locator("path.leaflet-interactive").first.wait_for()
+    wait_idle(page)
+    panel = _panel(page)
+    panel.get_by_text("Correct or retract", exact=True).click()
+    wait_idle(page)
+    _choose(page, panel, "Thing", "Idlib", "Idlib taken earlier (idlib-taken)")
+    expect(panel.get_by_text("Correcting Idlib taken earlier (idlib-taken)")
+           ).to_be_visible()
+    # Enter in the reason field submits nothing.
+    reason = panel.get_by_label("Reason to retract", exact=True)
+    reason.fill("a test of Enter")
+    reason.press("Enter")
+    wait_idle(page)
+    assert panel.get_by_role("button", name="Yes, retract it").count() == 0
+    _retract(page, "Idlib taken earlier", "idlib-taken", "the source withdrew it")
+    page.get_by_text("Retracted: idlib-taken").wait_for()
+    # The form closed: no thing is open, so there is no Retract to press again.
+    assert panel.get_by_role("button", name="Retract").count() == 0
+    assert panel.get_by_text("Correcting ").count() == 0
+    store = open_store(str(tmp_path / "store.gpkg"))  # the server's (the fixture's)
+    try:
+        assert [c.feature_id for c, _ in store.retracted()] == ["idlib-taken"]
+    finally:
+        store.close()
+    # The retracted thing's history is reachable: under the posture table.
+    page.locator("label").filter(has=page.get_by_role(
+        "switch", name="Show retracted things", exact=True)).first.click()
+    wait_idle(page)
+    _choose(page, page, "History of a retracted thing", "Idlib",
+            "Idlib taken earlier (idlib-taken)")
+    history = page.locator("[data-testid=stTable]").filter(has_text="Recorded")
+    history.get_by_text("retracted: the source withdrew it").wait_for()
     assert offline.attempted == []
