@@ -43,6 +43,7 @@ from store.features import (
     store_version,
 )
 from store.location import store_location
+from ui.changes_panel import changes_panel
 from ui.chart import force_levels_chart
 from ui.dates import as_of_picker, changes_since, known_on_picker
 from ui.events_panel import events_panel
@@ -289,6 +290,9 @@ def main() -> None:
     # After the map, and once it is drawn: see map_drawn.
     if st.session_state.get(MAP_DRAWN_KEY):
         with table_slot:
+            changes_panel(enabled, as_of, filters, known_on, lang,
+                          st.session_state.get("since") if st.session_state.get("compare")
+                          else None)
             posture_table(forces, rows, lang, display)
             retracted_panel(lang, known_on)
             if editing:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from exports.atomic import terminate_as_exit, write_atomically
+from exports.changes import change_report, write_changes_csv
 from exports.data import write_data
 from exports.formats import DATA_FORMATS, EXPORT_FORMATS, STATIC_FORMATS
 from exports.html import write_html
@@ -36,6 +37,7 @@ from geo.timeline import (
     date_out_of_range,
     latest_report,
 )
+from geo.what_changed import CHANGE_KINDS
 from layers.catalogue import catalogue, check_data_folder
 from layers.event_layer import DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, EventWindow
 from layers.unit_symbols import Display
@@ -183,6 +185,12 @@ def _parser() -> OneLineParser:
                         help="event layers: only these types, separated by '|'")
     parser.add_argument("--event-actors", type=_free_text, default=None,
                         help="event layers: only events of these actors, separated by '|'")
+    parser.add_argument("--changes-since", type=_date, default=None,
+                        help="instead of a map, list what changed from this YYYY-MM-DD "
+                             "(excluded) to the as-of date: appeared, ended, count changed, "
+                             "corrected and retracted, with who recorded each and on whose "
+                             "word, as CSV (--format csv, the default here); --layers, the "
+                             "filters, --known-on and --lang apply")
     parser.add_argument("--list-viewpoints", action="store_true",
                         help="print the viewpoint ids with their titles, and exit")
     parser.add_argument("--title", type=_free_text, default=None,
@@ -252,6 +260,30 @@ def _extension(fmt: str) -> str:
     return DATA_FORMATS[fmt][1] if fmt in DATA_FORMATS else fmt
 
 
+def _changes(parser: OneLineParser, args: argparse.Namespace) -> int:
+    """`--changes-since`: the change list of the view's layers as CSV (exit 0; 1 for
+    broken data or a failed write, raised to _run)."""
+    if args.format not in (None, "csv"):
+        parser.error(f"argument --changes-since: writes CSV; --format {args.format} "
+                     "is not a change list (use --format csv or leave it out)")
+    if args.out is None:
+        parser.error("argument --out: required")
+    as_of = args.as_of or latest_report(posture_features(args.known_on))
+    if args.changes_since > as_of:
+        parser.error(f"argument --changes-since: {args.changes_since} is after the as-of "
+                     f"date {as_of}; nothing can have changed backwards")
+    view = View(layer_ids=_layer_ids(parser, args.layers), as_of=as_of, lang=args.lang,
+                filters=_filters(parser, args), known_on=args.known_on)
+    _check_writable(parser, args.out)
+    report = change_report(view.layers(), args.changes_since, as_of, view.filters,
+                           args.known_on)
+    write_atomically(args.out, "csv", lambda path: write_changes_csv(report, path, args.lang))
+    counts = ", ".join(f"{len(report.of(kind))} {kind.replace('_', ' ')}"
+                       for kind in CHANGE_KINDS)
+    print(f"wrote {args.out} (from {args.changes_since} to {as_of}: {counts})")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -270,6 +302,8 @@ def _run(parser: OneLineParser, args: argparse.Namespace) -> int:
             for viewpoint in viewpoints():
                 print(f"{viewpoint.id}\t{viewpoint.title_en}")
             return 0
+        if args.changes_since is not None:
+            return _changes(parser, args)
         if args.format is None:
             parser.error("argument --format: required (one of " + ", ".join(FORMATS) + ")")
         if args.out is None:

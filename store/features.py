@@ -24,7 +24,7 @@ from store.location import store_location
 from store.seed import seed
 
 __all__ = ["feature_trails", "one_version", "placed_features", "placed_in_layer",
-           "posture_features", "shared_store", "store_version"]
+           "posture_features", "recorded", "shared_store", "store_version"]
 
 
 _OPENING = threading.Lock()
@@ -70,10 +70,20 @@ def store_version() -> str:
     return _PINNED.get() or shared_store().version()
 
 
+# Who recorded each thing's current claim, and when, by the reading that placed it
+# ("What changed" names them); kept as long as _placed keeps its reading.
+_RECORDED: dict[tuple[str, str, dt.date | None], dict[str, tuple[str, dt.datetime]]] = {}
+
+
 @lru_cache(maxsize=32)
 def _placed(location: str, version: str, known_on: dt.date | None
             ) -> tuple[PlacedFeature, ...]:
-    records = tuple(claim.record for claim in _opened(location).current(known_on))
+    claims = _opened(location).current(known_on)
+    if len(_RECORDED) >= 32:
+        _RECORDED.pop(next(iter(_RECORDED)))
+    _RECORDED[(location, version, known_on)] = {
+        c.feature_id: (c.recorded_by, c.recorded_at) for c in claims}
+    records = tuple(claim.record for claim in claims)
     check_record_set(records, where=f"the store's claims as known on {known_on or 'today'}")
     placed = place(records)
     # What was just read lives as long as the cache: out of the collector's scans, or
@@ -86,6 +96,18 @@ def _placed(location: str, version: str, known_on: dt.date | None
 def _trails(location: str, version: str, known_on: dt.date | None
             ) -> dict[str, tuple[TrailEntry, ...]]:
     return _opened(location).trails(known_on)
+
+
+def recorded(known_on: dt.date | None = None) -> dict[str, tuple[str, dt.datetime]]:
+    """Who recorded each thing's current claim as known on `known_on`, and when."""
+    location = store_location()
+    with _PLACING:
+        version = _PINNED.get() or _opened(location).version()
+        key = (location, version, known_on)
+        if key not in _RECORDED:
+            _placed.cache_clear()  # evicted while the placing stayed cached: read again
+        _placed(location, version, known_on)
+        return _RECORDED[key]
 
 
 def feature_trails(known_on: dt.date | None = None) -> dict[str, tuple[TrailEntry, ...]]:
