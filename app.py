@@ -46,7 +46,7 @@ from store.location import store_location
 from ui.changes_panel import changes_panel
 from ui.chart import force_levels_chart
 from ui.dates import as_of_picker, changes_since, known_on_picker
-from ui.events_panel import events_panel
+from ui.events_panel import events_panel, window_notice
 from ui.export_panel import export_panel
 from ui.filters_panel import filters_panel
 from ui.import_panel import import_panel
@@ -263,6 +263,7 @@ def main() -> None:
 
     st.title(t("app.title", lang))
     st.caption(t("app.caption", lang))
+    window_notice(events, as_of, lang)
     # Lets browser tests tell a full rerun from the map fragment's own.
     st.session_state["full_runs"] = st.session_state.get("full_runs", 0) + 1
     st.html(f"<span id='full-runs' hidden>{st.session_state['full_runs']}</span>")

@@ -253,3 +253,29 @@ def test_a_layer_with_more_types_than_its_column_holds_is_refused_by_name(monkey
     # Two types fit; an event of 1950 keeps its day (the columns count from 1900).
     events = event_columns(features[:2], "en")
     assert events.columns["day"].tolist() == [(dt.date(1950, 1, 2) - dt.date(1900, 1, 1)).days] * 2
+
+
+@pytest.mark.parametrize(("events_to", "said"), [
+    (None, False),  # the window ends on the as-of date: one date, nothing to say
+    ("2024-12-02", False),  # set to the as-of date itself
+    ("2024-12-01", True),  # the day before: two dates on one map
+    ("2024-02-29", True),  # the analysts' report: dragged to February
+])
+def test_the_page_says_when_events_and_forces_are_of_two_dates(app_store, events_to, said):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app_helpers import APP
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["as_of"] = "2024-12-02"
+    if events_to:
+        at.query_params["events_to"] = events_to
+    at.run()
+    assert not at.exception
+    notice = (f"Events show the 30 days up to {events_to}; forces and lines show as of "
+              "2024-12-02.")
+    assert any(notice == i.value for i in at.info) is said
+    assert any(notice == w.value for w in at.sidebar.warning) is said
+    if said:  # and the way back: the window follows the as-of date again
+        at.sidebar.button(key="events:follow").click().run()
+        assert not any("Events show" in i.value for i in at.info)

@@ -16,7 +16,7 @@ from layers.event_layer import DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, EventWindow
 from layers.event_legend import EventTable, event_table
 from ui.text import plain
 
-__all__ = ["events_panel"]
+__all__ = ["events_panel", "window_notice"]
 
 _SEPARATOR = "|"
 
@@ -80,6 +80,11 @@ def events_panel(entries: Sequence[LayerEntry], known_on: dt.date | None, as_of:
         picked = st.sidebar.multiselect(t(key, lang), known, key=f"events:{name}",
                                         placeholder=t("events.all", lang))
         chosen[name] = tuple(picked) or None
+    if to != as_of:
+        # Two dates on one map: say so where the window is set, and offer the way back.
+        st.sidebar.warning(t("events.differs", lang, to=to, days=days, as_of=as_of))
+        st.sidebar.button(t("events.follow", lang), key="events:follow",
+                          on_click=st.session_state.__setitem__, args=("events:to", ""))
     st.query_params["events_days"] = str(days)
     st.query_params["events_to"] = to.isoformat()
     for name, picked in chosen.items():
@@ -88,3 +93,10 @@ def events_panel(entries: Sequence[LayerEntry], known_on: dt.date | None, as_of:
         elif name in st.query_params:
             del st.query_params[name]
     return EventWindow(to, days, chosen["event_types"], chosen["event_actors"], label)
+
+
+def window_notice(window: EventWindow | None, as_of: dt.date, lang: str) -> None:
+    """Above the map, when the event window ends on another day than the as-of date: the
+    events and the forces are then of two dates, and the page says which is which."""
+    if window is not None and window.to != as_of:
+        st.info(t("events.differs", lang, to=window.to, days=window.days, as_of=as_of))
