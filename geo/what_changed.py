@@ -123,4 +123,7 @@ def what_changed(features: Iterable[PlacedFeature], since: dt.date, until: dt.da
             items.append(ChangeItem("retracted", claim.record, retraction.reported_on,
                                     retraction.recorded_by, retraction.recorded_at,
                                     reason=retraction.reason))
+    # Within each kind, in the order things happened: "what changed this week" as a log.
+    items.sort(key=lambda item: (CHANGE_KINDS.index(item.kind), item.day or dt.date.min,
+                                 item.feature_id))
     return ChangeReport(since, until, tuple(items), events)
