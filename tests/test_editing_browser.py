@@ -305,6 +305,12 @@ def test_a_retraction_touches_only_the_thing_opened(page, server, offline, tmp_p
     reason.press("Enter")
     wait_idle(page)
     assert panel.get_by_role("button", name="Yes, retract it").count() == 0
+    # Retract with no reason asks for one and asks nothing else.
+    reason.fill("")
+    panel.get_by_role("button", name="Retract").click()
+    wait_idle(page)
+    panel.get_by_text("Give a reason to retract").wait_for()
+    assert panel.get_by_role("button", name="Yes, retract it").count() == 0
     _retract(page, "Idlib taken earlier", "idlib-taken", "the source withdrew it")
     page.get_by_text("Retracted: idlib-taken").wait_for()
     # The form closed: no thing is open, so there is no Retract to press again.

@@ -366,7 +366,11 @@ def _edit_claim(user: User, token: str, features: dict[str, PlacedFeature],
             reason = st.text_input(t("edit.retract_reason", lang),
                                    key=f"edit:reason:{feature_id}", max_chars=500)
             retract = st.form_submit_button(t("edit.retract", lang))
-        if retract:
+        if retract and not reason.strip():
+            # Asked before the question, not refused after it: nothing to confirm.
+            st.session_state.pop(_CONFIRM, None)
+            st.error(t("edit.retract_no_reason", lang))
+        elif retract:
             st.session_state[_CONFIRM] = {"id": opened["id"], "reason": reason}
         _confirm_retraction(token, lang, opened, name)
     history_panel(feature_id, lang)
