@@ -7,6 +7,7 @@ import datetime as dt
 from geo.change_words import describe_changes
 from geo.claims import TrailEntry
 from geo.schema import FeatureRecord
+from geo.timeline import holds_from, holds_until
 from i18n import direction, t
 from layers.escape import escape_map_text as esc
 from layers.symbology import confidence_style
@@ -29,10 +30,13 @@ def _date(value: dt.date | None, lang: str, inferred: bool = False) -> str:
 
 
 def _validity(record: FeatureRecord, lang: str) -> str:
-    if record.valid_from is None and record.valid_to is None:
+    # The interval the map shows it in: the time model's, not the fields as given (a
+    # claim without valid_from holds from its as-of date, never "at every date").
+    first, last = holds_from(record), holds_until(record)
+    if first is None and last is None:
         return esc(t("card.always", lang))
-    start = isolate(record.valid_from.isoformat()) if record.valid_from else None
-    end = isolate(record.valid_to.isoformat()) if record.valid_to else None
+    start = isolate(first.isoformat()) if first else None
+    end = isolate(last.isoformat()) if last else None
     # One sentence per case: "from X to <no end given>" is ungrammatical in Arabic.
     if start and end:
         interval = t("card.from_to", lang, start=start, end=end)

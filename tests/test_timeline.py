@@ -185,3 +185,16 @@ def test_every_reported_feature_says_from_when_it_is_shown():
         if record.confidence != "reference" and record.id != "iraq-syria-border":
             assert record.valid_from is not None, record.id
             assert record.validity_note, record.id
+
+
+@pytest.mark.parametrize(("fields", "shown"), [
+    ({}, "from <bdi>2024-12-05</bdi>, with no end given"),  # from its as_of date
+    ({"valid_to": "2024-12-06"}, "from <bdi>2024-12-05</bdi> to <bdi>2024-12-06</bdi>"),
+    ({"valid_from": "2024-12-01"}, "from <bdi>2024-12-01</bdi>, with no end given"),
+])
+def test_the_card_says_when_the_map_shows_a_claim(fields, shown):
+    from layers.tooltip import feature_card_html
+
+    card = feature_card_html(_imported(**fields))
+    assert shown in card
+    assert "at every date" not in card
