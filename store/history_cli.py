@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from geo.change_words import describe_changes
-from geo.checks import check_identifier, shown
+from geo.checks import check_identifier
 from geo.errors import PostureDataError, SchemaError
 from store.features import shared_store
 from store.records import HistoryEntry
@@ -26,8 +26,9 @@ PROG = "posture-history"
 _TIME = "%Y-%m-%d %H:%M:%S UTC"
 
 
-def _value(value: object) -> str:
-    return shown(value, limit=80)
+def _value(words: str, limit: int = 80) -> str:
+    """A value in words, cut to one line's worth."""
+    return words if len(words) <= limit else words[:limit - 1] + "…"
 
 
 def history_lines(feature_id: str, entries: Sequence[HistoryEntry]) -> list[str]:

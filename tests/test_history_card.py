@@ -44,12 +44,14 @@ def test_a_correction_and_its_change_show_in_the_card(store_env):
     raw["reported_on"] = "2024-03-01"
     store_env.record([raw], "analyst-a")
     script = _script("force-levels")
-    assert (f"<bdi>{today}</bdi>: <bdi>analyst-a</bdi> changed <bdi>count.value</bdi> "
-            "(<bdi>2,500</bdi> → <bdi>2,600</bdi>), <bdi>reported_on</bdi> "
-            "(<bdi>2024-01-25</bdi> → <bdi>2024-03-01</bdi>)") in script
+    # What changed, in words, by each field's label (FACTS F1: about 2,500).
+    assert (f"<bdi>{today}</bdi>: <bdi>analyst-a</bdi> changed <bdi>Count</bdi> "
+            "(<bdi>about 2,500</bdi> → <bdi>about 2,600</bdi>), <bdi>Reported on</bdi> "
+            "(<bdi>2024-01-25 (inferred)</bdi> → <bdi>2024-03-01 (inferred)</bdi>)") in script
     arabic = _script("force-levels", "ar")
     # Arabic sentences isolate their placeholders (U+2068 … U+2069; i18n/__init__.py).
-    assert "غيّر \u2068<bdi>analyst-a</bdi>\u2069 <bdi>count.value</bdi>" in arabic
+    assert "غيّر \u2068<bdi>analyst-a</bdi>\u2069 <bdi>العدد</bdi> (<bdi>نحو 2,500</bdi> → " \
+        "<bdi>نحو 2,600</bdi>)" in arabic
     # As known before the correction was reported, the card has no such line.
     assert "analyst-a" not in _script("force-levels", known_on=dt.date(2024, 2, 1))
 

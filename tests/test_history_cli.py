@@ -39,8 +39,9 @@ def test_the_history_lists_each_claim_its_changes_and_the_retraction(tmp_path):
     assert "recorded by seed, reported 2024-01-25" in lines[1]
     assert lines[2] == "    source: the report, via AFP [F1]"  # FACTS F1
     assert "recorded by analyst-a, reported 2025-01-10, supersedes" in lines[3]
-    assert "    count.value: 2500 → 2600" in lines
-    assert "    reported_on: '2024-01-25' → '2025-01-10'" in lines
+    # What changed, in words, by each field's label (FACTS F1: about 2,500).
+    assert "    Count: about 2,500 → about 2,600" in lines
+    assert "    Reported on: 2024-01-25 (inferred) → 2025-01-10 (inferred)" in lines
     assert lines[-1].endswith("retracted by analyst-b, reported 2025-03-01: "
                               "the source withdrew it")
 
