@@ -263,7 +263,10 @@ def main() -> None:
 
     st.title(t("app.title", lang))
     st.caption(t("app.caption", lang))
-    window_notice(events, as_of, lang)
+    # Always one container here, filled or not: an element appearing above the map
+    # would move the map's place in the page, and Streamlit would remount it.
+    with st.container():
+        window_notice(events, as_of, lang)
     # Lets browser tests tell a full rerun from the map fragment's own.
     st.session_state["full_runs"] = st.session_state.get("full_runs", 0) + 1
     st.html(f"<span id='full-runs' hidden>{st.session_state['full_runs']}</span>")

@@ -16,6 +16,7 @@ from geo.change_words import WORDED_FIELDS
 from geo.posture import STATUSES
 from geo.schema import CONFIDENCE_LEVELS, SYMBOLS
 from geo.sidc import AFFILIATIONS
+from geo.what_changed import CHANGE_KINDS
 from i18n import LANGUAGES, direction, strings, t
 from imports.run import REPORT_COLUMNS
 from layers.basemap import BASEMAPS
@@ -82,7 +83,8 @@ def test_every_key_family_the_code_builds_exists():
                "import.report": REPORT_COLUMNS, "auth.role": ROLES,
                "edit.field": (*FORM_FIELDS, "layer"), "edit.mode": ("new", "edit"),
                "edit.group": [group for group, _ in FORM_GROUPS], "events.card": CARD_LABELS,
-               "field": WORDED_FIELDS}
+               "field": WORDED_FIELDS,
+               "whatchanged": (*CHANGE_KINDS, "appeared_line", "ended_line")}
     assert families <= set(members), f"a key family with no test: {families - set(members)}"
     for prefix in families:
         for name in members[prefix]:
