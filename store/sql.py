@@ -42,6 +42,7 @@ from geo.claims import (
     validated,
 )
 from geo.errors import SchemaError
+from geo.timeline import holds_on
 from store.records import (
     FeatureStamp,
     HistoryEntry,
@@ -112,7 +113,7 @@ class SqlStore:
                 recorded_by: str | None = None) -> list[Claim]:
         """Each thing's claim as known on `known_on` (None: today): its latest reported
         claim by then, unless a retraction reported by then closed it. `valid_on` keeps
-        only the claims that hold in the world on that day."""
+        only the claims that hold in the world on that day (geo/timeline.py: holds_on)."""
         c, first = self.claims.c, self.claims.alias("first")
         latest, retracted = self._latest_known(known_on)
         # Things keep the order they were first recorded in: the seed's file order.
@@ -127,7 +128,12 @@ class SqlStore:
             query = query.where(c.recorded_by == recorded_by)
         with self.engine.connect() as conn:
             rows = conn.execute(query.order_by(first_recorded, c.fid)).all()
-        return [self._claim(row) for row in rows]
+        claims = [self._claim(row) for row in rows]
+        if valid_on is not None:
+            # The SQL above keeps a superset (a claim without valid_from has its start in
+            # its record's as_of, not in a column); the time model itself decides.
+            claims = [claim for claim in claims if holds_on(claim.record, valid_on)]
+        return claims
 
     def retracted(self, known_on: dt.date | None = None) -> list[tuple[Claim, Retraction]]:
         """The things a retraction closed, as known on `known_on` (None: today): each

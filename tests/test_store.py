@@ -94,6 +94,13 @@ def test_valid_on_keeps_what_holds_in_the_world_that_day(store):
     assert "coalition-iraq-2011" not in held
     assert "pmf-crossing-into-syria" not in held
     assert "city-baghdad" in held
+    # A claim with no valid_from holds from its as_of date, never before.
+    raw = _raw("us-troops-syria")  # FACTS F2: as of 2024-01-25
+    del raw["valid_from"]
+    raw["id"] = "us-troops-syria-undated-start"
+    store.record([raw], "analyst-a")
+    assert raw["id"] not in _ids(store.current(valid_on=dt.date(2024, 1, 24)))
+    assert raw["id"] in _ids(store.current(valid_on=dt.date(2024, 1, 25)))
 
 
 def test_a_retraction_closes_a_claim_from_its_reporting_day(store):
