@@ -13,7 +13,7 @@ from geo.filters import Filters
 from geo.what_changed import CHANGE_KINDS, ChangeItem, ChangeReport, what_changed
 from i18n import t
 from layers.catalogue import LayerEntry, features_of
-from store.features import feature_trails, recorded, shared_store
+from store.features import feature_trails, recorded, retracted_things
 
 __all__ = ["CSV_COLUMNS", "change_report", "change_what", "change_who", "write_changes_csv"]
 
@@ -27,7 +27,7 @@ def change_report(entries: Iterable[LayerEntry], since: dt.date, until: dt.date,
     entries = tuple(entries)
     layers = {e.id for e in entries}
     features = [p for e in entries for p in features_of(e, known_on)]
-    retracted = [(c, r) for c, r in shared_store().retracted(known_on)
+    retracted = [(c, r) for c, r in retracted_things(known_on)
                  if c.record.layer in layers]
     return what_changed(features, since, until, recorded=recorded(known_on),
                         trails=feature_trails(known_on), retracted=retracted,

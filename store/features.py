@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 
-from geo.claims import TrailEntry
+from geo.claims import Claim, Retraction, TrailEntry
 from geo.errors import PostureDataError
 from geo.features import PlacedFeature, check_record_set, place
 from store import SqlStore, open_store
@@ -24,7 +24,8 @@ from store.location import store_location
 from store.seed import seed
 
 __all__ = ["feature_trails", "one_version", "placed_features", "placed_in_layer",
-           "posture_features", "recorded", "shared_store", "store_version"]
+           "posture_features", "recorded", "retracted_things", "shared_store",
+           "store_version"]
 
 
 _OPENING = threading.Lock()
@@ -108,6 +109,19 @@ def recorded(known_on: dt.date | None = None) -> dict[str, tuple[str, dt.datetim
             _placed.cache_clear()  # evicted while the placing stayed cached: read again
         _placed(location, version, known_on)
         return _RECORDED[key]
+
+
+@lru_cache(maxsize=8)
+def _retracted(location: str, version: str, known_on: dt.date | None
+               ) -> tuple[tuple[Claim, Retraction], ...]:
+    return tuple(_opened(location).retracted(known_on))
+
+
+def retracted_things(known_on: dt.date | None = None) -> tuple[tuple[Claim, Retraction], ...]:
+    """The things a retraction closed as known on `known_on`, with it (store/sql.py's
+    `retracted`), read once per store version."""
+    location = store_location()
+    return _retracted(location, _PINNED.get() or _opened(location).version(), known_on)
 
 
 def feature_trails(known_on: dt.date | None = None) -> dict[str, tuple[TrailEntry, ...]]:

@@ -146,7 +146,8 @@ class SqlStore:
                         r.reason, r.reported_on.label("retracted_on"),
                         r.recorded_at.label("retracted_at"),
                         r.recorded_by.label("retracted_by"))
-                 .join_from(self.claims, self.retractions, r.claim_id == c.claim_id)
+                 # From the retractions (few) to their claims by the unique claim id.
+                 .join_from(self.retractions, self.claims, r.claim_id == c.claim_id)
                  .where(latest, known).order_by(r.fid))
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()

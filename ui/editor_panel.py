@@ -26,7 +26,7 @@ from geo.features import PlacedFeature, place
 from geo.schema import CONFIDENCE_LEVELS
 from i18n import t
 from layers.catalogue import IMPORTED_LAYER_COLORS, LayerEntry
-from store.features import shared_store
+from store.features import retracted_things, shared_store
 from store.records import ConflictError, StoredLayer
 from store.users import User
 from ui.history_panel import history_panel
@@ -272,7 +272,7 @@ def _open(feature: PlacedFeature) -> None:
 def _retracted_things() -> dict[str, PlacedFeature]:
     """Things a retraction closed, each as its last claim said, to be found again."""
     found = {}
-    for claim, _ in shared_store().retracted():
+    for claim, _ in retracted_things():
         try:
             found[claim.feature_id] = place((claim.record,))[0]
         except PostureDataError:  # a claim that cannot be drawn is still listed by id

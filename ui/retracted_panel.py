@@ -10,7 +10,7 @@ import streamlit as st
 
 from geo.errors import PostureDataError
 from i18n import t
-from store.features import shared_store
+from store.features import retracted_things
 from ui.history_panel import history_panel
 
 __all__ = ["SHOWN", "retracted_panel"]
@@ -27,7 +27,7 @@ def retracted_panel(lang: str, known_on: dt.date | None) -> None:
     if not st.toggle(t("retracted.toggle", lang), key="table:show_retracted"):
         return
     try:
-        pairs = shared_store().retracted(known_on)
+        pairs = list(retracted_things(known_on))
     except PostureDataError as e:
         st.error(str(e))
         return
