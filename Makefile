@@ -107,6 +107,7 @@ bench: install-test chromium postgis haproxy
 	$(PY) bench/bench_import.py --postgis
 	$(PY) bench/bench_team.py
 	$(PY) bench/bench_events.py
+	$(PY) bench/bench_changes.py
 
 # Rebuild data/basemap/ from Natural Earth (npm packages, fetched with npm pack).
 basemap: install
