@@ -14,6 +14,8 @@ against 3.40 s when warming up during the server's own start-up.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
+import signal
 import socket
 import sys
 import threading
@@ -52,6 +54,9 @@ def _warm_up(port: int) -> None:
 
 
 def main() -> None:
+    # `kill -USR1 PID` writes every thread's stack to the log: the browser tests do so
+    # when a page gets no answer (tests/browser_helpers.py), to find out why.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     sys.path.insert(0, str(ROOT))
     args = sys.argv[1:]
     app = args.pop(0) if args and args[0].endswith(".py") else str(ROOT / "app.py")

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import time
+import urllib.request
+
 from playwright.sync_api import Frame, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -20,6 +25,21 @@ FEATURE_IDS_JS = """() => {
 }"""
 
 
+def _diagnosis(server: AppServer) -> str:
+    """What the server was doing when the browser got no answer: whether it answers a
+    plain request now, and every thread's stack (scripts/serve.py dumps them on SIGUSR1
+    into its log). The cause of the rare unanswered first page is not known yet."""
+    try:
+        with urllib.request.urlopen(server.url + "/", timeout=5) as response:
+            plain = f"a plain GET answers {response.status}"
+    except OSError as e:
+        plain = f"a plain GET fails too ({e})"
+    with contextlib.suppress(OSError):
+        server.process.send_signal(signal.SIGUSR1)
+        time.sleep(1.0)
+    return f"{plain}; server log with its threads' stacks:\n{server.log()[-12000:]}"
+
+
 def open_dashboard(page: Page, server: AppServer, query: str = "") -> Frame:
     """Load the page (with a link's `query`, such as "?lang=ar"), wait for the script to
     finish and the map to draw and report its view; returns the map frame."""
@@ -30,8 +50,8 @@ def open_dashboard(page: Page, server: AppServer, query: str = "") -> Frame:
     try:
         page.goto(f"{server.url}/{query}", wait_until="commit", timeout=60_000)
     except PlaywrightTimeoutError as error:
-        raise AssertionError(f"no answer to the page's request; server log:\n"
-                             f"{server.log()[-4000:]}") from error
+        raise AssertionError(f"no answer to the page's request; {_diagnosis(server)}"
+                             ) from error
     try:
         page.wait_for_selector(IDLE, timeout=60_000)
         page.frame_locator(MAP_IFRAME).locator("path.leaflet-interactive").first.wait_for(
