@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from geo.change_words import describe_changes
@@ -13,7 +14,8 @@ from geo.filters import Filters
 from geo.what_changed import CHANGE_KINDS, ChangeItem, ChangeReport, what_changed
 from i18n import t
 from layers.catalogue import LayerEntry, features_of
-from store.features import feature_trails, recorded, retracted_things
+from store.features import feature_trails, recorded, retracted_things, store_version
+from store.location import store_location
 
 __all__ = ["CSV_COLUMNS", "change_report", "change_what", "change_who", "write_changes_csv"]
 
@@ -23,8 +25,15 @@ CSV_COLUMNS = ("change", "id", "name", "layer", "day", "what", "recorded_by", "r
 
 def change_report(entries: Iterable[LayerEntry], since: dt.date, until: dt.date,
                   filters: Filters, known_on: dt.date | None) -> ChangeReport:
-    """The report of the layers `entries` through `filters`, as known on `known_on`."""
-    entries = tuple(entries)
+    """The report of the layers `entries` through `filters`, as known on `known_on`:
+    made once per store version and question (the page asks on every rerun)."""
+    return _report(store_location(), store_version(), tuple(entries), since, until, filters,
+                   known_on)
+
+
+@lru_cache(maxsize=16)
+def _report(location: str, version: str, entries: tuple[LayerEntry, ...], since: dt.date,
+            until: dt.date, filters: Filters, known_on: dt.date | None) -> ChangeReport:
     layers = {e.id for e in entries}
     features = [p for e in entries for p in features_of(e, known_on)]
     retracted = [(c, r) for c, r in retracted_things(known_on)
