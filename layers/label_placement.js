@@ -129,12 +129,17 @@
                        className: "label-leader"});
   }
 
+  // Set up below; `place` also observes each label it measures.
+  var sized = window.ResizeObserver ? new ResizeObserver(function () { schedule(); }) : null;
+
   function place() {
     var started = performance.now();
     placing = true;
     try {
       leaders.clearLayers();
       var all = labels();
+      // A label's own size changing (its font or text arriving late) places again.
+      if (sized) all.forEach(function (label) { sized.observe(label.span); });
       // Write, then read, then write: no layout is forced inside the loops.
       all.forEach(function (label) {
         label.span.style.transform = "";
@@ -225,5 +230,12 @@
   // map's own box is fixed, so Leaflet sees no resize, but what was measured in the
   // empty frame was wrong (labels piled, leaders off the map): place again.
   window.addEventListener("resize", schedule);
+  // And whatever changes the map's box or a label's size without an event Leaflet fires:
+  // the first view was placed two or three times before its labels had their final sizes
+  // (each label is observed too, in `place`), and stayed piled until the map was moved.
+  if (sized) {
+    sized.observe(map.getContainer());
+    sized.observe(document.documentElement);
+  }
   schedule();
 })
