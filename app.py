@@ -263,16 +263,15 @@ def main() -> None:
 
     st.title(t("app.title", lang))
     st.caption(t("app.caption", lang))
-    # Always one container here, filled or not: an element appearing above the map
-    # would move the map's place in the page, and Streamlit would remount it.
-    with st.container():
-        window_notice(events, as_of, lang)
     # Lets browser tests tell a full rerun from the map fragment's own.
     st.session_state["full_runs"] = st.session_state.get("full_runs", 0) + 1
     st.html(f"<span id='full-runs' hidden>{st.session_state['full_runs']}</span>")
     if replica := os.environ.get("POSTURE_REPLICA"):  # which process served: make run-team
         st.html(f"<span id='replica' hidden>{html.escape(replica)}</span>")
     map_slot, table_slot = st.container(), st.container()
+    # Under the map, not above it: nothing is added before the map's place in the page.
+    with table_slot:
+        window_notice(events, as_of, lang)
     shown = shown_at(entries, as_of, filters, known_on)
     forces = filtered((p for e in enabled if not e.is_events for p in features_of(e, known_on)),
                       filters)

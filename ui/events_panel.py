@@ -96,7 +96,8 @@ def events_panel(entries: Sequence[LayerEntry], known_on: dt.date | None, as_of:
 
 
 def window_notice(window: EventWindow | None, as_of: dt.date, lang: str) -> None:
-    """Above the map, when the event window ends on another day than the as-of date: the
-    events and the forces are then of two dates, and the page says which is which."""
+    """Right under the map, when the event window ends on another day than the as-of
+    date: the events and the forces are then of two dates, and the page says which is
+    which."""
     if window is not None and window.to != as_of:
         st.info(t("events.differs", lang, to=window.to, days=window.days, as_of=as_of))
