@@ -17,19 +17,28 @@ import shapely.geometry
 import streamlit as st
 
 from access.gate import AccessError
-from access.writes import record_claim, retract_claim
+from access.writes import record_claim
 from editing.form import FORM_FIELDS, FormProblem, claim_from_form, form_of, new_feature_id
 from geo.checks import check_identifier
 from geo.claims import changes, normal_raw
 from geo.errors import PostureDataError, SchemaError
-from geo.features import PlacedFeature, place
+from geo.features import PlacedFeature
 from geo.schema import CONFIDENCE_LEVELS
 from i18n import t
 from layers.catalogue import IMPORTED_LAYER_COLORS, LayerEntry
-from store.features import retracted_things, shared_store
+from store.features import shared_store
 from store.records import ConflictError, StoredLayer
 from store.users import User
 from ui.history_panel import history_panel
+from ui.retract_form import (
+    CLOSE_KEY,
+    CONFIRM_KEY,
+    CONFLICT_KEY,
+    NOTICE_KEY,
+    RESET_KEY,
+    confirm_retraction,
+    retracted_placed,
+)
 from ui.signin import current_gate
 from ui.text import plain
 
@@ -38,13 +47,13 @@ __all__ = ["FORM_GROUPS", "PLACING_KEY", "editor_panel", "place_from_click"]
 PLACING_KEY = "edit:placing"
 _FIELD = "edit:f:"  # + a form field: that field's widget
 _OPENED = "edit:opened"  # the thing the correction form opened, and at which stamp
-_NOTICE = "edit:notice"
-_CONFLICT = "edit:conflict"
+_NOTICE = NOTICE_KEY
+_CONFLICT = CONFLICT_KEY
 # Set by a save: the next run empties the form before its widgets exist (Streamlit
 # refuses to change a widget's value once it is drawn in a run).
-_RESET = "edit:reset"
-_CLOSE = "edit:close"  # set by a retraction: the next run empties the thing chooser
-_CONFIRM = "edit:confirm"  # a retraction asked for, awaiting "Yes"
+_RESET = RESET_KEY
+_CLOSE = CLOSE_KEY
+_CONFIRM = CONFIRM_KEY
 _CLICKED = "edit:clicked"
 _NEW_LAYER = "+"  # the layer choice that makes a new layer
 _WIDE_FIELDS = {"wkt", "geometry_note_en"}
@@ -269,52 +278,10 @@ def _open(feature: PlacedFeature) -> None:
     st.session_state.pop(_CONFIRM, None)
 
 
-def _retracted_things() -> dict[str, PlacedFeature]:
-    """Things a retraction closed, each as its last claim said, to be found again."""
-    found = {}
-    for claim, _ in retracted_things():
-        try:
-            found[claim.feature_id] = place((claim.record,))[0]
-        except PostureDataError:  # a claim that cannot be drawn is still listed by id
-            continue
-    return found
-
-
-def _confirm_retraction(token: str, lang: str, opened: dict[str, Any], name: str) -> None:
-    """The second step of a retraction: it names the thing, and only "Yes" writes."""
-    pending = st.session_state.get(_CONFIRM)
-    if not pending or pending["id"] != opened["id"]:
-        return
-    with st.container(border=True):
-        st.warning(t("edit.retract_confirm", lang, name=plain(name), id=opened["id"],
-                     reason=plain(pending["reason"])))
-        yes, no = st.columns(2)
-        confirmed = yes.button(t("edit.retract_yes", lang), key="edit:retract_yes",
-                               type="primary")
-        if no.button(t("edit.retract_cancel", lang), key="edit:retract_cancel"):
-            st.session_state.pop(_CONFIRM, None)
-            st.rerun()
-    if not confirmed:
-        return
-    st.session_state.pop(_CONFIRM, None)
-    try:
-        retract_claim(current_gate(), token, shared_store(), pending["id"], pending["reason"],
-                      opened_id=opened["id"], opened_at=opened["at"])
-    except (PostureDataError, AccessError) as e:
-        st.session_state[_CONFLICT] = (e, None)
-    else:
-        st.session_state[_NOTICE] = t("edit.retracted", lang, id=pending["id"])
-        st.session_state.pop(_CONFLICT, None)
-        # The form closes: the chooser is emptied, never moved on to another thing.
-        st.session_state[_RESET] = True
-        st.session_state[_CLOSE] = True
-    st.rerun()
-
-
 def _edit_claim(user: User, token: str, features: dict[str, PlacedFeature],
                 chosen_id: str | None, lang: str) -> None:
     show_retracted = st.toggle(t("edit.show_retracted", lang), key="edit:show_retracted")
-    retracted = _retracted_things() if show_retracted else {}
+    retracted = retracted_placed() if show_retracted else {}
     things = {**retracted, **features}
 
     def title(feature_id: str) -> str:
@@ -372,7 +339,7 @@ def _edit_claim(user: User, token: str, features: dict[str, PlacedFeature],
             st.error(t("edit.retract_no_reason", lang))
         elif retract:
             st.session_state[_CONFIRM] = {"id": opened["id"], "reason": reason}
-        _confirm_retraction(token, lang, opened, name)
+        confirm_retraction(token, lang, opened, name)
     history_panel(feature_id, lang)
 
 
