@@ -41,6 +41,7 @@ from store.features import (
     placed_in_layer,
     posture_features,
     store_version,
+    undrawable,
 )
 from store.location import store_location
 from ui.changes_panel import changes_panel
@@ -66,6 +67,7 @@ from ui.search import place_search
 from ui.signin import signed_in, signin_panel
 from ui.sources_panel import sources_panel
 from ui.text import plain
+from ui.undrawable_panel import undrawable_notice
 from ui.units_picker import unit_display_picker
 
 MAP_KEY = "posture-map"
@@ -272,6 +274,7 @@ def main() -> None:
     # Under the map, not above it: nothing is added before the map's place in the page.
     with table_slot:
         window_notice(events, as_of, lang)
+        undrawable_notice(known_on, lang)
     shown = shown_at(entries, as_of, filters, known_on)
     forces = filtered((p for e in enabled if not e.is_events for p in features_of(e, known_on)),
                       filters)
@@ -303,6 +306,7 @@ def main() -> None:
 
                 editor_panel(user, token, entries,  # type: ignore[arg-type]
                              {p.record.id: p for p in placed_features(None)},
+                             {u.feature_id: u.feature for u in undrawable(None) if u.feature},
                              chosen.feature_id if chosen else None, lang)
     basemap = t("basemap.attribution", lang)
     if BASEMAPS[basemap_id].online:

@@ -26,8 +26,9 @@ from geo.claims import validated
 from geo.errors import SchemaError
 from geo.events import UNPLACED_NOTE
 from geo.features import PlacedFeature
+from geo.validity import Repair
 from imports.columns import column_map
-from imports.rows import RowDefaults, RowError, problem_from, row_record
+from imports.rows import RowDefaults, RowError, check_drawable, problem_from, row_record
 
 __all__ = ["FORM_FIELDS", "FormProblem", "claim_from_form", "form_of", "new_feature_id"]
 
@@ -47,7 +48,7 @@ _FOR_READING = ("count_text", "count_text_ar", "sources", "sources_ar", "confide
 _SOURCE_FIELDS = {"source_en": "who", "source_ar": "who_ar", "via_en": "via",
                   "source_link": "link"}
 # A field as the schema names it in a message -> the form's field.
-_MESSAGE_FIELD = {"kind": "kind_en", "geometry_note": "geometry_note_en",
+_MESSAGE_FIELD = {"kind": "kind_en", "geometry_note": "geometry_note_en", "geometry": "wkt",
                   **{f"sources.0.{key}": field for field, key in _SOURCE_FIELDS.items()}}
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -126,8 +127,10 @@ def form_of(feature: PlacedFeature) -> OpenedForm:
 
 def claim_from_form(fields: Mapping[str, str], *, layer: str, feature_id: str,
                     carried: Mapping[str, Any] | None = None,
-                    placed_by: str = "an editor") -> dict[str, Any]:
-    """The claim record the form states; FormProblem names the first field wrong."""
+                    placed_by: str = "an editor",
+                    repairs: list[Repair] | None = None) -> dict[str, Any]:
+    """The claim record the form states; FormProblem names the first field wrong. A
+    place made valid (a drawn area that crosses itself) is added to `repairs`."""
     row: dict[str, Any] = {key: (value.strip() or None) if isinstance(value, str) else value
                            for key, value in fields.items() if key in FORM_FIELDS}
     row.update({key: value for key, value in (carried or {}).items()
@@ -153,8 +156,8 @@ def claim_from_form(fields: Mapping[str, str], *, layer: str, feature_id: str,
     columns = column_map(list(row))
     defaults = RowDefaults("the map", layer=layer, key="id")
     try:
-        raw = row_record(row, None, columns, defaults, key_is_id=True)
-        validated(raw, 0, "form")
+        raw = row_record(row, None, columns, defaults, key_is_id=True, repairs=repairs)
+        check_drawable(validated(raw, 0, "form"), "form")
     except (RowError, SchemaError) as e:
         problem = problem_from(e, 0, columns.fields(row))
         raise FormProblem(_MESSAGE_FIELD.get(problem.field, problem.field), problem.value,

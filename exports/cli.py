@@ -41,7 +41,7 @@ from geo.what_changed import CHANGE_KINDS
 from layers.catalogue import catalogue, check_data_folder
 from layers.event_layer import DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, EventWindow
 from layers.unit_symbols import Display
-from store.features import placed_features, posture_features
+from store.features import placed_features, posture_features, undrawable
 
 __all__ = ["main"]
 
@@ -337,10 +337,23 @@ def _run(parser: OneLineParser, args: argparse.Namespace) -> int:
         print(f"{PROG}: error: could not write {args.out}: {e.strerror or e}", file=sys.stderr)
         return 1
     print(f"wrote {args.out} ({len(features)} features, {args.format})")
+    _undrawn_note(view)
     if not features:
         print(f"{PROG}: note: no feature of the chosen layers lies in the view at that date; "
               "the file is valid and holds none", file=sys.stderr)
     return 0
+
+
+def _undrawn_note(view: View) -> None:
+    """Claims of the chosen layers left out because they cannot be drawn, named on stderr:
+    the file holds everything else (store/features.py's `undrawable`)."""
+    left_out = [u for u in undrawable(view.known_on)
+                if not view.layer_ids or u.layer in view.layer_ids]
+    if left_out:
+        named = "; ".join(f"{u.feature_id} ({u.reason})" for u in left_out[:20])
+        more = f"; and {len(left_out) - 20:,} more" if len(left_out) > 20 else ""
+        print(f"{PROG}: note: {len(left_out):,} claim(s) could not be drawn and are left out: "
+              f"{named}{more}", file=sys.stderr)
 
 
 if __name__ == "__main__":

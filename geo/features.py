@@ -20,8 +20,9 @@ from geo.errors import SchemaError
 from geo.paths import read_data_json
 from geo.schema import FEATURES_FILE, Count, FeatureRecord, Source, parse_feature
 
-__all__ = ["UNPLACED", "PlacedFeature", "check_record_set", "governorate_labels",
-           "load_features", "place", "seed_raws", "series_titles"]
+__all__ = ["UNPLACED", "PlacedFeature", "Undrawable", "check_record_set", "governorate_labels",
+           "load_features", "place", "place_each", "record_set_problems", "seed_raws",
+           "series_titles"]
 
 
 # About 200 m: finer than a pixel at the zooms the map allows below 9, and it
@@ -87,47 +88,68 @@ def seed_raws() -> list[Any]:
 
 @cache
 def load_features() -> tuple[FeatureRecord, ...]:
-    """Read and validate data/features.json; ids must be unique, series declared."""
+    """Read and validate data/features.json; ids must be unique, series declared, every
+    geometry drawable."""
     records = tuple(parse_feature(raw, index) for index, raw in enumerate(seed_raws()))
     check_record_set(records)
+    # The committed file is held to all of it, geometry too: a reading of the store sets
+    # an undrawable claim aside (place_each), but the seed's own must be drawable.
+    place(records)
     return records
 
 
 def check_record_set(records: Iterable[FeatureRecord], where: str = FEATURES_FILE) -> None:
     """What holds across records: ids unique, actors listed, series declared and kept
-    to one layer each."""
+    to one layer each. SchemaError names the first record that breaks it."""
+    problems = record_set_problems(tuple(records))
+    if problems:
+        raise SchemaError(f"{where}: {problems[min(problems)]}")
+
+
+def record_set_problems(records: tuple[FeatureRecord, ...]) -> dict[int, str]:
+    """What check_record_set finds, by each offending record's position: a reading of the
+    store leaves those records off and draws the rest. A series spanning layers is
+    blamed on the records outside its most used layer."""
+    problems: dict[int, str] = {}
     seen: set[str] = set()
     declared = series_titles()
-    layers_of: dict[str, set[str]] = {}
-    for record in records:
+    layers_of: dict[str, dict[str, list[int]]] = {}
+    for index, record in enumerate(records):
         if record.id in seen:
-            raise SchemaError(f"{where}: feature id {record.id!r} is used twice")
+            problems[index] = f"feature id {record.id!r} is used twice"
+            continue
         seen.add(record.id)
         if record.actor is not None:
             try:
                 actor(record.actor)
             except KeyError:
-                raise SchemaError(f"{where}: feature {record.id!r}: field 'actor' is "
-                                  f"{record.actor!r}, which actors.json does not list") from None
+                problems[index] = (f"feature {record.id!r}: field 'actor' is "
+                                   f"{record.actor!r}, which actors.json does not list")
+                continue
         if record.series is not None:
             if record.series not in declared:
-                raise SchemaError(f"{where}: feature {record.id!r}: field 'series' is "
-                                  f"{record.series!r}, which the file's 'series' does not "
-                                  "declare")
+                problems[index] = (f"feature {record.id!r}: field 'series' is "
+                                   f"{record.series!r}, which the file's 'series' does not "
+                                   "declare")
+                continue
             # The map supersedes within a series layer by layer.
-            layers_of.setdefault(record.series, set()).add(record.layer)
+            layers_of.setdefault(record.series, {}).setdefault(record.layer, []).append(index)
     for series, layers in layers_of.items():
         if len(layers) > 1:
-            raise SchemaError(f"{where}: series {series!r} spans layers "
-                              f"{sorted(layers)}; a series keeps to one layer")
+            kept = max(layers, key=lambda layer: len(layers[layer]))
+            for layer, indexes in layers.items():
+                for index in indexes if layer != kept else ():
+                    problems[index] = (f"series {series!r} spans layers {sorted(layers)}; "
+                                       "a series keeps to one layer")
+    return problems
 
 
 # An unplaced event's geometry: empty, so it intersects no view and no bounds.
 UNPLACED = Point()
 
 
-def _geometry_of(record: FeatureRecord) -> Geometry:
-    where = f"{FEATURES_FILE}: feature {record.id!r}"
+def _geometry_of(record: FeatureRecord, where: str | None = None) -> Geometry:
+    where = where or f"{FEATURES_FILE}: feature {record.id!r}"
     if record.unplaced:
         return UNPLACED
     if record.geometry_ref is not None:
@@ -191,3 +213,44 @@ def governorate_labels() -> tuple[PlacedFeature, ...]:
 def place(records: Iterable[FeatureRecord]) -> tuple[PlacedFeature, ...]:
     """Each record with its geometry resolved (the store's placed_features calls this)."""
     return tuple(PlacedFeature(record, _geometry_of(record)) for record in records)
+
+
+@dataclass(frozen=True)
+class Undrawable:
+    """A stored claim the map cannot draw: left off the map and every export, and named
+    with why, so that an editor can still open it (`feature`), correct or retract it."""
+
+    feature_id: str
+    layer: str
+    reason: str
+    # The claim as far as it can be read, for the editor's form (its geometry as stored,
+    # or empty); None when the record itself cannot be read.
+    feature: PlacedFeature | None
+
+
+def _as_stored(record: FeatureRecord) -> PlacedFeature:
+    try:
+        geometry = shape(record.geometry) if record.geometry is not None else UNPLACED
+    except (ShapelyError, AttributeError, KeyError, TypeError, ValueError, IndexError):
+        geometry = UNPLACED
+    return PlacedFeature(record, geometry)
+
+
+def place_each(records: Iterable[FeatureRecord]
+               ) -> tuple[tuple[PlacedFeature, ...], tuple[Undrawable, ...]]:
+    """`place`, record by record: what cannot be drawn (a geometry that crosses itself,
+    an actor no longer listed) is set aside with its reason instead of failing them all."""
+    records = tuple(records)
+    problems = record_set_problems(records)
+    placed, undrawable = [], []
+    for index, record in enumerate(records):
+        reason = problems.get(index)
+        if reason is None:
+            where = f"feature {record.id!r}"
+            try:
+                placed.append(PlacedFeature(record, _geometry_of(record, where)))
+                continue
+            except SchemaError as e:
+                reason = str(e).removeprefix(f"{where}: ")
+        undrawable.append(Undrawable(record.id, record.layer, reason, _as_stored(record)))
+    return tuple(placed), tuple(undrawable)

@@ -17,6 +17,7 @@ import json
 import math
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -30,10 +31,13 @@ from pyarrow import csv as pa_csv
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
 from shapely import Geometry
 
-__all__ = ["MAX_FILE_BYTES", "FileTable", "ImportFileError", "read_table"]
+__all__ = ["MAX_COLUMNS", "MAX_FILE_BYTES", "FileTable", "ImportFileError", "read_table"]
 
 # A report file of a million rows is about 300 MB as CSV; more is not a report.
 MAX_FILE_BYTES = 512 * 1024 * 1024
+# A claim has about 40 fields and ACLED's export 31 columns; a header of thousands is not
+# a table of claims, and every check per header must stay cheap at this width.
+MAX_COLUMNS = 1_000
 _ZIP_MAGIC = b"PK\x03\x04"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _EXTENSIONS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GeoPackage",
@@ -182,9 +186,16 @@ def _read_with_gdal(path: Path, name: str, kind: str) -> FileTable:
     geometries = [None if g is None or g.is_empty else shapely.force_2d(g)
                   for g in frame.geometry] if "geometry" in frame else None
     columns = [str(c) for c in frame.columns if c != "geometry"]
+    _check_width(columns, name)
     attributes = pd.DataFrame({column: [_plain(value) for value in frame[column]]
                                for column in columns}, dtype=object)
     return FileTable(kind, columns, attributes, geometries, notices)
+
+
+def _check_width(columns: list[str], name: str) -> None:
+    if len(columns) > MAX_COLUMNS:
+        raise ImportFileError(f"{name}: has {len(columns):,} columns; the limit is "
+                              f"{MAX_COLUMNS:,} (a table of claims has about 40)")
 
 
 def _check_json(path: Path, name: str) -> None:
@@ -296,10 +307,11 @@ def _read_csv(path: Path, name: str) -> FileTable:
     except csv.Error as e:
         raise ImportFileError(f"{name}: is not readable CSV: {e}") from e
     header = [column.strip() for column in header]
+    _check_width(header, name)
     if len(header) < 2 or not all(header):
         raise ImportFileError(f"{name}: its first line is not a header of named columns "
                               f"(got {header[:6]})")
-    duplicated = sorted({c for c in header if header.count(c) > 1})
+    duplicated = sorted(column for column, n in Counter(header).items() if n > 1)
     if duplicated:
         raise ImportFileError(f"{name}: the header names {', '.join(duplicated)} twice")
     utf8 = None if encoding else data.removeprefix(codecs.BOM_UTF8)

@@ -25,7 +25,10 @@ from geo.checks import LAT_RANGE, LON_RANGE, MAX_TEXT_CHARS, shown
 from geo.claims import normal_raw
 from geo.errors import SchemaError
 from geo.events import UNPLACED_NOTE
+from geo.features import place_each
+from geo.schema import FeatureRecord
 from geo.sidc import IDENTITY_DIGIT
+from geo.validity import Repair, made_valid
 from imports.acled_rows import acled_fields, exported_event
 from imports.columns import ColumnMap
 from imports.row_values import ARABIC_DIGITS as _ARABIC_DIGITS
@@ -34,7 +37,7 @@ from imports.row_values import number_value as _number
 from imports.row_values import text_value as _text
 
 __all__ = ["DEFAULT_ACTOR", "DEFAULT_KIND", "DEFAULT_SUMMARY", "NO_FIGURE", "Problem",
-           "RowDefaults", "RowError", "row_record"]
+           "RowDefaults", "RowError", "check_drawable", "row_record"]
 
 # The schema names a field as 'name' in its messages; the report's field column takes it.
 _FIELD_IN_MESSAGE = re.compile(
@@ -107,7 +110,9 @@ def _date(value: Any, field: str) -> str | None:
                    "'01 December 2024'); a day that does not exist is refused")
 
 
-def _geometry(fields: dict[str, Any], file_geometry: Geometry | None) -> Geometry | None:
+def _geometry(fields: dict[str, Any], file_geometry: Geometry | None
+              ) -> tuple[Geometry | None, Repair | None]:
+    """The row's place in degrees, made valid where that keeps its kind (geo/validity.py)."""
     if file_geometry is not None:
         geometry = file_geometry
     elif fields.get("wkt") is not None:
@@ -120,9 +125,9 @@ def _geometry(fields: dict[str, Any], file_geometry: Geometry | None) -> Geometr
         lon, lat = (_coordinate(fields.get(key), key) for key in ("lon", "lat"))
         geometry = shapely.Point(lon, lat)
     else:
-        return None
+        return None, None
     if geometry is None or geometry.is_empty:
-        return None
+        return None, None
     geometry = shapely.force_2d(geometry)
     minx, miny, maxx, maxy = geometry.bounds
     if max(abs(minx), abs(maxx), abs(miny), abs(maxy)) > 1000:
@@ -135,7 +140,12 @@ def _geometry(fields: dict[str, Any], file_geometry: Geometry | None) -> Geometr
             name = "latitude" if field == "lat" else "longitude"
             raise RowError(field, least if least < low else most,
                            f"{name} is out of range: it must be from {low:g} to {high:g}")
-    return geometry
+    try:
+        repair = made_valid(geometry)
+    except SchemaError as e:
+        raise RowError("geometry" if file_geometry is not None else "wkt",
+                       shapely.to_wkt(geometry, rounding_precision=6), str(e)) from e
+    return (repair.geometry if repair else geometry), repair
 
 
 def _coordinate(value: Any, field: str) -> float:
@@ -208,8 +218,10 @@ def _count(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def row_record(raw_row: dict[str, Any], geometry: Geometry | None, columns: ColumnMap,
-               defaults: RowDefaults, key_is_id: bool) -> dict[str, Any]:
-    """The claim record a row states; RowError names the first thing wrong with it."""
+               defaults: RowDefaults, key_is_id: bool,
+               repairs: list[Repair] | None = None) -> dict[str, Any]:
+    """The claim record a row states; RowError names the first thing wrong with it. A
+    geometry made valid is added to `repairs`, and its note to the claim's."""
     fields = columns.fields(raw_row)
     if columns.acled:
         lookup = {key.lower(): value for key, value in raw_row.items()}
@@ -219,7 +231,7 @@ def row_record(raw_row: dict[str, Any], geometry: Geometry | None, columns: Colu
     layer = defaults.layer or _text(fields.get("layer"))
     if layer is None:
         raise RowError("layer", None, "no layer: give a layer column or --layer")
-    shape_ = _geometry(fields, geometry)
+    shape_, repair = _geometry(fields, geometry)
     geometry_ref = _text(fields.get("geometry_ref"))
     symbol = _text(fields.get("symbol"))
     unplaced = shape_ is None and geometry_ref is None
@@ -267,6 +279,12 @@ def row_record(raw_row: dict[str, Any], geometry: Geometry | None, columns: Colu
     if text["geometry_note"] is None and text["geometry_note_ar"] is None:
         text["geometry_note"] = f"Position as given in {defaults.file_name}."
         text["geometry_note_ar"] = f"الموقع كما ورد في {defaults.file_name}."
+    if repair is not None:
+        text["geometry_note"] = " ".join(filter(None, (text["geometry_note"], repair.note_en)))
+        text["geometry_note_ar"] = " ".join(filter(None, (text["geometry_note_ar"],
+                                                          repair.note_ar)))
+        if repairs is not None:
+            repairs.append(repair)
     sidc, actor = _text(fields.get("sidc")), _text(fields.get("actor"))
     if sidc is not None and fields.get("viewpoint") is not None and len(sidc) == 20:
         # Our export drew the code from its viewpoint; the claim's code leaves the
@@ -291,6 +309,15 @@ def row_record(raw_row: dict[str, Any], geometry: Geometry | None, columns: Colu
     # The normal form (no empty fields, no defaults spelled out): what the store hashes,
     # and what imports/columnar.py builds for the same row.
     return normal_raw(raw)
+
+
+def check_drawable(record: FeatureRecord, where: str) -> None:
+    """SchemaError when the map could not draw `record` (an arrow of one point, a
+    symbol's point given as an area): refused at the door, never stored to fail a
+    reading."""
+    _, undrawable = place_each((record,))
+    if undrawable:
+        raise SchemaError(f"{where}: feature {record.id!r}: {undrawable[0].reason}")
 
 
 def problem_from(error: Exception, row: int, fields: dict[str, Any]) -> Problem:

@@ -25,10 +25,18 @@ from geo.claims import validated
 from geo.errors import SchemaError
 from geo.features import governorate_labels, series_titles
 from geo.schema import FeatureRecord
+from geo.validity import Repair
 from imports.columnar import columnar_records
 from imports.columns import ColumnMap, column_map
 from imports.read import FileTable, ImportFileError, read_table
-from imports.rows import Problem, RowDefaults, RowError, problem_from, row_record
+from imports.rows import (
+    Problem,
+    RowDefaults,
+    RowError,
+    check_drawable,
+    problem_from,
+    row_record,
+)
 from layers.catalogue import declared_layers, default_layer
 from layers.unit_symbols import known_unit_code
 from store.records import RecordResult, SerializedRecord, StoredLayer
@@ -217,6 +225,8 @@ def _records(table: FileTable, columns: ColumnMap, defaults: RowDefaults, key_is
         defaultdict(list)
     skipped = 0
     total = len(table)
+    repairs: list[Repair] = []
+    repaired_rows: list[int] = []  # rows whose geometry was made valid (geo/validity.py)
     proven = columnar_records(table, columns, defaults, key_is_id, layers)
     for index in range(total):
         number = table.row_number(index)
@@ -233,17 +243,28 @@ def _records(table: FileTable, columns: ColumnMap, defaults: RowDefaults, key_is
             continue
         raw_row = table.row(index)
         geometry = table.geometries[index] if table.geometries is not None else None
+        repaired_before = len(repairs)
         try:
-            raw = row_record(raw_row, geometry, columns, defaults, key_is_id)
+            raw = row_record(raw_row, geometry, columns, defaults, key_is_id, repairs)
             if raw["id"] in generated:
                 skipped += 1
                 continue
             record = validated(raw, index, defaults.file_name)
             _check_references(record, layers, series, series_layer)
+            check_drawable(record, defaults.file_name)
         except (RowError, SchemaError) as e:
             outcome.problems.append(problem_from(e, number, columns.fields(raw_row)))
             continue
         by_id[record.id].append((number, raw))
+        if len(repairs) > repaired_before:
+            repaired_rows.append(number)
+    if repaired_rows:
+        shown_rows = ", ".join(str(n) for n in repaired_rows[:20])
+        more = f" and {len(repaired_rows) - 20:,} more" if len(repaired_rows) > 20 else ""
+        outcome.notices.append(
+            f"{len(repaired_rows):,} row(s) gave an invalid geometry, made valid with "
+            f"shapely's make_valid as the same kind of shape (row{'s' if len(repaired_rows) > 1 else ''} {shown_rows}{more}); "
+            "each claim's geometry note says what was done")
     raws = []
     for feature_id, rows in by_id.items():
         if len(rows) > 1:

@@ -14,18 +14,20 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import lru_cache
 
 from geo.claims import Claim, Retraction, TrailEntry
-from geo.errors import PostureDataError
-from geo.features import PlacedFeature, check_record_set, place
+from geo.errors import PostureDataError, SchemaError
+from geo.features import PlacedFeature, Undrawable, place_each
+from geo.schema import FeatureRecord
 from store import SqlStore, open_store
 from store.location import store_location
 from store.seed import seed
 
 __all__ = ["feature_trails", "one_version", "placed_features", "placed_in_layer",
            "posture_features", "recorded", "retracted_things", "shared_store",
-           "store_version"]
+           "store_version", "undrawable"]
 
 
 _OPENING = threading.Lock()
@@ -71,26 +73,39 @@ def store_version() -> str:
     return _PINNED.get() or shared_store().version()
 
 
-# Who recorded each thing's current claim, and when, by the reading that placed it
-# ("What changed" names them); kept as long as _placed keeps its reading.
-_RECORDED: dict[tuple[str, str, dt.date | None], dict[str, tuple[str, dt.datetime]]] = {}
+@dataclass(frozen=True)
+class _Reading:
+    """One reading of the store's current claims: what is drawn, what cannot be (never
+    failing the rest), and who recorded each current claim, when ("What changed")."""
+
+    placed: tuple[PlacedFeature, ...]
+    undrawable: tuple[Undrawable, ...]
+    recorded: dict[str, tuple[str, dt.datetime]]
 
 
 @lru_cache(maxsize=32)
-def _placed(location: str, version: str, known_on: dt.date | None
-            ) -> tuple[PlacedFeature, ...]:
+def _reading(location: str, version: str, known_on: dt.date | None) -> _Reading:
     claims = _opened(location).current(known_on)
-    if len(_RECORDED) >= 32:
-        _RECORDED.pop(next(iter(_RECORDED)))
-    _RECORDED[(location, version, known_on)] = {
-        c.feature_id: (c.recorded_by, c.recorded_at) for c in claims}
-    records = tuple(claim.record for claim in claims)
-    check_record_set(records, where=f"the store's claims as known on {known_on or 'today'}")
-    placed = place(records)
+    records: list[FeatureRecord] = []
+    unreadable = []
+    for claim in claims:
+        try:
+            records.append(claim.record)
+        except SchemaError as e:  # valid when written, not under today's schema
+            unreadable.append(Undrawable(claim.feature_id, str(claim.raw.get("layer", "")),
+                                         str(e).split(": ", 1)[-1], None))
+    placed, undrawable = place_each(records)
+    reading = _Reading(placed, (*undrawable, *unreadable),
+                       {c.feature_id: (c.recorded_by, c.recorded_at) for c in claims})
     # What was just read lives as long as the cache: out of the collector's scans, or
     # each full collection walks 100,000 claims' objects again (about a second).
     gc.freeze()
-    return placed
+    return reading
+
+
+def _placed(location: str, version: str, known_on: dt.date | None
+            ) -> tuple[PlacedFeature, ...]:
+    return _reading(location, version, known_on).placed
 
 
 @lru_cache(maxsize=8)
@@ -103,12 +118,17 @@ def recorded(known_on: dt.date | None = None) -> dict[str, tuple[str, dt.datetim
     """Who recorded each thing's current claim as known on `known_on`, and when."""
     location = store_location()
     with _PLACING:
-        version = _PINNED.get() or _opened(location).version()
-        key = (location, version, known_on)
-        if key not in _RECORDED:
-            _placed.cache_clear()  # evicted while the placing stayed cached: read again
-        _placed(location, version, known_on)
-        return _RECORDED[key]
+        return _reading(location, _PINNED.get() or _opened(location).version(),
+                        known_on).recorded
+
+
+def undrawable(known_on: dt.date | None = None) -> tuple[Undrawable, ...]:
+    """The current claims as known on `known_on` that cannot be drawn, each with why:
+    left off the map and the exports, which draw everything else."""
+    location = store_location()
+    with _PLACING:
+        return _reading(location, _PINNED.get() or _opened(location).version(),
+                        known_on).undrawable
 
 
 @lru_cache(maxsize=8)

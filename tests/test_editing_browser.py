@@ -330,3 +330,34 @@ def test_a_retraction_touches_only_the_thing_opened(page, server, offline, tmp_p
     history = page.locator("[data-testid=stTable]").filter(has_text="Recorded")
     history.get_by_text("retracted: the source withdrew it").wait_for()
     assert offline.attempted == []
+
+
+def test_a_claim_that_cannot_be_drawn_is_named_and_retracted_from_the_page(
+        page, server, offline, tmp_path):
+    """Issue 24: a stored polygon that crosses itself took the whole page down. Now the
+    map and the rest are drawn, a notice under the map names the claim and why, and an
+    editor opens it from the editing panel and retracts it."""
+    from tests.test_undrawable import BOW_TIE, _plant
+
+    _plant(str(tmp_path / "store.gpkg"), BOW_TIE)
+    frame = open_dashboard(page, server, "?as_of=2024-12-31")
+    page.get_by_text("Could not be drawn: 1 claim(s) are left off the map").wait_for()
+    named = page.locator("[data-testid=stTable]").filter(has_text="probe-bow")
+    expect(named).to_contain_text("Self-intersection[41 34]")
+    drawn = feature_ids(frame)
+    assert {"iraq-syria-border", "alqaim-jordan-armour"} <= drawn
+    assert "probe-bow" not in drawn
+    sign_in(page, "alice", PASSWORD)
+    page.frame_locator(MAP).locator("path.leaflet-interactive").first.wait_for()
+    wait_idle(page)
+    panel = _panel(page)
+    panel.get_by_text("Correct or retract", exact=True).click()
+    wait_idle(page)
+    _choose(page, panel, "Thing", "Bow", "Bow tie (not drawn) (probe-bow)")
+    # Opened as stored: the form shows the polygon as it was written.
+    wkt = panel.get_by_label("Line or area (WKT)", exact=True)
+    expect(wkt).to_have_value("POLYGON ((40 33, 42 35, 42 33, 40 35, 40 33))")
+    _retract(page, "Bow tie", "probe-bow", "it crosses itself")
+    page.get_by_text("Retracted: probe-bow").wait_for()
+    expect(page.get_by_text("Could not be drawn")).to_have_count(0)
+    assert offline.attempted == []

@@ -118,6 +118,13 @@ UNREADABLE: list[tuple[str, bytes | Callable[[Path], bytes], list[str], str]] = 
      "--key nosuch: the file has no such column"),
     ("doubled.csv", GOOD_CSV.replace("date", "name", 1).encode(), DEFAULT_ARGS,
      "the header names name twice"),
+    # 0.9 MB of header: the duplicate check took 170 s (quadratic), now refused at once.
+    ("wide.csv", (",".join(f"c{i}" for i in range(100_000)) + "\n" + "1," * 99_999 + "1\n"
+                  ).encode(), DEFAULT_ARGS, "wide.csv: has 100,000 columns; the limit is 1,000"),
+    ("wide.geojson", json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [41, 34]},
+         "properties": {f"p{i}": i for i in range(1_001)}}]}).encode(), DEFAULT_ARGS,
+     "wide.geojson: has 1,001 columns; the limit is 1,000"),
 ]
 
 

@@ -24,6 +24,7 @@ from geo.claims import changes, normal_raw
 from geo.errors import PostureDataError, SchemaError
 from geo.features import PlacedFeature
 from geo.schema import CONFIDENCE_LEVELS
+from geo.validity import Repair
 from i18n import t
 from layers.catalogue import IMPORTED_LAYER_COLORS, LayerEntry
 from store.features import shared_store
@@ -205,9 +206,10 @@ def _save(token: str, user: User, lang: str, *, layer: str, feature_id: str,
     fields = {f: st.session_state.get(f"{_FIELD}{f}", "") for f in FORM_FIELDS}
     fields["geometry_approximate"] = "yes" if fields["geometry_approximate"] else "no"
     raw = None
+    repairs: list[Repair] = []
     try:
         raw = claim_from_form(fields, layer=layer, feature_id=feature_id, carried=carried,
-                              placed_by=user.name)
+                              placed_by=user.name, repairs=repairs)
         result = record_claim(current_gate(), token, shared_store(), raw,
                               opened_id=opened_id, opened_at=opened_at,
                               new_layer=new_layer)
@@ -215,8 +217,10 @@ def _save(token: str, user: User, lang: str, *, layer: str, feature_id: str,
         st.session_state[_CONFLICT] = (e, raw)
         return
     st.session_state.pop(_CONFLICT, None)
-    st.session_state[_NOTICE] = t("edit.saved" if result.new or result.changed
-                                  else "edit.unchanged", lang, id=feature_id)
+    st.session_state[_NOTICE] = " ".join([
+        t("edit.saved" if result.new or result.changed else "edit.unchanged", lang,
+          id=feature_id),
+        *(repair.note_en if lang == "en" else repair.note_ar for repair in repairs)])
     if result.new or result.changed:
         st.session_state[_RESET] = True
 
@@ -279,15 +283,17 @@ def _open(feature: PlacedFeature) -> None:
 
 
 def _edit_claim(user: User, token: str, features: dict[str, PlacedFeature],
-                chosen_id: str | None, lang: str) -> None:
+                undrawn: dict[str, PlacedFeature], chosen_id: str | None, lang: str) -> None:
     show_retracted = st.toggle(t("edit.show_retracted", lang), key="edit:show_retracted")
     retracted = retracted_placed() if show_retracted else {}
-    things = {**retracted, **features}
+    # A claim the map cannot draw is still a thing to correct or retract.
+    things = {**retracted, **undrawn, **features}
 
     def title(feature_id: str) -> str:
         name = things[feature_id].record.text("name", lang) or feature_id
-        return t("edit.retracted_title", lang, name=name) if feature_id in retracted \
-            else name
+        if feature_id in retracted:
+            return t("edit.retracted_title", lang, name=name)
+        return t("edit.undrawable_title", lang, name=name) if feature_id in undrawn else name
 
     ids = sorted(things, key=title)
     if not ids:
@@ -344,9 +350,10 @@ def _edit_claim(user: User, token: str, features: dict[str, PlacedFeature],
 
 
 def editor_panel(user: User, token: str, entries: tuple[LayerEntry, ...],
-                 features: dict[str, PlacedFeature], chosen_id: str | None, lang: str) -> None:
+                 features: dict[str, PlacedFeature], undrawn: dict[str, PlacedFeature],
+                 chosen_id: str | None, lang: str) -> None:
     """The editing controls under the map; only ever called for a signed-in editor (and
-    each write checks that again)."""
+    each write checks that again). `undrawn`: claims the map cannot draw, as stored."""
     if st.session_state.pop(_RESET, False):
         _clear()
     place = st.session_state.pop(_CLICKED, None)
@@ -366,4 +373,4 @@ def editor_panel(user: User, token: str, entries: tuple[LayerEntry, ...],
         if mode == "new":
             _new_claim(user, token, entries, lang)
         else:
-            _edit_claim(user, token, features, chosen_id, lang)
+            _edit_claim(user, token, features, undrawn, chosen_id, lang)
