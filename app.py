@@ -105,11 +105,12 @@ def _layer_toggles(entries: tuple[LayerEntry, ...], lang: str,
         members = [e for e in entries if e.group == group.id]
         if not members:
             continue
-        st.sidebar.caption(group.title(lang))
+        st.sidebar.caption(plain(group.title(lang)))
         for entry in members:
             key = f"layer:{entry.id}"
             st.session_state.setdefault(key, entry.default_on)
-            if st.sidebar.toggle(entry.title(lang), key=key):
+            # A layer's title may be an editor's or a file's: a label is Markdown.
+            if st.sidebar.toggle(plain(entry.title(lang)), key=key):
                 enabled.append(entry)
             claims = len(placed_in_layer(entry.id, known_on))  # indexed: no scan
             if not entry.is_events and too_many_to_draw(claims):

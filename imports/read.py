@@ -166,9 +166,10 @@ def _read_with_gdal(path: Path, name: str, kind: str) -> FileTable:
         frames = [pyogrio.read_dataframe(source, layer=layer) for layer in layers]
     except (DataSourceError, DataLayerError, FieldError, GeometryError, OSError,
             RuntimeError, ValueError) as e:
-        raise ImportFileError(f"{name}: is not a readable {kind}: "
-                              f"{str(e).splitlines()[0] if str(e) else type(e).__name__}"
-                              ) from e
+        said = str(e).splitlines()[0] if str(e) else type(e).__name__
+        # GDAL names the file by its path on this machine: the user knows it by `name`.
+        said = said.replace(source, name).replace(str(path), name)
+        raise ImportFileError(f"{name}: is not a readable {kind}: {said}") from e
     notices = []
     parts = []
     for layer, frame in zip(layers, frames, strict=True):

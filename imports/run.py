@@ -261,9 +261,10 @@ def _records(table: FileTable, columns: ColumnMap, defaults: RowDefaults, key_is
     if repaired_rows:
         shown_rows = ", ".join(str(n) for n in repaired_rows[:20])
         more = f" and {len(repaired_rows) - 20:,} more" if len(repaired_rows) > 20 else ""
+        rows_word = "rows" if len(repaired_rows) > 1 else "row"
         outcome.notices.append(
             f"{len(repaired_rows):,} row(s) gave an invalid geometry, made valid with "
-            f"shapely's make_valid as the same kind of shape (row{'s' if len(repaired_rows) > 1 else ''} {shown_rows}{more}); "
+            f"shapely's make_valid as the same kind of shape ({rows_word} {shown_rows}{more}); "
             "each claim's geometry note says what was done")
     raws = []
     for feature_id, rows in by_id.items():

@@ -75,14 +75,16 @@ def test_the_import_makes_a_bow_tie_valid_with_a_note(env_store, tmp_path, capsy
     code, out, err = run(capsys, path, "--layer", "probe", "--source", "the probe")
     assert code == 0, err
     assert "1 new" in out
-    assert "1 row(s) gave an invalid geometry, made valid" in err and "(row 2)" in err
+    assert "1 row(s) gave an invalid geometry, made valid" in err
+    assert "(row 2)" in err
     store = open_store(env_store)
     try:
         (claim,) = [c for c in store.current() if c.record.layer == "probe"]
     finally:
         store.close()
     stored = shape(claim.raw["geometry"])
-    assert stored.geom_type == "MultiPolygon" and stored.is_valid
+    assert stored.geom_type == "MultiPolygon"
+    assert stored.is_valid
     assert stored.area == pytest.approx(2.0)
     assert claim.raw["geometry_note"] == (
         "Position as given in bow.csv. The geometry as given was invalid "
@@ -104,7 +106,8 @@ def test_the_import_refuses_what_cannot_be_drawn_by_row_and_field(
     code, _, err = run(capsys, path, "--layer", "probe", "--source", "the probe")
     assert code == 3
     rejected = [line for line in err.splitlines() if "rejected: row 2" in line]
-    assert len(rejected) == 1 and reason in rejected[0], err
+    assert len(rejected) == 1, err
+    assert reason in rejected[0], err
     assert rejected[0].split("rejected: row 2, ")[1].split(":")[0] in ("wkt", "geometry")
 
 
@@ -115,7 +118,8 @@ def test_the_form_makes_a_drawn_bow_tie_valid_and_says_so():
                           layer="probe", feature_id="probe-bow", placed_by="alice",
                           repairs=repairs)
     assert shape(raw["geometry"]).geom_type == "MultiPolygon"
-    assert len(repairs) == 1 and "Self-intersection[41 34]" in repairs[0].note_en
+    assert len(repairs) == 1
+    assert "Self-intersection[41 34]" in repairs[0].note_en
     assert raw["geometry_note"].startswith("Placed on the map by alice. The geometry as "
                                            "given was invalid")
 
@@ -128,7 +132,7 @@ def test_a_stored_bow_tie_is_left_off_and_named(env_store):  # noqa: F811
                      "symbol": "point"}
     _plant(env_store, BOW_TIE, unknown_actor)
     drawn = {p.record.id for p in placed_features()}
-    assert SEED_THINGS <= drawn
+    assert drawn >= SEED_THINGS
     assert not {"probe-bow", "probe-actor"} & drawn
     named = {u.feature_id: u for u in undrawable()}
     assert set(named) == {"probe-bow", "probe-actor"}

@@ -46,7 +46,7 @@ def _from_link(types: list[str], actors: list[str], lang: str) -> None:
         if unknown:
             st.toast(t("link.bad_filter", lang, name=name,
                        values=plain(", ".join(u[:40] for u in unknown[:5])),
-                       known=", ".join(known[:12])))
+                       known=plain(", ".join(known[:12]))))
         if wanted:
             st.session_state[f"events:{name}"] = [v for v in wanted if v in known]
 

@@ -36,7 +36,7 @@ def _list_from_link(name: str, known: list[str], lang: str) -> list[str] | None:
     if unknown:
         st.toast(t("link.bad_filter", lang, name=name,
                    values=plain(", ".join(u[:40] for u in unknown[:5])),
-                   known=", ".join(known)))
+                   known=plain(", ".join(known))))
     return [part for part in wanted if part in known]
 
 

@@ -51,7 +51,9 @@ def _run(upload: object, options: ImportOptions, token: str, lang: str) -> tuple
             outcome = import_report(current_gate(), token, shared_store(), path, options,
                                     name=name, progress=progress)
         except (ImportFileError, AccessError) as e:
-            return "error", str(e)
+            # The reader names the file by its upload name; a library's own message may
+            # still carry the server's temporary folder, which is nobody's business.
+            return "error", str(e).replace(f"{folder}/", "").replace(folder, "")
         except PostureDataError as e:
             return "error", t("import.store_failed", lang, error=str(e))
         except Exception as e:  # the page shows a message, never a traceback

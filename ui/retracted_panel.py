@@ -12,6 +12,7 @@ from geo.errors import PostureDataError
 from i18n import t
 from store.features import retracted_things
 from ui.history_panel import history_panel
+from ui.text import plain
 
 __all__ = ["SHOWN", "retracted_panel"]
 
@@ -29,7 +30,7 @@ def retracted_panel(lang: str, known_on: dt.date | None) -> None:
     try:
         pairs = list(retracted_things(known_on))
     except PostureDataError as e:
-        st.error(str(e))
+        st.error(plain(str(e)))
         return
     if not pairs:
         st.caption(t("retracted.none", lang))
