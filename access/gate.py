@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from geo.errors import PostureDataError, StoreError
+from store.failures import DiskFull
 from store.sign_in_failures import SignInFailures
 from store.users import User, Users
 
@@ -56,7 +57,12 @@ class SignInRefused(AccessError):
 
 
 class SignInUnavailable(SignInRefused):
-    """The store could not count the try (busy past its timeout, or unreachable)."""
+    """The store could not count the try (busy past its timeout, unreachable, or its
+    disk full: `disk_full`)."""
+
+    def __init__(self, message: str, disk_full: bool = False) -> None:
+        super().__init__(message)
+        self.disk_full = disk_full
 
 
 class NotSignedIn(AccessError):
@@ -107,7 +113,7 @@ class Gate:
             counted, wait = self._failures.count_try(key, self.clock(), FAILURE_WINDOW_S,
                                                      FAILURES_ALLOWED)
         except StoreError as e:
-            raise SignInUnavailable(str(e)) from e
+            raise SignInUnavailable(str(e), disk_full=isinstance(e, DiskFull)) from e
         if counted is None:
             raise SignInRefused(f"too many failed sign-ins for this name: try again in "
                                 f"{max(1, round(wait))} s", wait)

@@ -16,6 +16,7 @@ import io
 import json
 import math
 import re
+import tempfile
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -31,10 +32,17 @@ from pyarrow import csv as pa_csv
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
 from shapely import Geometry
 
-__all__ = ["MAX_COLUMNS", "MAX_FILE_BYTES", "FileTable", "ImportFileError", "read_table"]
+from imports.unzip import UnzipRefused, check_declared, unpack
+
+__all__ = ["MAX_COLUMNS", "MAX_FILE_BYTES", "MAX_UNPACKED_BYTES", "FileTable",
+           "ImportFileError", "read_table"]
 
 # A report file of a million rows is about 300 MB as CSV; more is not a report.
 MAX_FILE_BYTES = 512 * 1024 * 1024
+# What an archive (KMZ, zipped Shapefile) may unpack to, and what a KML may be: GDAL holds
+# a KML's text whole while it reads it, so this bounds the import's memory
+# (bench/bench_import_memory.py measures it).
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
 # A claim has about 40 fields and ACLED's export 31 columns; a header of thousands is not
 # a table of claims, and every check per header must stay cheap at this width.
 MAX_COLUMNS = 1_000
@@ -128,8 +136,12 @@ def _zip_kind(path: Path, name: str) -> str:
     try:
         with zipfile.ZipFile(path) as archive:
             members = [m for m in archive.namelist() if not m.endswith("/")]
+            # Before testzip, which unpacks every member to check it.
+            check_declared(archive, MAX_UNPACKED_BYTES)
             damaged = archive.testzip()
-    except (zipfile.BadZipFile, EOFError, OSError) as e:
+    except UnzipRefused as e:
+        raise ImportFileError(f"{name}: {e}") from e
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as e:
         raise ImportFileError(f"{name}: is a damaged or truncated ZIP archive ({e})") from e
     if damaged is not None:
         raise ImportFileError(f"{name}: the ZIP archive's member {damaged!r} is damaged")
@@ -143,20 +155,40 @@ def _zip_kind(path: Path, name: str) -> str:
 
 # GDAL-read formats ------------------------------------------------------------
 
-def _gdal_path(path: Path, kind: str) -> str:
-    if kind == "zipped Shapefile":
-        with zipfile.ZipFile(path) as archive:
-            shp = next(m for m in archive.namelist() if m.lower().endswith(".shp"))
-        return f"/vsizip/{path}/{shp}"
+def _needed_members(archive: zipfile.ZipFile, kind: str) -> tuple[str, list[str]]:
+    """The member GDAL opens, and every member it reads with it."""
+    names = [m for m in archive.namelist() if not m.endswith("/")]
     if kind == "KMZ":
+        kml = next(m for m in names if m.lower().endswith(".kml"))
+        return kml, [kml]
+    shp = next(m for m in names if m.lower().endswith(".shp"))
+    stem = shp[:-4].lower()
+    return shp, [m for m in names if m.lower().rsplit(".", 1)[0] == stem]
+
+
+def _gdal_path(path: Path, kind: str, folder: Path, name: str) -> str:
+    """The file GDAL reads: an archive's members unpacked into `folder`, their size
+    counted as they come (imports/unzip.py), never read through /vsizip/."""
+    if kind == "KML" and path.stat().st_size > MAX_UNPACKED_BYTES:
+        raise ImportFileError(f"{name}: is {path.stat().st_size / 2**20:,.0f} MB of KML; the "
+                              f"limit is {MAX_UNPACKED_BYTES / 2**20:,.0f} MB")
+    if kind not in ("KMZ", "zipped Shapefile"):
+        return str(path)
+    try:
         with zipfile.ZipFile(path) as archive:
-            kml = next(m for m in archive.namelist() if m.lower().endswith(".kml"))
-        return f"/vsizip/{path}/{kml}"
-    return str(path)
+            opened, members = _needed_members(archive, kind)
+            written = unpack(archive, members, folder, MAX_UNPACKED_BYTES)
+    except UnzipRefused as e:
+        raise ImportFileError(f"{name}: {e}") from e
+    return str(written[opened])
 
 
 def _read_with_gdal(path: Path, name: str, kind: str) -> FileTable:
-    source = _gdal_path(path, kind)
+    with tempfile.TemporaryDirectory(prefix="posture-unpacked-") as folder:
+        return _read_unpacked(path, name, kind, _gdal_path(path, kind, Path(folder), name))
+
+
+def _read_unpacked(path: Path, name: str, kind: str, source: str) -> FileTable:
     try:
         if kind == "GeoJSON":
             _check_json(path, name)

@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from geo.errors import StoreError
+from store.failures import DiskFull, store_failure
 from store.location import store_location
 from store.records import RecordResult
 from store.sql import SqlStore
@@ -40,6 +41,11 @@ def open_store(location: str | None = None) -> SqlStore:
 
         return open_geopackage(Path(location))
     except (SQLAlchemyError, DBAPIError, sqlite3.Error, OSError) as e:
+        folder = None if "://" in location else Path(location).parent
+        failure = store_failure(e, "be opened", folder)
+        if isinstance(failure, DiskFull):
+            raise DiskFull(f"cannot open the store ({store_label(location)}): "
+                           "the disk holding the store is full") from e
         reason = getattr(e, "orig", None) or e
         raise StoreError(f"cannot open the store ({store_label(location)}): "
                          f"{str(reason).splitlines()[0] if str(reason) else type(e).__name__}"

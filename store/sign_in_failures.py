@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, delete, func, insert, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from geo.errors import StoreError
+from store.failures import file_folder, store_failure
 from store.sql import SqlStore
 
 __all__ = ["SignInFailures"]
@@ -68,9 +68,9 @@ class SignInFailures:
                     conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
                                  {"key": _COUNTING_LOCK})
                 yield conn
-        except (SQLAlchemyError, sqlite3.Error) as e:
-            raise StoreError(f"the store could not count the sign-in: "
-                             f"{str(getattr(e, 'orig', None) or e).splitlines()[0]}") from e
+        except (SQLAlchemyError, sqlite3.Error, OSError) as e:
+            raise store_failure(e, "count the sign-in",
+                                file_folder(self._store.engine)) from e
 
     def recent(self, key: str) -> int:
         """How many failures of `key` the store holds (the tests read it)."""

@@ -43,6 +43,7 @@ from geo.claims import (
 )
 from geo.errors import SchemaError
 from geo.timeline import holds_on
+from store.failures import worded_failures
 from store.records import (
     FeatureStamp,
     HistoryEntry,
@@ -281,7 +282,8 @@ class SqlStore:
         if len(rows) >= ANALYZE_AFTER_ROWS and not dry_run:
             # Fresh statistics: PostGIS planned a view over 100,000 new claims at 5 s
             # without them, 0.1 s with them (autovacuum comes a minute later, if at all).
-            with self.engine.begin() as conn:
+            with worded_failures("update its statistics", self.engine), \
+                    self.engine.begin() as conn:
                 conn.execute(text("ANALYZE claims"))
         return RecordResult(new=new, changed=changed, unchanged=len(keys) - new - changed,
                             retracted=len(gone), layer_created=layer_created,
@@ -319,7 +321,8 @@ class SqlStore:
     def write_transaction(self) -> Iterator[tuple[Connection, Any]]:
         """One write transaction, the backend's writer lock taken first: committed on
         success, rolled back on any error (or by the caller, through the transaction)."""
-        with self.engine.connect().execution_options(posture_write=True) as conn, \
+        with worded_failures("be written", self.engine), \
+                self.engine.connect().execution_options(posture_write=True) as conn, \
                 conn.begin() as transaction:
             self._writing(conn)
             yield conn, transaction

@@ -20,6 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import Connection, delete, insert, select, update
 
 from geo.errors import SchemaError
+from store.failures import worded_failures
 from store.records import parse_time, utc_now_text
 from store.sql import SqlStore
 
@@ -149,7 +150,8 @@ class Users:
     def _writing(self) -> Iterator[Connection]:
         # The GeoPackage's writer lock taken at the start (store/gpkg.py's "begin" hook),
         # so a write waits for another instead of failing half-way.
-        with self.engine.connect().execution_options(posture_write=True) as conn, \
+        with worded_failures("write the user", self.engine), \
+                self.engine.connect().execution_options(posture_write=True) as conn, \
                 conn.begin():
             yield conn
 

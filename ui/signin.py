@@ -51,8 +51,9 @@ def _sign_in(lang: str) -> None:
         st.session_state[TOKEN_KEY] = current_gate().sign_in(name, password)
         st.session_state.pop("auth:error", None)
         st.session_state.pop(_ENDED_KEY, None)
-    except SignInUnavailable:
-        st.session_state["auth:error"] = t("auth.unavailable", lang)
+    except SignInUnavailable as e:
+        st.session_state["auth:error"] = t("auth.disk_full" if e.disk_full
+                                           else "auth.unavailable", lang)
     except SignInRefused as e:
         st.session_state["auth:error"] = (
             t("auth.throttled", lang, seconds=max(1, round(e.wait_s))) if e.wait_s
