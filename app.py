@@ -50,7 +50,7 @@ from ui.dates import as_of_picker, changes_since, known_on_picker
 from ui.events_panel import events_panel, window_notice
 from ui.export_panel import export_panel
 from ui.filters_panel import filters_panel
-from ui.import_panel import import_panel
+from ui.import_panel import allow_uploads, import_panel
 from ui.language import language_picker
 from ui.link import apply_link
 from ui.posture_table import (
@@ -261,6 +261,7 @@ def main() -> None:
     user = signin_panel(lang)
     _, token = signed_in()
     editing = user is not None and user.may_write and token is not None
+    allow_uploads(editing)
     if editing:
         import_panel(token, lang)
 

@@ -63,17 +63,22 @@ def _padded_kml(path: Path, megabytes: int) -> None:
 
 
 def _geojson(path: Path, limit: int) -> None:
-    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [41.05, 34.4]},
-               "properties": {"name": "a post near Al-Qaim", "date": "2024-12-03",
-                              "confidence": "media", "source": "Rudaw",
-                              "summary": "Reported movement of armour towards the border."}}
-    line = json.dumps(feature).encode() + b",\n"
-    count = (limit - 100) // len(line)
+    """Points of distinct names and places, until the file is about `limit` bytes."""
+    written = 0
     with path.open("wb") as out:
         out.write(b'{"type": "FeatureCollection", "features": [\n')
-        for index in range(count):
-            out.write(line if index < count - 1 else line[:-2] + b"\n")
-        out.write(b"]}\n")
+        index = 0
+        while written < limit - 400:
+            feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [
+                40 + (index % 997) / 500, 33 + (index % 991) / 500]},
+                "properties": {"name": f"post {index} near Al-Qaim", "date": "2024-12-03",
+                               "confidence": "media", "source": "Rudaw",
+                               "summary": "Reported movement of armour towards the border."}}
+            line = (b",\n" if index else b"") + json.dumps(feature).encode()
+            out.write(line)
+            written += len(line)
+            index += 1
+        out.write(b"\n]}\n")
 
 
 def _csv(path: Path, limit: int) -> None:

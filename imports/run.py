@@ -47,6 +47,7 @@ __all__ = ["REPORT_COLUMNS", "ImportOptions", "ImportOutcome", "import_file", "w
 ACLED_LAYER = "acled"
 REPORT_COLUMNS = ("row", "field", "value", "reason")
 PROGRESS_EVERY = 2_000
+MAX_ROWS_NAMED = 10  # the rows a duplicate key's message lists
 
 
 @dataclass(frozen=True)
@@ -269,10 +270,16 @@ def _records(table: FileTable, columns: ColumnMap, defaults: RowDefaults, key_is
     raws = []
     for feature_id, rows in by_id.items():
         if len(rows) > 1:
-            numbers = ", ".join(str(n) for n, _ in rows)
-            outcome.problems.extend(Problem(n, defaults.key or "id", feature_id,
-                                            f"the key appears in rows {numbers}: a key names "
-                                            "one thing") for n, _ in rows)
+            # One message for all of them: each row's listing every other row made a file of
+            # 200,000 identical rows take 23 GB (quadratic).
+            numbers = ", ".join(str(n) for n, _ in rows[:MAX_ROWS_NAMED])
+            if len(rows) > MAX_ROWS_NAMED:
+                numbers = f"{len(rows):,} rows: {numbers}, …"
+            else:
+                numbers = f"rows {numbers}"
+            reason = f"the key appears in {numbers}: a key names one thing"
+            outcome.problems.extend(Problem(n, defaults.key or "id", feature_id, reason)
+                                    for n, _ in rows)
             continue
         raws.append(rows[0][1])
     outcome.problems.sort(key=lambda p: p.row)

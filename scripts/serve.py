@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
+import os
 import signal
 import socket
 import sys
@@ -64,7 +65,9 @@ def main() -> None:
     threading.Thread(target=_warm_up, args=(port,), name="posture-warm-up", daemon=True).start()
     from streamlit.web.cli import main as streamlit_main
 
-    sys.argv = ["streamlit", "run", app, *args]
+    # The page runs inside serve_app.py's ASGI App, behind the request guard (web/guard.py).
+    os.environ["POSTURE_APP_SCRIPT"] = str(Path(app).resolve())
+    sys.argv = ["streamlit", "run", str(ROOT / "serve_app.py"), *args]
     streamlit_main()
 
 

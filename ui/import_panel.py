@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from access.uploaders import set_uploader
 from geo.errors import PostureDataError
 from i18n import t
 from store.features import shared_store
@@ -102,6 +104,14 @@ def _show(result: tuple[str, object], lang: str) -> None:
         st.download_button(t("import.report_download", lang), report.getvalue().encode("utf-8"),
                            file_name=f"{Path(outcome.file_name).stem}-report.csv",
                            mime="text/csv", key="import:report")
+
+
+def allow_uploads(editing: bool) -> None:
+    """Say, on every run, whether this session's page is an editor's: the server refuses
+    uploads to any other (web/guard.py, access/uploaders.py)."""
+    context = get_script_run_ctx()
+    if context is not None:
+        set_uploader(context.session_id, editing)
 
 
 def import_panel(token: str, lang: str) -> None:
