@@ -110,13 +110,16 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= args.replicas <= 16:
         parser.error("--replicas: give 1 to 16")
     team_dir.mkdir(parents=True, exist_ok=True)
+    # Its logs and the proxy's config name the database with its password: this account's.
+    os.chmod(team_dir, 0o700)
     cluster = None
     database_url = os.environ.get("DATABASE_URL")
     if not database_url:
         from store.local_cluster import LocalCluster
 
         cluster = LocalCluster(team_dir / "pg", port=args.pg_port)
-        database_url = cluster.create_database("posture")
+        # As a role of the app's own, not the cluster's superuser (store/local_cluster.py).
+        database_url = cluster.app_url("posture")
     processes: list[subprocess.Popen] = []
 
     def stop(*_: object) -> None:

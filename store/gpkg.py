@@ -273,6 +273,7 @@ def _create(path: Path) -> None:
                                  append_only=False)
     finally:
         connection.close()
+    os.chmod(building, 0o600)  # the password hashes are in it: this account's alone
     try:
         os.link(building, path)  # fails if another process got there first: keep theirs
     except FileExistsError:
@@ -281,10 +282,23 @@ def _create(path: Path) -> None:
         building.unlink(missing_ok=True)
 
 
+def _keep_private(path: Path) -> None:
+    """A store made before it was kept 0600 (it was 0644: every local account read the
+    password hashes) is shut now, with its journal files (SQLite gives them the store's
+    mode when it makes them)."""
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if file.stat().st_mode & 0o077:
+                os.chmod(file, 0o600)
+        except (FileNotFoundError, PermissionError):
+            continue
+
+
 def open_geopackage(path: Path) -> SqlStore:
     """The store in the GeoPackage at `path`, created (empty) if it does not exist."""
     if not path.exists():
         _create(path)
+    _keep_private(path)
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
