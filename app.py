@@ -66,7 +66,7 @@ from ui.retracted_panel import retracted_panel
 from ui.search import place_search
 from ui.signin import signed_in, signin_panel
 from ui.sources_panel import sources_panel
-from ui.text import plain
+from ui.text import label_text, plain
 from ui.undrawable_panel import undrawable_notice
 from ui.units_picker import unit_display_picker
 
@@ -110,7 +110,7 @@ def _layer_toggles(entries: tuple[LayerEntry, ...], lang: str,
             key = f"layer:{entry.id}"
             st.session_state.setdefault(key, entry.default_on)
             # A layer's title may be an editor's or a file's: a label is Markdown.
-            if st.sidebar.toggle(plain(entry.title(lang)), key=key):
+            if st.sidebar.toggle(label_text(entry.title(lang)), key=key):
                 enabled.append(entry)
             claims = len(placed_in_layer(entry.id, known_on))  # indexed: no scan
             if not entry.is_events and too_many_to_draw(claims):

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -24,8 +25,9 @@ from store.failures import worded_failures
 from store.records import parse_time, utc_now_text
 from store.sql import SqlStore
 
-__all__ = ["MAX_PASSWORD_CHARS", "MIN_PASSWORD_CHARS", "ROLES", "WRITING_ROLES", "User",
-           "UserError", "Users", "check_password", "check_role", "check_user_name"]
+__all__ = ["COMMON_PASSWORDS_REFUSED", "MAX_PASSWORD_CHARS", "MIN_PASSWORD_CHARS", "ROLES",
+           "WRITING_ROLES", "User", "UserError", "Users", "check_password", "check_role",
+           "check_user_name"]
 
 ROLES = ("viewer", "editor", "admin")
 WRITING_ROLES = frozenset({"editor", "admin"})
@@ -71,13 +73,32 @@ def check_role(role: object) -> str:
     return str(role)
 
 
-def check_password(password: object) -> str:
+COMMON_PASSWORDS_REFUSED = 10_000
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    # zxcvbn's list of leaked passwords, most used first.
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"][:COMMON_PASSWORDS_REFUSED])
+
+
+def check_password(password: object, name: str | None = None) -> str:
+    """A password that may be set for the user `name`: long enough, not one of the
+    10,000 most common, and not their name."""
     if not isinstance(password, str) or not MIN_PASSWORD_CHARS <= len(password) \
             <= MAX_PASSWORD_CHARS:
         raise UserError(f"a password must be {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} "
                         "characters long")
     if password != password.strip():
         raise UserError("a password must not start or end with spaces (a pasted newline?)")
+    folded = password.casefold()
+    if folded in _common_passwords():
+        raise UserError(f"that password is one of the {COMMON_PASSWORDS_REFUSED:,} most "
+                        "common ones (leaked lists try them first): choose another")
+    if name and len(name) >= 3 and name.casefold() in folded:
+        raise UserError("a password must not contain the user's name")
     return password
 
 
@@ -90,7 +111,7 @@ class Users:
 
     def add(self, name: str, role: str, password: str) -> User:
         name, role = check_user_name(name), check_role(role)
-        password_hash = _HASHER.hash(check_password(password))
+        password_hash = _HASHER.hash(check_password(password, name))
         now = utc_now_text()
         with self._writing() as conn:
             if conn.execute(select(self.table.c.fid).where(self.table.c.name == name)).first():
@@ -119,7 +140,7 @@ class Users:
 
     def set_password(self, name: str, password: str) -> None:
         name = check_user_name(name)
-        password_hash = _HASHER.hash(check_password(password))
+        password_hash = _HASHER.hash(check_password(password, name))
         with self._writing() as conn:
             done = conn.execute(update(self.table).where(self.table.c.name == name).values(
                 password_hash=password_hash, updated_at=utc_now_text())).rowcount

@@ -92,6 +92,9 @@ def test_hostile_text_renders_as_text_and_no_script_runs(page, hostile_server, o
 MD_LINK = "[pwned](http://beacon.invalid/link)"
 MD_IMAGE = "![beacon](http://beacon.invalid/pixel.png)"
 MARKDOWN = f"{MD_LINK} {MD_IMAGE} **loud** <b>tag</b>"
+# A widget's label keeps emphasis (ui/text.py's label_text: its text is also its
+# aria-label, where escapes would be read out); never a link or an image.
+LABEL_MARKDOWN = f"{MD_LINK} {MD_IMAGE} <b>tag</b>"
 NO_BEACON = ("() => document.querySelectorAll('a[href*=\"beacon\"], img[src*=\"beacon\"]')"
              ".length === 0 && [...document.querySelectorAll('strong, b')]"
              ".every(s => !['loud', 'tag'].includes(s.textContent))")
@@ -121,8 +124,8 @@ def markdown_server(tmp_path_factory):
 
     def layers(payload: dict) -> None:
         for layer in payload["layers"]:
-            if layer["id"] == "syria-front":
-                layer["title_en"] = f"Front {MARKDOWN}"
+            if layer["id"] == "syria-front":  # a switch's label: links and images only
+                layer["title_en"] = f"Front {LABEL_MARKDOWN}"
         for group in payload["groups"]:
             if group["id"] == "syria":
                 group["title_en"] = f"Group {MARKDOWN}"
@@ -153,7 +156,7 @@ def test_markdown_in_data_stays_text_in_every_notice(page, markdown_server, offl
     toast.get_by_text("view more").click()  # a long notice is cut short until asked
     assert f"Opposition {MARKDOWN}," in _text(toast)
     sidebar = page.locator("[data-testid=stSidebar]")
-    assert f"Front {MARKDOWN}" in _text(sidebar)  # the layer's switch
+    assert f"Front {LABEL_MARKDOWN}" in _text(sidebar)  # the layer's switch
     assert f"Group {MARKDOWN}" in _text(sidebar)  # its group's caption
     assert f"Aleppo {MARKDOWN}" in _text(sidebar)  # Compare: what appeared
     page.get_by_text("Sources (", exact=False).first.click()

@@ -57,6 +57,12 @@ def test_add_list_set_role_and_remove(store_location):
      "a password must be 10 to 1024 characters long"),
     (("add", "bad name", "--role", "editor", "--password-stdin"), PASSWORD + "\n",
      "user name 'bad name' is not allowed"),
+    # Common passwords of ten characters or more, from leaked lists (issue 24), in any case.
+    *((("add", "bob", "--role", "editor", "--password-stdin"), f"{common}\n",
+       "is one of the 10,000 most common ones") for common in (
+        "qwertyuiop", "1234567890", "password123", "QwertyUIOP", "1q2w3e4r5t")),
+    (("add", "roberta", "--role", "editor", "--password-stdin"), "Roberta-in-2026\n",
+     "a password must not contain the user's name"),
     (("set-role", "nobody", "editor"), "", "no user 'nobody'"),
     (("remove", "nobody"), "", "no user 'nobody'"),
 ])
