@@ -261,6 +261,11 @@ def main() -> None:
     user = signin_panel(lang)
     _, token = signed_in()
     editing = user is not None and user.may_write and token is not None
+    if user is not None and not editing and st.session_state.get("edit:was_editor"):
+        # The role was taken away while the page showed the editing controls: a save or
+        # an import pressed now would vanish without a word.
+        st.sidebar.warning(t("edit.role_taken", lang, role=t(f"auth.role.{user.role}", lang)))
+    st.session_state["edit:was_editor"] = editing
     allow_uploads(editing)
     if editing:
         import_panel(token, lang)

@@ -43,6 +43,9 @@ __all__ = [
 IDLE_ENV = "POSTURE_SESSION_IDLE_MINUTES"
 DEFAULT_IDLE_MINUTES = 30
 FAILURES_ALLOWED = 5
+# From one address, failures across names: a guess at each of many names is held back
+# too (20 names x 1 guess were all checked in 3.9 s).
+FAILURES_PER_ADDRESS = 10
 FAILURE_WINDOW_S = 60.0
 
 
@@ -105,21 +108,36 @@ class Gate:
     def __post_init__(self) -> None:
         self._failures = SignInFailures(self.users.store)
 
-    def sign_in(self, name: str, password: str) -> str:
+    def sign_in(self, name: str, password: str, address: str | None = None) -> str:
         """A new session's token; SignInRefused for a wrong name or password (the same
-        words for both) or while the name is throttled."""
+        words for both), or while the name, or the `address` the try comes from, is
+        throttled."""
         key = (name or "").strip().lower()[:64]
+        # Names cannot hold ':', so an address's count never meets a name's.
+        address_key = f"address:{address}"[:64] if address is not None else None
         try:
             counted, wait = self._failures.count_try(key, self.clock(), FAILURE_WINDOW_S,
                                                      FAILURES_ALLOWED)
+            if counted is None:
+                raise SignInRefused(f"too many failed sign-ins for this name: try again in "
+                                    f"{max(1, round(wait))} s", wait)
+            from_address = None
+            if address_key is not None:
+                from_address, wait = self._failures.count_try(
+                    address_key, self.clock(), FAILURE_WINDOW_S, FAILURES_PER_ADDRESS)
+                if from_address is None:
+                    raise SignInRefused(f"too many failed sign-ins from this address: try "
+                                        f"again in {max(1, round(wait))} s", wait)
         except StoreError as e:
             raise SignInUnavailable(str(e), disk_full=isinstance(e, DiskFull)) from e
-        if counted is None:
-            raise SignInRefused(f"too many failed sign-ins for this name: try again in "
-                                f"{max(1, round(wait))} s", wait)
         user = self.users.verify(name, password)
         if user is None:
             raise SignInRefused("wrong name or password")  # the try stays counted
+        if from_address is not None:
+            # This one try is forgiven, not the address's others: an attacker with one
+            # account of their own must not wipe their count by signing in with it.
+            with contextlib.suppress(StoreError):
+                self._failures.uncount(from_address)
         # The store failing here leaves the failures counted for their minute; the
         # sign-in itself stands.
         with contextlib.suppress(StoreError):

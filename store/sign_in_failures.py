@@ -51,6 +51,11 @@ class SignInFailures:
                                ).inserted_primary_key[0]
         return row, 0.0
 
+    def uncount(self, row: int) -> None:
+        """One counted try taken back (`count_try`'s row): it succeeded."""
+        with self._counting() as conn:
+            conn.execute(delete(self._table).where(self._table.c.fid == row))
+
     def succeeded(self, key: str) -> None:
         """The right password: the name's failures are forgiven, as one process did."""
         with self._counting() as conn:

@@ -142,3 +142,21 @@ def test_a_store_too_busy_to_count_a_sign_in_is_said_so_on_the_page(people, stor
     _submit_sign_in(at, "alice", PASSWORD)  # the lock gone, the same sign-in goes through
     assert not at.sidebar.error
     assert _editing(at)
+
+
+def test_an_editor_whose_role_is_taken_away_is_told(people, store_location):
+    """Issue 24: the save of an editor made a viewer since vanished without a word."""
+    at = _page(_token("alice"))
+    assert _editing(at)
+    store = open_store(store_location)
+    try:
+        Users(store).set_role("alice", "viewer")
+    finally:
+        store.close()
+    at.run()
+    assert not _editing(at)
+    assert [w.value for w in at.sidebar.warning] == [
+        "You may no longer write: your role is now viewer. Nothing you were saving or "
+        "importing was recorded."]
+    at.run()  # said once, not on every run after
+    assert not at.sidebar.warning

@@ -48,7 +48,9 @@ def _sign_in(lang: str) -> None:
     password = st.session_state.get("auth:password", "")
     st.session_state["auth:password"] = ""  # never kept past the attempt
     try:
-        st.session_state[TOKEN_KEY] = current_gate().sign_in(name, password)
+        # Streamlit gives no address for this machine's own browsers: they share one count.
+        st.session_state[TOKEN_KEY] = current_gate().sign_in(
+            name, password, address=st.context.ip_address or "this machine")
         st.session_state.pop("auth:error", None)
         st.session_state.pop(_ENDED_KEY, None)
     except SignInUnavailable as e:
