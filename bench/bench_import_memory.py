@@ -12,12 +12,15 @@ Goal: <= 1 GB on any single file, bombs refused by name.
 - a zipped Shapefile whose .shp member is 1 GiB of zeros;
 - a KML of the size limit (imports/read.py's MAX_UNPACKED_BYTES) padded with spaces;
 - the largest files of each readable kind that the limits let through: a CSV of
-  ACLED-style rows and a GeoJSON of points, each near MAX_FILE_BYTES.
+  MAX_ROWS ACLED-style rows, one of MAX_ROWS rows with long notes up to MAX_FILE_BYTES,
+  and a GeoJSON of MAX_ROWS points;
+- a CSV of one row more than MAX_ROWS, refused.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import subprocess
@@ -29,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from imports.read import MAX_FILE_BYTES, MAX_UNPACKED_BYTES  # noqa: E402
+from imports.read import MAX_FILE_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES  # noqa: E402
 from scripts.make_acled_csv import write_acled_csv  # noqa: E402
 
 COMMAND = ROOT / ".venv" / "bin" / "posture-import"
@@ -62,28 +65,34 @@ def _padded_kml(path: Path, megabytes: int) -> None:
         out.write(KML_TAIL)
 
 
-def _geojson(path: Path, limit: int) -> None:
-    """Points of distinct names and places, until the file is about `limit` bytes."""
-    written = 0
+def _geojson(path: Path, count: int) -> None:
+    """`count` points of distinct names and places."""
     with path.open("wb") as out:
         out.write(b'{"type": "FeatureCollection", "features": [\n')
-        index = 0
-        while written < limit - 400:
+        for index in range(count):
             feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [
                 40 + (index % 997) / 500, 33 + (index % 991) / 500]},
                 "properties": {"name": f"post {index} near Al-Qaim", "date": "2024-12-03",
                                "confidence": "media", "source": "Rudaw",
                                "summary": "Reported movement of armour towards the border."}}
-            line = (b",\n" if index else b"") + json.dumps(feature).encode()
-            out.write(line)
-            written += len(line)
-            index += 1
+            out.write((b",\n" if index else b"") + json.dumps(feature).encode())
         out.write(b"\n]}\n")
 
 
-def _csv(path: Path, limit: int) -> None:
-    # About 500 bytes a row in scripts/make_acled_csv.py's ACLED shape.
-    write_acled_csv(path, rows=max(1, limit // 520))
+def _csv(path: Path, rows: int, limit: int | None = None) -> None:
+    """scripts/make_acled_csv.py's rows; with `limit`, their notes lengthened until the
+    file is about `limit` bytes."""
+    write_acled_csv(path, rows=rows)
+    if limit is None:
+        return
+    with path.open(encoding="utf-8", newline="") as f:
+        table = list(csv.reader(f))
+    notes = table[0].index("notes")
+    extra = max(0, (limit - path.stat().st_size) // rows - 8)
+    for row in table[1:]:
+        row[notes] = (row[notes] + " " + "reported movement " * (extra // 18 + 1))[:9_000]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(table)
 
 
 def measure(path: Path, *args: str) -> tuple[float, int, str]:
@@ -121,11 +130,13 @@ def main() -> None:
              lambda p: _zip_stream(p, "a.shp", b"", b"\0", 1024, b"",
                                    {"a.shx": b"\0" * 100, "a.dbf": b"\0" * 100}),
              ["--layer", "x"]),
-            ("CSV of ACLED rows near the file limit", "acled.csv",
-             lambda p: _csv(p, MAX_FILE_BYTES - 8 * MB), []),
-            ("GeoJSON of points near the file limit", "points.geojson",
-             lambda p: _geojson(p, MAX_FILE_BYTES - 8 * MB),
-             ["--layer", "x", "--source", "bench"]),
+            (f"CSV of {MAX_ROWS:,} ACLED rows", "acled.csv", lambda p: _csv(p, MAX_ROWS), []),
+            (f"CSV of {MAX_ROWS:,} rows, long notes", "acled-long.csv",
+             lambda p: _csv(p, MAX_ROWS, MAX_FILE_BYTES - 4 * MB), []),
+            (f"GeoJSON of {MAX_ROWS:,} points", "points.geojson",
+             lambda p: _geojson(p, MAX_ROWS), ["--layer", "x", "--source", "bench"]),
+            (f"CSV of {MAX_ROWS + 1:,} ACLED rows", "acled-over.csv",
+             lambda p: _csv(p, MAX_ROWS + 1), []),
         ]
         print(f"{'file':44} {'on disk':>9} {'peak RSS':>9} exit  first line")
         for title, name, make, extra in cases:

@@ -34,15 +34,19 @@ from shapely import Geometry
 
 from imports.unzip import UnzipRefused, check_declared, unpack
 
-__all__ = ["MAX_COLUMNS", "MAX_FILE_BYTES", "MAX_UNPACKED_BYTES", "FileTable",
+__all__ = ["MAX_COLUMNS", "MAX_FILE_BYTES", "MAX_ROWS", "MAX_UNPACKED_BYTES", "FileTable",
            "ImportFileError", "read_table"]
 
-# A report file of a million rows is about 300 MB as CSV; more is not a report.
-MAX_FILE_BYTES = 512 * 1024 * 1024
-# What an archive (KMZ, zipped Shapefile) may unpack to, and what a KML may be: GDAL holds
-# a KML's text whole while it reads it, so this bounds the import's memory
-# (bench/bench_import_memory.py measures it).
-MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+# An import holds its file and every claim it makes in memory, to write them in one
+# transaction: these bound it to about 1 GB whatever the file (bench/bench_import_memory.py
+# measures each kind). A larger report is imported in parts.
+# - the file itself (100,000 ACLED rows are 36 MB of CSV);
+MAX_FILE_BYTES = 128 * 1024 * 1024
+# - its rows (about 4.5 KB a claim, and GDAL's formats 7 KB, while the import runs);
+MAX_ROWS = 100_000
+# - what an archive (KMZ, zipped Shapefile) unpacks to, and a KML, whose text GDAL holds
+#   whole while it reads it (a 255 MB KML took 1.27 GB).
+MAX_UNPACKED_BYTES = 128 * 1024 * 1024
 # A claim has about 40 fields and ACLED's export 31 columns; a header of thousands is not
 # a table of claims, and every check per header must stay cheap at this width.
 MAX_COLUMNS = 1_000
@@ -111,9 +115,11 @@ def read_table(path: Path, name: str | None = None) -> FileTable:
     if claimed is not None and claimed != found and not (
             claimed == "KMZ" and found == "zipped Shapefile"):
         raise ImportFileError(f"{name}: its name says {claimed}, but it holds {found}")
-    if found == "CSV":
-        return _read_csv(path, name)
-    return _read_with_gdal(path, name, found)
+    table = _read_csv(path, name) if found == "CSV" else _read_with_gdal(path, name, found)
+    if len(table) > MAX_ROWS:
+        raise ImportFileError(f"{name}: has {len(table):,} rows; the limit is {MAX_ROWS:,} a "
+                              "file (an import holds them all in memory): import it in parts")
+    return table
 
 
 def _sniff(path: Path, head: bytes, name: str) -> str:

@@ -128,6 +128,48 @@ UNREADABLE: list[tuple[str, bytes | Callable[[Path], bytes], list[str], str]] = 
 ]
 
 
+def _bomb(member: str, head: bytes, filler: bytes, megabytes: int, tail: bytes = b"",
+          extra: dict[str, bytes] | None = None) -> Callable[[Path], bytes]:
+    """A ZIP archive whose `member` unpacks to `megabytes` MB of `filler` (a few hundred
+    KB on disk)."""
+    def make(tmp: Path) -> bytes:
+        buffer = io.BytesIO()
+        chunk = filler * (2**20 // len(filler))
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+            with z.open(member, "w", force_zip64=True) as out:
+                out.write(head)
+                for _ in range(megabytes):
+                    out.write(chunk)
+                out.write(tail)
+            for name, data in (extra or {}).items():
+                z.writestr(name, data)
+        return buffer.getvalue()
+    return make
+
+
+_KML_HEAD = (b'<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
+             b"<Placemark><name>x</name><Point><coordinates>41,34</coordinates></Point>"
+             b"</Placemark>")
+_KML_TAIL = b"</Document></kml>"
+# Issue 24: a 4 MB KMZ holding 4 GiB of zeros took 4.3 GB of memory; the limit on what an
+# archive unpacks to is 128 MB, checked on its directory and on the bytes as they come.
+BOMBS = [
+    ("zeros.kmz", _bomb("doc.kml", _KML_HEAD, b"\0", 200, _KML_TAIL), DEFAULT_ARGS,
+     "zeros.kmz: its ZIP archive would unpack to 200 MB; the limit is 128 MB"),
+    ("spaces.kmz", _bomb("doc.kml", _KML_HEAD, b" ", 200, _KML_TAIL), DEFAULT_ARGS,
+     "spaces.kmz: its ZIP archive would unpack to 200 MB; the limit is 128 MB"),
+    ("zeros.zip", _bomb("a.shp", b"", b"\0", 200, extra={"a.shx": b"\0" * 100,
+                                                       "a.dbf": b"\0" * 100}), DEFAULT_ARGS,
+     "zeros.zip: its ZIP archive would unpack to 200 MB; the limit is 128 MB"),
+    ("padded.kml", lambda tmp: _KML_HEAD + b" " * (129 * 2**20) + _KML_TAIL, DEFAULT_ARGS,
+     "padded.kml: is 129 MB; the limit is 128 MB"),
+    ("many.csv", ("key,name,lon,lat,date,confidence,source\n" + "".join(
+        f"r{i},x,41,34,2024-12-03,media,R\n" for i in range(100_001))).encode(), DEFAULT_ARGS,
+     "many.csv: has 100,001 rows; the limit is 100,000 a file"),
+]
+UNREADABLE.extend(BOMBS)
+
+
 def _zip_of(members: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
@@ -236,3 +278,17 @@ def test_a_key_repeated_in_many_rows_is_named_once_per_row_briefly(env_store, ca
     assert {line[3] for line in lines} == {
         "the key appears in 5,000 rows: 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, …: a key names one "
         "thing"}
+
+
+def test_an_archive_that_understates_its_sizes_is_still_stopped(tmp_path, monkeypatch):
+    """The count of bytes unpacked stops at the limit whatever the directory declares
+    (here its check is switched off, as if every size in it lied)."""
+    import imports.unzip
+
+    monkeypatch.setattr(imports.unzip, "check_declared", lambda archive, limit: None)
+    path = tmp_path / "bomb.zip"
+    path.write_bytes(_bomb("doc.kml", b"", b"\0", 8)(tmp_path))
+    with zipfile.ZipFile(path) as archive:
+        with pytest.raises(imports.unzip.UnzipRefused, match="unpacks to more than 4 MB"):
+            imports.unzip.unpack(archive, ["doc.kml"], tmp_path, 4 * 2**20)
+        assert imports.unzip.unpack(archive, ["doc.kml"], tmp_path, 9 * 2**20)

@@ -128,3 +128,24 @@ def test_texts_json_escapes_and_odd_numbers_are_written_as_canonical_json_writes
     assert any("line one\\nline two" in text for text in texts_written)
     assert any('"coordinates":[1e-05,' in text for text in texts_written)
     assert any("\u2028" in text for text in texts_written)
+
+
+def test_rows_checked_in_slices_keep_their_own_indexes(tmp_path, monkeypatch):
+    """The fast path checks a large file 20,000 rows at a time (its memory); here 1,000,
+    so that every row's claim is still its own row's, odd rows are caught in whichever
+    slice they fall, and a row of too many fields is caught at its index, not at the
+    index it has inside its slice."""
+    import imports.columnar
+
+    monkeypatch.setattr(imports.columnar, "CHUNK_ROWS", 1_000)
+    path = write_acled_csv(tmp_path / "acled.csv", rows=FAST_ROWS_MIN + 500)
+    _spoil(path, {(0, "latitude"): "95.5", (999, "latitude"): "95.5",
+                  (1_000, "event_date"): "2024-02-30", (2_499, "time_precision"): "7"})
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    rows[1_500 + 1].append("stray")  # one field too many, in the second slice
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    table, fast = _compare(path, "acled", "event_id_cnty")
+    assert set(table.field_counts) == {1_500}
+    assert set(range(len(table))) - set(fast) == {0, 999, 1_000, 1_500, 2_499}
