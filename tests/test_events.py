@@ -279,3 +279,28 @@ def test_the_page_says_when_events_and_forces_are_of_two_dates(app_store, events
     if said:  # and the way back: the window follows the as-of date again
         at.sidebar.button(key="events:follow").click().run()
         assert not any("Events show" in i.value for i in at.info)
+
+
+def test_an_event_actor_s_name_is_not_markdown_in_the_link_notice(app_store, tmp_path):
+    """Issue 24: an imported actor's name, listed in the notice of an unknown
+    `event_actors` in a link, became a live link and an image."""
+    from streamlit.testing.v1 import AppTest
+
+    from store.features import shared_store
+    from tests.app_helpers import APP
+
+    hostile = "[pwned](http://beacon.invalid/x) ![b](http://beacon.invalid/p.png) **loud**"
+    row = {**HAND_ROWS[0], "event_id_cnty": "IRQ9009", "actor1": hostile}
+    import_file(_write(tmp_path / "hostile.csv", [row]), ImportOptions(recorded_by="a"),
+                shared_store())
+    clear_data_caches()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["as_of"] = "2024-12-08"
+    at.query_params["event_actors"] = "nosuch"
+    at.run()
+    assert not at.exception
+    (toast,) = [t.value for t in at.toast if "event_actors=nosuch" in t.value]
+    # Escaped as written by hand: backslashes, and a word joiner after each "http".
+    assert (r"\[pwned\]\(http" "\u2060" r"://beacon\.invalid/x\) \!\[b\]\(http" "\u2060"
+            r"://beacon\.invalid/p\.png\) \*\*loud\*\*") in toast
+    assert "[pwned](" not in toast
