@@ -26,7 +26,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from imports.read import MAX_FILE_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES  # noqa: E402
 from scripts.make_acled_csv import write_acled_csv  # noqa: E402
+from tests.hostile_files import write_zip_bomb  # noqa: E402
 
 COMMAND = ROOT / ".venv" / "bin" / "posture-import"
 MB = 2**20
@@ -45,15 +45,8 @@ KML_TAIL = b"</Document></kml>\n"
 
 def _zip_stream(path: Path, member: str, head: bytes, filler: bytes, megabytes: int,
                 tail: bytes, extra: dict[str, bytes] | None = None) -> None:
-    chunk = filler * (MB // len(filler))
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        with archive.open(member, "w", force_zip64=True) as out:
-            out.write(head)
-            for _ in range(megabytes):
-                out.write(chunk)
-            out.write(tail)
-        for name, data in (extra or {}).items():
-            archive.writestr(name, data)
+    with path.open("wb") as out:
+        write_zip_bomb(out, member, head, filler, megabytes, tail, extra, level=9)
 
 
 def _padded_kml(path: Path, megabytes: int) -> None:

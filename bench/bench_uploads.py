@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
+from tests.browser_helpers import streamlit_session_ids  # noqa: E402
 from tests.conftest import CHROMIUM_ARGS, find_chromium, start_app, stop_app  # noqa: E402
 
 
@@ -45,16 +45,7 @@ def main() -> None:
                                              args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
-            sessions: list[str] = []
-
-            def frame(payload: bytes | str) -> None:
-                if isinstance(payload, bytes):
-                    message = ForwardMsg()
-                    message.ParseFromString(payload)
-                    if message.HasField("new_session"):
-                        sessions.append(message.new_session.initialize.session_id)
-
-            page.on("websocket", lambda socket: socket.on("framereceived", frame))
+            sessions = streamlit_session_ids(page)
             page.goto(server.url)
             page.wait_for_selector("[data-testid=stApp]")
             page.wait_for_function("() => document.querySelector('iframe') !== null",

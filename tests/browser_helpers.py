@@ -136,3 +136,21 @@ def sign_in(page: Page, name: str, password: str) -> None:
     page.wait_for_function(
         "() => document.querySelector('#map-reported')?.textContent === '1'", timeout=30_000)
     wait_idle(page)
+
+
+def streamlit_session_ids(page: Page) -> list[str]:
+    """Filled with the page's Streamlit session ids as the server announces them (its
+    websocket's first message), for requests made in that session's name."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    found: list[str] = []
+
+    def frame(payload: bytes | str) -> None:
+        if isinstance(payload, bytes):
+            message = ForwardMsg()
+            message.ParseFromString(payload)
+            if message.HasField("new_session"):
+                found.append(message.new_session.initialize.session_id)
+
+    page.on("websocket", lambda socket: socket.on("framereceived", frame))
+    return found

@@ -117,6 +117,17 @@ def _retract(page, name: str, feature_id: str, reason: str) -> None:
     wait_idle(page)
 
 
+def _correcting_as_alice(page):
+    """Sign in as alice on the settled map and turn the panel to "Correct or retract"."""
+    sign_in(page, "alice", PASSWORD)
+    page.frame_locator(MAP).locator("path.leaflet-interactive").first.wait_for()
+    wait_idle(page)
+    panel = _panel(page)
+    panel.get_by_text("Correct or retract", exact=True).click()
+    wait_idle(page)
+    return panel
+
+
 def _selector(feature_id: str) -> str:
     return ".leaflet-interactive.feature-" + feature_id.replace(".", "\\.")
 
@@ -290,12 +301,7 @@ def test_a_retraction_touches_only_the_thing_opened(page, server, offline, tmp_p
     retracts nothing, Retract asks by name, the form closes after it, nothing else is
     retracted, and the retracted thing's history is found again under the table."""
     open_dashboard(page, server, "?as_of=2024-12-31")
-    sign_in(page, "alice", PASSWORD)
-    page.frame_locator(MAP).locator("path.leaflet-interactive").first.wait_for()
-    wait_idle(page)
-    panel = _panel(page)
-    panel.get_by_text("Correct or retract", exact=True).click()
-    wait_idle(page)
+    panel = _correcting_as_alice(page)
     _choose(page, panel, "Thing", "Idlib", "Idlib taken earlier (idlib-taken)")
     expect(panel.get_by_text("Correcting Idlib taken earlier (idlib-taken)")
            ).to_be_visible()
@@ -347,12 +353,7 @@ def test_a_claim_that_cannot_be_drawn_is_named_and_retracted_from_the_page(
     drawn = feature_ids(frame)
     assert {"iraq-syria-border", "alqaim-jordan-armour"} <= drawn
     assert "probe-bow" not in drawn
-    sign_in(page, "alice", PASSWORD)
-    page.frame_locator(MAP).locator("path.leaflet-interactive").first.wait_for()
-    wait_idle(page)
-    panel = _panel(page)
-    panel.get_by_text("Correct or retract", exact=True).click()
-    wait_idle(page)
+    panel = _correcting_as_alice(page)
     _choose(page, panel, "Thing", "Bow", "Bow tie (not drawn) (probe-bow)")
     # Opened as stored: the form shows the polygon as it was written.
     wkt = panel.get_by_label("Line or area (WKT)", exact=True)

@@ -19,6 +19,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
+from tests.hostile_files import write_zip_bomb
 from tests.test_import import GOOD_ROWS, HEADER, env_store, run, snapshot  # noqa: F401
 
 GOOD_CSV = "\n".join(",".join(map(str, row)) for row in [HEADER, *GOOD_ROWS]) + "\n"
@@ -130,19 +131,10 @@ UNREADABLE: list[tuple[str, bytes | Callable[[Path], bytes], list[str], str]] = 
 
 def _bomb(member: str, head: bytes, filler: bytes, megabytes: int, tail: bytes = b"",
           extra: dict[str, bytes] | None = None) -> Callable[[Path], bytes]:
-    """A ZIP archive whose `member` unpacks to `megabytes` MB of `filler` (a few hundred
-    KB on disk)."""
+    """A ZIP archive whose `member` unpacks to `megabytes` MB of `filler`."""
     def make(tmp: Path) -> bytes:
         buffer = io.BytesIO()
-        chunk = filler * (2**20 // len(filler))
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-            with z.open(member, "w", force_zip64=True) as out:
-                out.write(head)
-                for _ in range(megabytes):
-                    out.write(chunk)
-                out.write(tail)
-            for name, data in (extra or {}).items():
-                z.writestr(name, data)
+        write_zip_bomb(buffer, member, head, filler, megabytes, tail, extra)
         return buffer.getvalue()
     return make
 

@@ -7,11 +7,10 @@ may upload."""
 from __future__ import annotations
 
 import pytest
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from store import open_store
 from store.users import Users
-from tests.browser_helpers import open_dashboard, sign_in, wait_idle
+from tests.browser_helpers import open_dashboard, sign_in, streamlit_session_ids, wait_idle
 from tests.conftest import start_app, stop_app
 
 pytestmark = pytest.mark.browser
@@ -30,21 +29,6 @@ def server(tmp_path):
     stop_app(started)
 
 
-def _session_ids(page) -> list[str]:
-    """Filled with the page's Streamlit session id as the server announces it."""
-    found: list[str] = []
-
-    def frame(payload: bytes | str) -> None:
-        if isinstance(payload, bytes):
-            message = ForwardMsg()
-            message.ParseFromString(payload)
-            if message.HasField("new_session"):
-                found.append(message.new_session.initialize.session_id)
-
-    page.on("websocket", lambda socket: socket.on("framereceived", frame))
-    return found
-
-
 def _put(page, server, session_id: str, size: int) -> int:
     xsrf = next(c["value"] for c in page.context.cookies() if c["name"] == "_streamlit_xsrf")
     response = page.request.put(
@@ -56,7 +40,7 @@ def _put(page, server, session_id: str, size: int) -> int:
 
 
 def test_a_reader_cannot_upload_and_an_editor_can(page, server, offline):
-    ids = _session_ids(page)
+    ids = streamlit_session_ids(page)
     open_dashboard(page, server)
     assert ids, "the page announced no session"
     assert _put(page, server, ids[-1], 1_000_000) == 403
