@@ -4,11 +4,12 @@ and Streamlit's metrics. On a server started as `make run` starts it."""
 
 from __future__ import annotations
 
-import asyncio
 import http.client
+import socket
 
 import pytest
-import websockets
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
 
 from tests.conftest import start_app, stop_app
 from web.guard import RequestGuard
@@ -38,20 +39,18 @@ def _get(server, path: str, host: str | None = None, origin: str | None = None
 
 def _stream(server, host: str, origin: str) -> int | None:
     """The HTTP status a websocket to Streamlit's stream is refused with; None when it
-    opens."""
+    opens. (The sync client: the browser tests leave an event loop running.)"""
     port = int(server.url.rsplit(":", 1)[1])
-
-    async def connect() -> int | None:
-        try:
-            # The name in the address is the Host sent; the socket goes to this server.
-            async with websockets.connect(f"ws://{host}/_stcore/stream", host="127.0.0.1",
-                                          port=port, origin=origin,  # type: ignore[arg-type]
-                                          subprotocols=["streamlit"], open_timeout=30):
-                return None
-        except websockets.exceptions.InvalidStatus as e:
-            return e.response.status_code
-
-    return asyncio.run(connect())
+    # The name in the address is the Host sent; the socket goes to this server.
+    sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+    try:
+        with connect(f"ws://{host}/_stcore/stream", sock=sock, origin=origin,  # type: ignore[arg-type]
+                     subprotocols=["streamlit"], open_timeout=30):
+            return None
+    except InvalidStatus as e:
+        return e.response.status_code
+    finally:
+        sock.close()
 
 
 @pytest.mark.parametrize("host", ["evil.example:8541", "evil.example", "127.0.0.1.evil.example",
