@@ -95,6 +95,9 @@ UNREADABLE: list[tuple[str, bytes | Callable[[Path], bytes], list[str], str]] = 
      "holding neither a KML file nor one Shapefile"),
     ("bad.json", b'{"type": "FeatureCollection", "features": [}', DEFAULT_ARGS,
      "is not valid JSON"),
+    # GDAL names the file by its path here (for an upload, the server's temporary folder).
+    ("broken.kml", b"<kml><Document><Placemark><name>x</Placemark>", DEFAULT_ARGS,
+     "broken.kml: is not a readable KML: ERROR parsing kml broken.kml :mismatched tag"),
     ("nolatlon.csv", _csv(["r1", "x", "2024-12-03"], header=["key", "name", "date"]), DEFAULT_ARGS,
      "missing required column(s): a place (lon and lat, or wkt)"),
     ("lononly.csv", _csv(["r1", "x", 41, "2024-12-03", "media", "R"],
@@ -183,6 +186,9 @@ def test_an_unusable_file_exits_2_and_changes_nothing(env_store, capsys, tmp_pat
     assert out == ""
     assert "Traceback" not in err
     assert len(err.strip().splitlines()) == 1, err  # one line
+    # The file by the name it was given, never its folder: for an upload that folder is
+    # the server's own temporary one.
+    assert str(tmp_path) not in err, err
     assert snapshot(env_store) == before
 
 
