@@ -3,13 +3,15 @@ to its last byte after the store is made. An import exits 1 with one line saying
 disk is full and leaves the store as it was; an editor's save and a sign-in say the
 same, not a traceback and not "the store is busy".
 
-Mounting a tmpfs needs root, which `make test` has (it installs Debian's packages).
+Mounting a tmpfs needs root, which `make test` has (it installs Debian's packages). On
+PostGIS, the tables live on the tmpfs as a tablespace of their own.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,3 +120,46 @@ def test_a_save_and_a_sign_in_on_a_full_disk_say_so(small_disk):
     finally:
         store.close()
     assert small_disk.freed() == small_disk.before
+
+
+@pytest.fixture
+def full_postgis(postgis_cluster):
+    """A PostGIS database whose tables live on a 64 MB tmpfs (a tablespace of its own),
+    seeded, with the tmpfs to be filled; its URL and a function that fills it."""
+    disk = Path(tempfile.mkdtemp(prefix="posture-ts-"))
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m,mode=0700,uid=postgres,gid=postgres",
+                    "tmpfs", str(disk)], check=True)
+    name = disk.name.replace("-", "_")
+    try:
+        with postgis_cluster.connect("postgres") as conn:
+            conn.execute(f"CREATE TABLESPACE {name} LOCATION '{disk}'")
+            conn.execute(f"CREATE DATABASE {name} TEMPLATE posture_template TABLESPACE {name}")
+        url = postgis_cluster.url(name)
+        store = open_store(url)
+        seed(store)
+        store.close()
+        yield url, lambda: _fill(disk)
+    finally:
+        with postgis_cluster.connect("postgres") as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            conn.execute(f"DROP TABLESPACE IF EXISTS {name}")
+        subprocess.run(["umount", "-l", str(disk)], check=True)
+        disk.rmdir()
+
+
+def test_an_import_into_postgis_on_a_full_disk_says_so(full_postgis, tmp_path):
+    """PostgreSQL's own word for it (SQLSTATE 53100, disk_full), read as a full disk."""
+    url, fill = full_postgis
+    rows = "\n".join(f"r{i},Post {i},41.{i % 90:02d},34.{i % 80:02d},2024-12-03,media"
+                     for i in range(20_000))
+    path = tmp_path / "posts.csv"
+    path.write_text(f"key,name,lon,lat,date,confidence\n{rows}\n", encoding="utf-8")
+    before = snapshot(url)
+    fill()
+    done = subprocess.run([str(CLI), str(path), "--layer", "posts", "--key", "key",
+                           "--source", "Rudaw"], env={**os.environ, "DATABASE_URL": url},
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"posture-import: error: the store failed; nothing was imported: {DISK_FULL}"]
+    assert snapshot(url) == before
