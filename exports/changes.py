@@ -10,6 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from geo.change_words import describe_changes
+from geo.claims import Claim
+from geo.errors import SchemaError
 from geo.filters import Filters
 from geo.what_changed import CHANGE_KINDS, ChangeItem, ChangeReport, what_changed
 from i18n import t
@@ -37,10 +39,21 @@ def _report(location: str, version: str, entries: tuple[LayerEntry, ...], since:
     layers = {e.id for e in entries}
     features = [p for e in entries for p in features_of(e, known_on)]
     retracted = [(c, r) for c, r in retracted_things(known_on)
-                 if c.record.layer in layers]
+                 if _readable(c) and c.record.layer in layers]
     return what_changed(features, since, until, recorded=recorded(known_on),
                         trails=feature_trails(known_on), retracted=retracted,
                         keep=filters.keeps)
+
+
+def _readable(claim: Claim) -> bool:
+    """Whether the claim's record reads under today's schema: one that does not is left
+    out of the list (the map's "could not be drawn" notice names current ones), never
+    the reason the list fails."""
+    try:
+        claim.record  # noqa: B018
+    except SchemaError:
+        return False
+    return True
 
 
 def change_what(item: ChangeItem, lang: str) -> str:

@@ -163,3 +163,44 @@ def test_every_export_works_beside_a_stored_bow_tie(env_store, tmp_path, capsys,
         ids = {f["properties"]["id"] for f in json.loads(out.read_text())["features"]}
         assert "probe-bow" not in ids
         assert "iraq-syria-border" in ids
+
+
+def test_a_stored_record_today_s_schema_refuses_is_named_not_fatal(env_store):  # noqa: F811
+    """A record written under an older schema (here a confidence level that no longer
+    exists), stored as its importer serialised it: named with its reason, the rest drawn,
+    and "What changed" still made."""
+    import datetime as dt
+    import hashlib
+
+    from exports.changes import change_report
+    from geo.filters import Filters
+    from layers.catalogue import catalogue
+    from store.features import placed_features, undrawable
+    from store.records import RecordKeys, SerializedRecord
+
+    raw = {**copy.deepcopy(BOW_TIE), "id": "probe-old", "confidence": "certain",
+           "geometry": {"type": "Point", "coordinates": [41, 34]}, "symbol": "point"}
+    text = json.dumps(raw, sort_keys=True, separators=(",", ":")).encode()
+    old = SerializedRecord(RecordKeys("probe-old", "nineveh", None, None, dt.date(2024, 12, 1)),
+                           text, hashlib.sha256(text).hexdigest(), raw["geometry"])
+    store = open_store(env_store)
+    try:
+        store.record([old], "probe", checked=True)
+    finally:
+        store.close()
+    (named,) = undrawable()
+    assert named.feature_id == "probe-old"
+    assert named.feature is None  # not even readable: listed, not openable in the form
+    assert named.reason.startswith("feature 'probe-old': confidence 'certain' is not one of")
+    assert "features.json" not in named.reason  # the store's, not the seed file's
+    assert {p.record.id for p in placed_features()} >= SEED_THINGS
+    # Retracted, it is still no reason for "What changed" to fail.
+    store = open_store(env_store)
+    try:
+        store.retract("probe-old", "written under an older schema", "probe")
+    finally:
+        store.close()
+    today = dt.date.today()
+    report = change_report(catalogue(), today - dt.timedelta(days=7), today, Filters(), None)
+    assert "probe-old" not in {item.feature_id for item in report.items}
+    assert report.of("retracted") == ()
