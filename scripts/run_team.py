@@ -109,9 +109,12 @@ def main(argv: list[str] | None = None) -> int:
     team_dir: Path = args.dir
     if not 1 <= args.replicas <= 16:
         parser.error("--replicas: give 1 to 16")
+    # Its logs may name the database with its password: every file made from here on is
+    # this account's alone. The folder is shut too, but for passing through when root
+    # runs the team: the cluster inside runs as postgres (store/local_cluster.py).
+    os.umask(0o077)
     team_dir.mkdir(parents=True, exist_ok=True)
-    # Its logs and the proxy's config name the database with its password: this account's.
-    os.chmod(team_dir, 0o700)
+    os.chmod(team_dir, 0o711 if os.geteuid() == 0 else 0o700)
     cluster = None
     database_url = os.environ.get("DATABASE_URL")
     if not database_url:
@@ -146,8 +149,12 @@ def main(argv: list[str] | None = None) -> int:
         store = open_store(database_url)
         seed(store)
         if not any(u.role in WRITING_ROLES for u in Users(store).all()):
+            # The URL holds the app role's password: kept in a file of this account's, not
+            # shown on the console.
+            url_file = team_dir / "database.url"
+            url_file.write_text(database_url + "\n", encoding="utf-8")
             print("No editor yet; add the first one with\n"
-                  f"    DATABASE_URL='{database_url}' .venv/bin/posture-users add NAME "
+                  f"    DATABASE_URL=\"$(cat {url_file})\" .venv/bin/posture-users add NAME "
                   "--role editor", flush=True)
         store.close()
         app_ports = [args.first_app_port + i for i in range(args.replicas)]
