@@ -10,7 +10,8 @@ Goal: <= 1 GB on any single file, bombs refused by name.
 - a KMZ holding 4 GiB of zeros (4 MB on disk), and one holding a KML padded with 1 GB of
   spaces;
 - a zipped Shapefile whose .shp member is 1 GiB of zeros;
-- a KML of the size limit (imports/read.py's MAX_UNPACKED_BYTES) padded with spaces;
+- a KML padded with spaces to the file limit (imports/read.py's MAX_FILE_BYTES), and one in
+  a KMZ padded to what an archive may unpack to (MAX_UNPACKED_BYTES);
 - the largest files of each readable kind that the limits let through: a CSV of
   MAX_ROWS ACLED-style rows, one of MAX_ROWS rows with long notes up to MAX_FILE_BYTES,
   and a GeoJSON of MAX_ROWS points;
@@ -111,8 +112,11 @@ def main() -> None:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
         cases = [
-            ("KML padded to the limit", "padded.kml",
-             lambda p: _padded_kml(p, MAX_UNPACKED_BYTES // MB - 1), ["--layer", "x"]),
+            ("KML padded to the file limit", "padded.kml",
+             lambda p: _padded_kml(p, MAX_FILE_BYTES // MB - 1), ["--layer", "x"]),
+            ("KMZ of a KML padded to the unpacked limit", "padded.kmz",
+             lambda p: _zip_stream(p, "doc.kml", KML_HEAD, b" ", MAX_UNPACKED_BYTES // MB - 1,
+                                   KML_TAIL), ["--layer", "x"]),
             ("KMZ of 4 GiB of zeros", "zeros.kmz",
              lambda p: _zip_stream(p, "doc.kml", KML_HEAD, b"\0", 4096, KML_TAIL),
              ["--layer", "x"]),

@@ -40,12 +40,13 @@ __all__ = ["MAX_COLUMNS", "MAX_FILE_BYTES", "MAX_ROWS", "MAX_UNPACKED_BYTES", "F
 # An import holds its file and every claim it makes in memory, to write them in one
 # transaction: these bound it to about 1 GB whatever the file (bench/bench_import_memory.py
 # measures each kind). A larger report is imported in parts.
-# - the file itself (100,000 ACLED rows are 36 MB of CSV);
-MAX_FILE_BYTES = 128 * 1024 * 1024
+# - the file itself (100,000 ACLED rows are 36 MB of CSV; 100,000 rows of 124 MB, long notes
+#   and all, took 1.3 GB);
+MAX_FILE_BYTES = 64 * 1024 * 1024
 # - its rows (about 4.5 KB a claim, and GDAL's formats 7 KB, while the import runs);
 MAX_ROWS = 100_000
-# - what an archive (KMZ, zipped Shapefile) unpacks to, and a KML, whose text GDAL holds
-#   whole while it reads it (a 255 MB KML took 1.27 GB).
+# - what an archive (KMZ, zipped Shapefile) unpacks to: GDAL holds a KML's text whole
+#   while it reads it (a 255 MB KML took 1.27 GB, one of 127 MB 760 MB).
 MAX_UNPACKED_BYTES = 128 * 1024 * 1024
 # A claim has about 40 fields and ACLED's export 31 columns; a header of thousands is not
 # a table of claims, and every check per header must stay cheap at this width.
@@ -175,9 +176,6 @@ def _needed_members(archive: zipfile.ZipFile, kind: str) -> tuple[str, list[str]
 def _gdal_path(path: Path, kind: str, folder: Path, name: str) -> str:
     """The file GDAL reads: an archive's members unpacked into `folder`, their size
     counted as they come (imports/unzip.py), never read through /vsizip/."""
-    if kind == "KML" and path.stat().st_size > MAX_UNPACKED_BYTES:
-        raise ImportFileError(f"{name}: is {path.stat().st_size / 2**20:,.0f} MB of KML; the "
-                              f"limit is {MAX_UNPACKED_BYTES / 2**20:,.0f} MB")
     if kind not in ("KMZ", "zipped Shapefile"):
         return str(path)
     try:

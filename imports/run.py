@@ -154,6 +154,10 @@ def _import_file(path: Path, options: ImportOptions, store: SqlStore, name: str 
     if columns.ignored:
         outcome.notices.append(f"{name}: columns not read: {', '.join(columns.ignored)}")
     raws, generated = _records(table, columns, defaults, key_is_id, layers, outcome, progress)
+    rows = len(table)
+    # The file's rows are claims now: let their table go before the store takes the
+    # claims (a 124 MB file's table held 270 MB through the write).
+    del table
     unplaced = sum(1 for raw in raws if isinstance(raw, dict)
                    and "geometry" not in raw and "geometry_ref" not in raw)
     if unplaced:
@@ -176,7 +180,7 @@ def _import_file(path: Path, options: ImportOptions, store: SqlStore, name: str 
         outcome.written = not options.dry_run
     outcome.result = _with_generated(outcome.result, outcome.notices, generated)
     if progress:
-        progress(len(table), len(table))
+        progress(rows, rows)
     return outcome
 
 

@@ -156,8 +156,8 @@ BOMBS = [
     ("zeros.zip", _bomb("a.shp", b"", b"\0", 200, extra={"a.shx": b"\0" * 100,
                                                        "a.dbf": b"\0" * 100}), DEFAULT_ARGS,
      "zeros.zip: its ZIP archive would unpack to 200 MB; the limit is 128 MB"),
-    ("padded.kml", lambda tmp: _KML_HEAD + b" " * (129 * 2**20) + _KML_TAIL, DEFAULT_ARGS,
-     "padded.kml: is 129 MB; the limit is 128 MB"),
+    ("padded.kml", lambda tmp: _KML_HEAD + b" " * (65 * 2**20) + _KML_TAIL, DEFAULT_ARGS,
+     "padded.kml: is 65 MB; the limit is 64 MB"),
     ("many.csv", ("key,name,lon,lat,date,confidence,source\n" + "".join(
         f"r{i},x,41,34,2024-12-03,media,R\n" for i in range(100_001))).encode(), DEFAULT_ARGS,
      "many.csv: has 100,001 rows; the limit is 100,000 a file"),
