@@ -128,6 +128,8 @@ def _sniff(path: Path, head: bytes, name: str) -> str:
         return "GeoPackage"
     if head.startswith(_ZIP_MAGIC):
         return _zip_kind(path, name)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        head = head.decode("utf-16", errors="replace").encode("utf-8")
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text[:1] in (b"{", b"["):
         return "GeoJSON"
@@ -275,6 +277,11 @@ def _plain(value: Any) -> Any:
 
 def _decode(data: bytes, name: str) -> tuple[str, str | None]:
     """The text, and the encoding used if it was not UTF-8."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError as e:
+            raise ImportFileError(f"{name}: starts as UTF-16 but byte {e.start} is not") from e
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as e:
@@ -324,15 +331,37 @@ def _read_simple_csv(text: str, header: list[str], dialect: Any, utf8: bytes | N
     return table.to_pandas(types_mapper=pd.ArrowDtype)
 
 
+# The delimiters a table may use, preferred in this order when a header reads the same way
+# with two of them.
+DELIMITERS = (",", ";", "\t", "|")
+
+
+def _delimiter(sample: str) -> str:
+    """The delimiter the header line is split by: the one of DELIMITERS that gives it the
+    most fields, reading it by RFC 4180's quoting. Only the delimiter is guessed:
+    csv.Sniffer also guessed the quoting from the rows, and a note holding commas and
+    quoted names together made it guess wrong and refuse a whole ACLED export."""
+    def fields(delimiter: str) -> int:
+        try:
+            return len(next(csv.reader(io.StringIO(sample, newline=""),
+                                       _rfc4180(delimiter)), []))
+        except csv.Error:
+            return 0
+    return max(DELIMITERS, key=lambda d: (fields(d), -DELIMITERS.index(d)))
+
+
+def _rfc4180(delimiter: str) -> type[csv.Dialect]:
+    """RFC 4180's CSV with `delimiter`: a field in double quotes may hold delimiters,
+    line breaks and doubled quotes."""
+    return type("Rfc4180", (csv.excel,), {"delimiter": delimiter})
+
+
 def _read_csv(path: Path, name: str) -> FileTable:
     data = path.read_bytes()
     text, encoding = _decode(data, name)
     notices = [f"{name}: not UTF-8; read as {encoding}"] if encoding else []
     sample = text[:65536]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
+    dialect = _rfc4180(_delimiter(sample))
     # The header from the sample alone when its first line ends there: a reader over
     # the whole text copies all of it, and only the slow path below needs one.
     whole = "\n" not in sample
