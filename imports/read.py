@@ -11,27 +11,20 @@ ImportFileError: one line naming the file and what is wrong with it.
 from __future__ import annotations
 
 import codecs
-import csv
-import io
 import json
 import math
-import re
 import tempfile
 import zipfile
-from collections import Counter
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
 import pyogrio
 import shapely
-from pyarrow import csv as pa_csv
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
-from shapely import Geometry
 
+from imports.csv_read import read_csv
+from imports.table import MAX_COLUMNS, FileTable, ImportFileError, check_width
 from imports.unzip import UnzipRefused, check_declared, unpack
 
 __all__ = ["MAX_COLUMNS", "MAX_FILE_BYTES", "MAX_ROWS", "MAX_UNPACKED_BYTES", "FileTable",
@@ -48,51 +41,11 @@ MAX_ROWS = 100_000
 # - what an archive (KMZ, zipped Shapefile) unpacks to: GDAL holds a KML's text whole
 #   while it reads it (a 255 MB KML took 1.27 GB, one of 127 MB 760 MB).
 MAX_UNPACKED_BYTES = 128 * 1024 * 1024
-# A claim has about 40 fields and ACLED's export 31 columns; a header of thousands is not
-# a table of claims, and every check per header must stay cheap at this width.
-MAX_COLUMNS = 1_000
 _ZIP_MAGIC = b"PK\x03\x04"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _EXTENSIONS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GeoPackage",
                ".kml": "KML", ".kmz": "KMZ", ".zip": "zipped Shapefile", ".csv": "CSV",
                ".tsv": "CSV", ".txt": "CSV"}
-_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
-
-
-class ImportFileError(Exception):
-    """The file cannot be read as reports at all (exit status 2)."""
-
-
-@dataclass
-class FileTable:
-    """A file's rows, column by column (`frame`: text, numbers, bools, None where
-    empty), and each row's geometry in longitude/latitude where the format has one."""
-
-    format: str
-    columns: list[str]
-    frame: pd.DataFrame
-    geometries: list[Geometry | None] | None = None
-    notices: list[str] = field(default_factory=list)
-    # Each row's number as the report gives it: its line in a CSV (the header is
-    # line 1), its place in any other file (the first feature is 1).
-    row_numbers: list[int] | None = None
-    # Rows whose number of fields is not the header's: row index -> fields found.
-    field_counts: dict[int, int] = field(default_factory=dict)
-
-    def __len__(self) -> int:
-        return len(self.frame)
-
-    def row_number(self, index: int) -> int:
-        return self.row_numbers[index] if self.row_numbers else index + 1
-
-    def row(self, index: int) -> dict[str, Any]:
-        """One row as column -> value."""
-        return dict(zip(self.columns, self._values[index], strict=True))
-
-    @cached_property
-    def _values(self) -> Any:
-        frame = self.frame.astype(object)
-        return frame.where(frame.notna(), None).to_numpy(dtype=object)
 
 
 def read_table(path: Path, name: str | None = None) -> FileTable:
@@ -116,7 +69,7 @@ def read_table(path: Path, name: str | None = None) -> FileTable:
     if claimed is not None and claimed != found and not (
             claimed == "KMZ" and found == "zipped Shapefile"):
         raise ImportFileError(f"{name}: its name says {claimed}, but it holds {found}")
-    table = _read_csv(path, name) if found == "CSV" else _read_with_gdal(path, name, found)
+    table = read_csv(path, name) if found == "CSV" else _read_with_gdal(path, name, found)
     if len(table) > MAX_ROWS:
         raise ImportFileError(f"{name}: has {len(table):,} rows; the limit is {MAX_ROWS:,} a "
                               "file (an import holds them all in memory): import it in parts")
@@ -225,16 +178,10 @@ def _read_unpacked(path: Path, name: str, kind: str, source: str) -> FileTable:
     geometries = [None if g is None or g.is_empty else shapely.force_2d(g)
                   for g in frame.geometry] if "geometry" in frame else None
     columns = [str(c) for c in frame.columns if c != "geometry"]
-    _check_width(columns, name)
+    check_width(columns, name)
     attributes = pd.DataFrame({column: [_plain(value) for value in frame[column]]
                                for column in columns}, dtype=object)
     return FileTable(kind, columns, attributes, geometries, notices)
-
-
-def _check_width(columns: list[str], name: str) -> None:
-    if len(columns) > MAX_COLUMNS:
-        raise ImportFileError(f"{name}: has {len(columns):,} columns; the limit is "
-                              f"{MAX_COLUMNS:,} (a table of claims has about 40)")
 
 
 def _check_json(path: Path, name: str) -> None:
@@ -271,143 +218,3 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "item") and not isinstance(value, list | dict | str):
         return _plain(value.item())
     return value
-
-
-# CSV --------------------------------------------------------------------------
-
-def _decode(data: bytes, name: str) -> tuple[str, str | None]:
-    """The text, and the encoding used if it was not UTF-8."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
-        try:
-            return data.decode("utf-16"), "UTF-16"
-        except UnicodeDecodeError as e:
-            raise ImportFileError(f"{name}: starts as UTF-16 but byte {e.start} is not") from e
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as e:
-        first_bad = e.start
-    arabic = data.decode("cp1256", errors="replace")
-    non_ascii = [ch for ch in arabic if ord(ch) > 127]
-    if non_ascii and sum(bool(_ARABIC_LETTER.match(ch)) for ch in non_ascii) \
-            >= 0.6 * len(non_ascii) and "\ufffd" not in arabic:
-        return arabic, "Windows-1256 (Arabic)"
-    latin = data.decode("latin-1")
-    if not any("\x80" <= ch <= "\x9f" for ch in latin):
-        return latin, "Latin-1"
-    raise ImportFileError(f"{name}: is not UTF-8 (byte {first_bad} is not) and does not read "
-                          "as Windows-1256 Arabic or Latin-1; save it as UTF-8")
-
-
-def _read_simple_csv(text: str, header: list[str], dialect: Any, utf8: bytes | None
-                     ) -> pd.DataFrame | None:
-    """A CSV of one record per line, read by Arrow (ten times faster than csv); None
-    if it is not that simple (blank lines, a value spanning lines, a row of the wrong
-    width…), for the csv module to read and report line by line. `utf8` is the text as
-    the file gave it, when that was UTF-8: Arrow reads it without a copy."""
-    data = utf8 if utf8 is not None else text.encode("utf-8")
-    body_start = data.find(b"\n") + 1
-    if body_start == 0 or dialect.escapechar or len(dialect.delimiter) != 1 or \
-            b"\n\n" in data or b"\n\r\n" in data or (
-                b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):  # a lone CR
-        return None
-    body = pa.py_buffer(data).slice(body_start)
-    lines = data.count(b"\n", body_start) + (
-        0 if data.endswith(b"\n") or body_start == len(data) else 1)
-    try:
-        table = pa_csv.read_csv(
-            pa.BufferReader(body),
-            read_options=pa_csv.ReadOptions(column_names=header, block_size=1 << 24),
-            parse_options=pa_csv.ParseOptions(
-                delimiter=dialect.delimiter, quote_char=dialect.quotechar or False,
-                double_quote=dialect.doublequote, newlines_in_values=False),
-            convert_options=pa_csv.ConvertOptions(
-                column_types={column: pa.string() for column in header},
-                null_values=[""], strings_can_be_null=True,
-                quoted_strings_can_be_null=True))
-    except (pa.ArrowInvalid, pa.ArrowException):
-        return None
-    if table.num_rows != lines:
-        return None
-    return table.to_pandas(types_mapper=pd.ArrowDtype)
-
-
-# The delimiters a table may use, preferred in this order when a header reads the same way
-# with two of them.
-DELIMITERS = (",", ";", "\t", "|")
-
-
-def _delimiter(sample: str) -> str:
-    """The delimiter the header line is split by: the one of DELIMITERS that gives it the
-    most fields, reading it by RFC 4180's quoting. Only the delimiter is guessed:
-    csv.Sniffer also guessed the quoting from the rows, and a note holding commas and
-    quoted names together made it guess wrong and refuse a whole ACLED export."""
-    def fields(delimiter: str) -> int:
-        try:
-            return len(next(csv.reader(io.StringIO(sample, newline=""),
-                                       _rfc4180(delimiter)), []))
-        except csv.Error:
-            return 0
-    return max(DELIMITERS, key=lambda d: (fields(d), -DELIMITERS.index(d)))
-
-
-def _rfc4180(delimiter: str) -> type[csv.Dialect]:
-    """RFC 4180's CSV with `delimiter`: a field in double quotes may hold delimiters,
-    line breaks and doubled quotes."""
-    return type("Rfc4180", (csv.excel,), {"delimiter": delimiter})
-
-
-def _read_csv(path: Path, name: str) -> FileTable:
-    data = path.read_bytes()
-    text, encoding = _decode(data, name)
-    notices = [f"{name}: not UTF-8; read as {encoding}"] if encoding else []
-    sample = text[:65536]
-    dialect = _rfc4180(_delimiter(sample))
-    # The header from the sample alone when its first line ends there: a reader over
-    # the whole text copies all of it, and only the slow path below needs one.
-    whole = "\n" not in sample
-    reader = csv.reader(io.StringIO(text if whole else sample, newline=""), dialect)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ImportFileError(f"{name}: is empty") from None
-    except csv.Error as e:
-        raise ImportFileError(f"{name}: is not readable CSV: {e}") from e
-    header = [column.strip() for column in header]
-    _check_width(header, name)
-    if len(header) < 2 or not all(header):
-        raise ImportFileError(f"{name}: its first line is not a header of named columns "
-                              f"(got {header[:6]})")
-    duplicated = sorted(column for column, n in Counter(header).items() if n > 1)
-    if duplicated:
-        raise ImportFileError(f"{name}: the header names {', '.join(duplicated)} twice")
-    utf8 = None if encoding else data.removeprefix(codecs.BOM_UTF8)
-    # Arrow's path takes the first line for the header; a quoted header spanning lines
-    # (rare, but a header nonetheless) goes the csv module's way.
-    simple = None if reader.line_num > 1 else _read_simple_csv(text, header, dialect, utf8)
-    if simple is not None:
-        return FileTable("CSV", header, simple, None, notices,
-                         list(range(2, len(simple) + 2)))
-    if not whole:
-        reader = csv.reader(io.StringIO(text, newline=""), dialect)
-        next(reader)
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    field_counts: dict[int, int] = {}
-    width = len(header)
-    try:
-        line = reader.line_num
-        for values in reader:
-            starts_at, line = line + 1, reader.line_num
-            if len(values) != width:
-                if not any(v.strip() for v in values):
-                    continue  # a blank line holds nothing to lose
-                field_counts[len(rows)] = len(values)
-                values = (values + [""] * width)[:width]
-            rows.append(values)
-            lines.append(starts_at)
-    except csv.Error as e:
-        raise ImportFileError(f"{name}: is not readable CSV at line {reader.line_num}: {e}"
-                              ) from e
-    frame = pd.DataFrame(rows, columns=header, dtype=object)
-    frame = frame.mask(frame == "", None)  # an empty cell says nothing
-    return FileTable("CSV", header, frame, None, notices, lines, field_counts)

@@ -88,40 +88,28 @@ Progress = Callable[[int, int], None]
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off for the import: building 100,000 records makes
-    millions of containers, none of them cyclic, and the collections they set off took
-    a fifth of the import's time, scanning the same live records again and again.
-    Reference counting still frees everything as usual."""
+def _collector(running: bool) -> Iterator[None]:
+    """The cyclic garbage collector off (`running` False) for the import: building
+    100,000 records makes millions of containers, none of them cyclic, and the
+    collections they set off took a fifth of the import's time. On again, and run at
+    the end, for the column checks: pandas leaves reference cycles behind, and with the
+    collector paused 100,000 rows kept about 450 MB of them to the end of the import
+    (bench/bench_import_memory.py). Reference counting frees the rest as usual."""
     was_enabled = gc.isenabled()
-    gc.disable()
+    (gc.enable if running else gc.disable)()
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
-
-
-@contextmanager
-def _collector_running() -> Iterator[None]:
-    """The collector on again, for the column checks: pandas leaves reference cycles
-    behind, and with the collector paused 100,000 rows kept about 450 MB of them, until
-    the end of the import (bench/bench_import_memory.py)."""
-    was_enabled = gc.isenabled()
-    gc.enable()
-    try:
-        yield
-    finally:
-        gc.collect()
-        if not was_enabled:
-            gc.disable()
+        if running:
+            gc.collect()
+        (gc.enable if was_enabled else gc.disable)()
 
 
 def import_file(path: Path, options: ImportOptions, store: SqlStore,
                 name: str | None = None, progress: Progress | None = None) -> ImportOutcome:
     """Import `path` into `store`. ImportFileError: the file or an option is unusable
     (nothing was written); otherwise the outcome, rejected rows and all."""
-    with _collector_paused():
+    with _collector(running=False):
         return _import_file(path, options, store, name, progress)
 
 
@@ -247,7 +235,7 @@ def _records(table: FileTable, columns: ColumnMap, defaults: RowDefaults, key_is
     total = len(table)
     repairs: list[Repair] = []
     repaired_rows: list[int] = []  # rows whose geometry was made valid (geo/validity.py)
-    with _collector_running():
+    with _collector(running=True):
         proven = columnar_records(table, columns, defaults, key_is_id, layers)
     for index in range(total):
         number = table.row_number(index)

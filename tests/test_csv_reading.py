@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import imports.read
+import imports.csv_read
 from imports.read import read_table
 
 DELIMITERS = [",", ";", "\t", "|"]
@@ -69,7 +69,7 @@ def test_any_table_csv_writes_reads_back_cell_for_cell(tmp_path, monkeypatch, ta
     path.write_bytes(_written(header, rows, delimiter, quoting, crlf, encoding))
     with monkeypatch.context() as patch:
         if not arrow:  # the csv module's path, whatever Arrow could read
-            patch.setattr(imports.read, "_read_simple_csv", lambda *args: None)
+            patch.setattr(imports.csv_read, "_read_simple_csv", lambda *args: None)
         columns, cells = _read_back(path)
     assert columns == header
     assert cells == [[cell if cell != "" else None for cell in row] for row in rows]
@@ -93,4 +93,4 @@ def test_an_acled_note_with_commas_and_quoted_names_reads_whole(tmp_path):
     ('name,"a;b",date\n', ","), ("name;date;source\n", ";"), ("name\tdate\tsource\n", "\t"),
     ("name|date|source\n", "|"), ('"x,y";z\n', ";")])
 def test_the_delimiter_is_the_header_s(header_line, delimiter):
-    assert imports.read._delimiter(header_line + "1,2;3\t4|5\n") == delimiter
+    assert imports.csv_read._delimiter(header_line + "1,2;3\t4|5\n") == delimiter
