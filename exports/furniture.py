@@ -42,7 +42,7 @@ from store.features import placed_features
 
 __all__ = ["add_furniture", "nice_scale_km", "sources_in_view"]
 
-_FACTS_ROW = re.compile(r"^[A-Z]+\d+$")  # B7, F1: a row of shared/FACTS.md
+_FACTS_ROW = re.compile(r"^[A-Z]+\d+$")  # B7, F1: a row of data/FACTS.md
 # Characters per line of the printed sources: as wide as their column holds at 5.5 pt.
 SOURCE_CHARS = 68
 SOURCE_PT, SMALLEST_SOURCE_PT = 5.5, 4.0

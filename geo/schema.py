@@ -92,7 +92,7 @@ class Count:
 class Source:
     who: str
     via: str | None
-    # The row of shared/FACTS.md the feature rests on, e.g. "B7"; an imported report
+    # The row of data/FACTS.md the feature rests on, e.g. "B7"; an imported report
     # has none (its link and date say where it comes from).
     fact: str | None
     date: dt.date | None = None

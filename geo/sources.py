@@ -14,7 +14,7 @@ __all__ = ["SourceEntry", "source_index"]
 @dataclass
 class SourceEntry:
     label: str  # who, via whom: in the language the index was built for
-    facts: list[str] = field(default_factory=list)  # rows of shared/FACTS.md
+    facts: list[str] = field(default_factory=list)  # rows of data/FACTS.md
     reported_on: list[dt.date] = field(default_factory=list)
     feature_ids: list[str] = field(default_factory=list)
     feature_names: list[str] = field(default_factory=list)
