@@ -1,6 +1,6 @@
 """posture-import: record a file of reports as claims in the store.
 
-    posture-import PATH [--layer ID] [--key FIELD] [--source TEXT] [--partial]
+    posture-import PATH [--layer ID] [--key FIELD] [--source TEXT] [--sheet NAME] [--partial]
                    [--retract-missing] [--dry-run] [--report OUT.csv]
 
 Prints one summary line, `N new, M changed, K unchanged, R retracted, X rejected`,
@@ -42,15 +42,19 @@ MAX_SOURCE_CHARS = 200
 def _parser() -> OneLineParser:
     parser = OneLineParser(prog=PROG, description=__doc__.splitlines()[0])
     parser.add_argument("path", type=Path, metavar="PATH",
-                        help="GeoJSON, GeoPackage, KML/KMZ, zipped Shapefile, or CSV "
-                             "(lon/lat or WKT columns; ACLED's export as it comes)")
+                        help="GeoJSON, GeoPackage, KML/KMZ, zipped Shapefile, an Excel "
+                             "(.xlsx) or OpenDocument (.ods) sheet, or CSV (lon/lat or WKT "
+                             "columns; ACLED's export as it comes)")
     parser.add_argument("--layer", metavar="ID",
                         help="import into this layer, made with a default style if new")
     parser.add_argument("--key", metavar="FIELD",
                         help="the column that keys each row (default: id; ACLED: "
-                             "event_id_cnty); a changed row supersedes its claim")
+                             "event_id_cnty; a file without one: each row's name and place, "
+                             "hashed); a changed row supersedes its claim")
     parser.add_argument("--source", metavar="TEXT",
                         help="the source of rows that name none")
+    parser.add_argument("--sheet", metavar="NAME",
+                        help="a workbook's sheet to read (default: the first)")
     parser.add_argument("--partial", action="store_true",
                         help="import the valid rows even if others are rejected")
     parser.add_argument("--retract-missing", action="store_true",
@@ -85,8 +89,9 @@ def _run(parser: OneLineParser, args: argparse.Namespace) -> int:
             args.report.parent.resolve().is_dir())):
         parser.error(f"argument --report: {args.report} is not a file in an existing folder")
     options = ImportOptions(layer=args.layer, key=args.key, source=args.source,
-                            partial=args.partial, retract_missing=args.retract_missing,
-                            dry_run=args.dry_run, recorded_by=_recorder(parser))
+                            sheet=args.sheet, partial=args.partial,
+                            retract_missing=args.retract_missing, dry_run=args.dry_run,
+                            recorded_by=_recorder(parser))
     try:
         outcome = import_file(args.path, options, shared_store())
     except ImportFileError as e:
@@ -95,6 +100,10 @@ def _run(parser: OneLineParser, args: argparse.Namespace) -> int:
     except PostureDataError as e:
         print(f"{PROG}: error: the store failed; nothing was imported: {e}", file=sys.stderr)
         return 1
+    if outcome.keyed_by is None:
+        print(f"{PROG}: note: {outcome.file_name} has no key column: each row is keyed by its "
+              "name and place, hashed, so importing it again adds nothing; to key the rows by "
+              "a column, give --key FIELD", file=sys.stderr)
     for notice in outcome.notices:
         print(f"{PROG}: note: {notice}", file=sys.stderr)
     for problem in outcome.problems[:SHOWN_PROBLEMS]:

@@ -28,7 +28,7 @@ from geo.events import EVENT_TEXT_CHARS
 from geo.schema import AS_OF_PRECISIONS, CONFIDENCE_LEVELS
 from imports.acled_rows import ACLED_PRECISION
 from imports.columnar_write import ProvenColumns, serialized_records, writes_plainly
-from imports.columns import ColumnMap
+from imports.columns import ColumnMap, confidence_code
 from imports.read import FileTable
 from imports.rows import RowDefaults
 from store.records import SerializedRecord
@@ -250,7 +250,7 @@ def _proven(table: FileTable, columns: ColumnMap, defaults: RowDefaults, key_is_
     reported = reported.where(~inferred, as_of)
     c.doubt(as_of.isna())  # a dated report (reference geography goes row by row)
     c.doubt(reported.fillna("") > dt.date.today().isoformat())
-    confidence = c.get("confidence")
+    confidence = c.get("confidence").map(confidence_code, na_action="ignore").astype(_STRING)
     c.doubt(~_mask(confidence.isin([level for level in CONFIDENCE_LEVELS
                                     if level != "reference"])))
     precision = c.get("as_of_precision")

@@ -13,7 +13,24 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["ACLED_COLUMNS", "ColumnMap", "column_map", "fold"]
+__all__ = ["ACLED_COLUMNS", "CONFIDENCE_WORDS", "ColumnMap", "accepted_confidence",
+           "column_map", "confidence_code", "fold"]
+
+# Confidence as people write it, by level (geo/schema.py's CONFIDENCE_LEVELS): the code,
+# words in English and Arabic, and the page's own words for the level (i18n), which our
+# exports write in confidence_text. Matched after folding case, spaces, "_" and "-", and
+# the Arabic vowel marks.
+CONFIDENCE_WORDS: dict[str, tuple[str, ...]] = {
+    "official": ("official", "confirmed", "officially announced", "مؤكد", "رسمي",
+                 "أعلن رسميا"),
+    "media_anonymous": ("media_anonymous", "anonymous", "unconfirmed",
+                        "reported by media via anonymous sources", "غير مؤكد",
+                        "مصادر مجهولة", "نقلته وسائل إعلام عن مصادر لم تسم"),
+    "media": ("media", "reported", "reported by media", "إعلامي", "نقلته وسائل إعلام"),
+    "estimate": ("estimate", "estimated", "research estimate", "تقدير", "تقديري",
+                 "تقدير بحثي"),
+    "reference": ("reference", "reference geography", "مرجعي", "جغرافيا مرجعية"),
+}
 
 # Columns whose field is fixed, by the field each fills.
 _FIXED: dict[str, tuple[str, ...]] = {
@@ -89,7 +106,7 @@ _EITHER: dict[tuple[str, str], tuple[str, ...]] = {
     ("validity_note", "validity_note_ar"): (),
 }
 # Our own exports' columns that are for reading only (worded from the others).
-_FOR_READING = {"count_text", "count_text_ar", "sources", "sources_ar", "confidence_text",
+_FOR_READING = {"count_text", "count_text_ar", "sources_ar", "confidence_text",
                 "confidence_text_ar", "affiliation"}
 # What LIBKML adds to every placemark; empty unless the file set them.
 _KML_STYLE = {"timestamp", "begin", "end", "altitudemode", "tessellate", "extrude",
@@ -106,8 +123,44 @@ def fold(header: str) -> str:
     return re.sub(r"[\s\-]+", "_", header.strip().lower())
 
 
+_ARABIC_MARKS = re.compile("[\u064b-\u0652\u0640]")  # vowel marks and the tatweel
+
+
+def _fold_word(text: str) -> str:
+    return re.sub(r"[\s_\-]+", " ", _ARABIC_MARKS.sub("", text).strip().lower())
+
+
+_CONFIDENCE_BY_WORD = {_fold_word(word): level for level, words in CONFIDENCE_WORDS.items()
+                       for word in words}
+
+
+def confidence_code(text: str) -> str | None:
+    """The confidence level `text` names, or None."""
+    return _CONFIDENCE_BY_WORD.get(_fold_word(text))
+
+
+def accepted_confidence() -> str:
+    """The words a refusal lists: each level's code, and its first words in English and
+    Arabic."""
+    def named(level: str) -> str:
+        words = CONFIDENCE_WORDS[level]
+        others = [w for w in words[1:] if not _ARABIC_LETTER.search(w)][:1] + \
+            [w for w in words if _ARABIC_LETTER.search(w)][:1]
+        return f"{level} ({', '.join(others)})"
+    return "; ".join(named(level) for level in CONFIDENCE_WORDS)
+
+
 _BY_ALIAS = {fold(alias): target for target, aliases in _FIXED.items() for alias in aliases}
 _EITHER_BY_ALIAS = {fold(alias): pair for pair, aliases in _EITHER.items() for alias in aliases}
+
+
+def _alias(key: str, aliases: dict[str, Any]) -> Any:
+    """What `key` names: as written, or its singular ("sources", "summaries")."""
+    for form in (key, key[:-3] + "y" if key.endswith("ies") else None,
+                 key[:-1] if key.endswith("s") and not key.endswith("ss") else None):
+        if form and form in aliases:
+            return aliases[form]
+    return None
 
 
 @dataclass(frozen=True)
@@ -153,10 +206,13 @@ def column_map(columns: list[str]) -> ColumnMap:
         key = fold(column)
         if acled and key in _ACLED_OWN:
             continue  # read by the ACLED rules (imports/rows.py)
-        if key in _BY_ALIAS and _BY_ALIAS[key] not in fixed:
-            fixed[_BY_ALIAS[key]] = column
-        elif key in _EITHER_BY_ALIAS and _EITHER_BY_ALIAS[key] not in either:
-            either[_EITHER_BY_ALIAS[key]] = column
-        elif key not in _FOR_READING and key not in _KML_STYLE:
+        if key in _FOR_READING or key in _KML_STYLE:
+            continue
+        target, pair = _alias(key, _BY_ALIAS), _alias(key, _EITHER_BY_ALIAS)
+        if target is not None and target not in fixed:
+            fixed[target] = column
+        elif pair is not None and pair not in either:
+            either[pair] = column
+        else:
             ignored.append(column)
     return ColumnMap(fixed, either, acled, tuple(ignored))

@@ -1,5 +1,6 @@
 """Read a file of reports into rows: GeoJSON, GeoPackage, KML/KMZ, a zipped
-Shapefile, or CSV with lon/lat or WKT columns (ACLED's export among them).
+Shapefile, a spreadsheet (.xlsx, .ods), or CSV with lon/lat or WKT columns (ACLED's
+export among them).
 
 The format is told from the file's bytes, and a name that claims another format is
 refused: a `.geojson` that holds CSV is a mistake to name, not to guess through.
@@ -24,11 +25,23 @@ import shapely
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
 
 from imports.csv_read import read_csv
+from imports.sheet_read import read_sheet
 from imports.table import MAX_COLUMNS, FileTable, ImportFileError, check_width
 from imports.unzip import UnzipRefused, check_declared, unpack
 
-__all__ = ["MAX_COLUMNS", "MAX_FILE_BYTES", "MAX_ROWS", "MAX_UNPACKED_BYTES", "FileTable",
-           "ImportFileError", "read_table"]
+__all__ = [
+    "EXCEL",
+    "MAX_COLUMNS",
+    "MAX_FILE_BYTES",
+    "MAX_ROWS",
+    "MAX_UNPACKED_BYTES",
+    "ODS",
+    "WORKBOOKS",
+    "FileTable",
+    "ImportFileError",
+    "file_kind",
+    "read_table",
+]
 
 # An import holds its file and every claim it makes in memory, to write them in one
 # transaction: these bound it to about 1 GB whatever the file (bench/bench_import_memory.py
@@ -43,13 +56,37 @@ MAX_ROWS = 100_000
 MAX_UNPACKED_BYTES = 128 * 1024 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+# Microsoft's compound file: Excel 97-2003 workbooks, and any Office file with a password.
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+EXCEL, ODS = "Excel workbook", "OpenDocument spreadsheet"
+WORKBOOKS = (EXCEL, ODS)
 _EXTENSIONS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GeoPackage",
                ".kml": "KML", ".kmz": "KMZ", ".zip": "zipped Shapefile", ".csv": "CSV",
-               ".tsv": "CSV", ".txt": "CSV"}
+               ".tsv": "CSV", ".txt": "CSV", ".xlsx": EXCEL, ".xlsm": EXCEL, ".ods": ODS}
 
 
-def read_table(path: Path, name: str | None = None) -> FileTable:
-    """The rows of `path`; `name` is the file's name as the user gave it (an upload's)."""
+def read_table(path: Path, name: str | None = None, sheet: str | None = None) -> FileTable:
+    """The rows of `path`; `name` is the file's name as the user gave it (an upload's);
+    `sheet` the workbook's sheet to read (the first if None)."""
+    name = name or path.name
+    found = file_kind(path, name)
+    if sheet is not None and found not in WORKBOOKS:
+        raise ImportFileError(f"--sheet {sheet}: {name} is {found}, not a workbook of sheets")
+    if found in WORKBOOKS:
+        table = read_sheet(path, name, found, sheet)
+    elif found == "CSV":
+        table = read_csv(path, name)
+    else:
+        table = _read_with_gdal(path, name, found)
+    if len(table) > MAX_ROWS:
+        raise ImportFileError(f"{name}: has {len(table):,} rows; the limit is {MAX_ROWS:,} a "
+                              "file (an import holds them all in memory): import it in parts")
+    return table
+
+
+def file_kind(path: Path, name: str | None = None) -> str:
+    """What `path` holds (its bytes say, and its name must agree), or ImportFileError."""
     name = name or path.name
     if path.is_dir():
         raise ImportFileError(f"{name}: is a folder, not a file")
@@ -69,11 +106,7 @@ def read_table(path: Path, name: str | None = None) -> FileTable:
     if claimed is not None and claimed != found and not (
             claimed == "KMZ" and found == "zipped Shapefile"):
         raise ImportFileError(f"{name}: its name says {claimed}, but it holds {found}")
-    table = read_csv(path, name) if found == "CSV" else _read_with_gdal(path, name, found)
-    if len(table) > MAX_ROWS:
-        raise ImportFileError(f"{name}: has {len(table):,} rows; the limit is {MAX_ROWS:,} a "
-                              "file (an import holds them all in memory): import it in parts")
-    return table
+    return found
 
 
 def _sniff(path: Path, head: bytes, name: str) -> str:
@@ -81,6 +114,9 @@ def _sniff(path: Path, head: bytes, name: str) -> str:
         return "GeoPackage"
     if head.startswith(_ZIP_MAGIC):
         return _zip_kind(path, name)
+    if head.startswith(_OLE_MAGIC):
+        raise ImportFileError(f"{name}: is an Excel 97-2003 workbook (.xls) or an Office file "
+                              "with a password; save it as .xlsx, without a password")
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         head = head.decode("utf-16", errors="replace").encode("utf-8")
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -90,7 +126,7 @@ def _sniff(path: Path, head: bytes, name: str) -> str:
         return "KML"
     if b"\x00" in head:
         raise ImportFileError(f"{name}: is binary, not one of GeoJSON, GeoPackage, KML/KMZ, "
-                              "a zipped Shapefile or CSV")
+                              "a zipped Shapefile, a spreadsheet or CSV")
     return "CSV"
 
 
@@ -101,18 +137,26 @@ def _zip_kind(path: Path, name: str) -> str:
             # Before testzip, which unpacks every member to check it.
             check_declared(archive, MAX_UNPACKED_BYTES)
             damaged = archive.testzip()
+            # OpenDocument names its kind in this first, stored member.
+            mimetype = archive.read("mimetype")[:100].strip() \
+                if damaged is None and "mimetype" in members else b""
     except UnzipRefused as e:
         raise ImportFileError(f"{name}: {e}") from e
     except (zipfile.BadZipFile, EOFError, OSError, ValueError) as e:
         raise ImportFileError(f"{name}: is a damaged or truncated ZIP archive ({e})") from e
     if damaged is not None:
         raise ImportFileError(f"{name}: the ZIP archive's member {damaged!r} is damaged")
+    if "xl/workbook.xml" in members:
+        return EXCEL
+    if mimetype == _ODS_MIMETYPE:
+        return ODS
     if any(m.lower().endswith(".kml") for m in members):
         return "KMZ"
     if sum(m.lower().endswith(".shp") for m in members) == 1:
         return "zipped Shapefile"
-    raise ImportFileError(f"{name}: is a ZIP archive holding neither a KML file nor one "
-                          f"Shapefile (it holds {', '.join(members[:5]) or 'nothing'})")
+    held = ", ".join(members[:5]) or "nothing"
+    raise ImportFileError(f"{name}: is a ZIP archive holding neither a KML file, one "
+                          f"Shapefile nor a spreadsheet (it holds {held})")
 
 
 # GDAL-read formats ------------------------------------------------------------

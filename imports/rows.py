@@ -30,7 +30,7 @@ from geo.schema import FeatureRecord
 from geo.sidc import IDENTITY_DIGIT
 from geo.validity import Repair, made_valid
 from imports.acled_rows import acled_fields, exported_event
-from imports.columns import ColumnMap
+from imports.columns import ColumnMap, accepted_confidence, confidence_code
 from imports.row_values import ARABIC_DIGITS as _ARABIC_DIGITS
 from imports.row_values import RowError
 from imports.row_values import number_value as _number
@@ -262,10 +262,14 @@ def row_record(raw_row: dict[str, Any], geometry: Geometry | None, columns: Colu
     if reported_on is not None and reported_on > dt.date.today().isoformat():
         raise RowError("reported_on", reported_on, "is after today: a report cannot come "
                        "from the future")
-    confidence = _text(fields.get("confidence"))
+    given = _text(fields.get("confidence"))
+    if given is None:
+        raise RowError("confidence", None, "no confidence: give one of "
+                       f"{accepted_confidence()}")
+    confidence = confidence_code(given)
     if confidence is None:
-        raise RowError("confidence", None, "no confidence: give a confidence column "
-                       "(official, media_anonymous, media, estimate or reference)")
+        raise RowError("confidence", given, "is not a confidence level: give one of "
+                       f"{accepted_confidence()}")
     text = {key: _text(fields.get(key)) for key in (
         "name_en", "name_ar", "kind", "kind_ar", "actor_en", "actor_ar", "summary_en",
         "summary_ar", "geometry_note", "geometry_note_ar", "label_en", "label_ar",

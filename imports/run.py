@@ -28,7 +28,9 @@ from geo.schema import FeatureRecord
 from geo.validity import Repair
 from imports.columnar import columnar_records
 from imports.columns import ColumnMap, column_map
+from imports.place_key import PLACE_KEY, add_place_key
 from imports.read import FileTable, ImportFileError, read_table
+from imports.row_values import text_value
 from imports.rows import (
     Problem,
     RowDefaults,
@@ -55,6 +57,7 @@ class ImportOptions:
     layer: str | None = None
     key: str | None = None
     source: str | None = None
+    sheet: str | None = None  # a workbook's sheet; the first if None
     partial: bool = False
     retract_missing: bool = False
     dry_run: bool = False
@@ -71,6 +74,9 @@ class ImportOutcome:
     problems: list[Problem]
     notices: list[str] = field(default_factory=list)
     written: bool = False
+    # The column keying the rows; None: the file had none, and each row is keyed by its
+    # name and place, hashed (imports/place_key.py).
+    keyed_by: str | None = None
 
     @property
     def rejected(self) -> int:
@@ -121,9 +127,12 @@ def _import_file(path: Path, options: ImportOptions, store: SqlStore, name: str 
             check_identifier(options.layer, "--layer", "layer")
         except SchemaError as e:
             raise ImportFileError(str(e)) from e
-    table = read_table(path, name)
+    table = read_table(path, name, options.sheet)
     columns = column_map(table.columns)
     key = _key_column(table, columns, options)
+    keyless = key is None
+    if keyless:
+        key = add_place_key(table, columns)
     layer = options.layer or (ACLED_LAYER if columns.acled and "layer" not in columns.fixed
                               else None)
     _check_required(table, columns, options, layer, name)
@@ -138,9 +147,11 @@ def _import_file(path: Path, options: ImportOptions, store: SqlStore, name: str 
     # file's key is namespaced by its layer.
     key_is_id = key is not None and key == columns.fixed.get("id") and \
         "sources_json" in columns.fixed
-    outcome = ImportOutcome(name, len(table), RecordResult(), [], list(table.notices))
-    if columns.ignored:
-        outcome.notices.append(f"{name}: columns not read: {', '.join(columns.ignored)}")
+    outcome = ImportOutcome(name, len(table), RecordResult(), [], list(table.notices),
+                            keyed_by=None if keyless else key)
+    ignored = [column for column in columns.ignored if column != key]  # --key reads it
+    if ignored:
+        outcome.notices.append(f"{name}: columns not read: {', '.join(ignored)}")
     raws, generated = _records(table, columns, defaults, key_is_id, layers, outcome, progress)
     rows = len(table)
     # The file's rows are claims now: let their table go before the store takes the
@@ -191,7 +202,10 @@ def _key_column(table: FileTable, columns: ColumnMap, options: ImportOptions) ->
         return key
     if columns.acled:
         return next(c for c in table.columns if c.lower() == "event_id_cnty")
-    return columns.fixed.get("id")
+    key = columns.fixed.get("id")
+    if key is not None and all(text_value(v) is None for v in table.frame[key]):
+        return None  # a column of no ids (LIBKML gives every placemark an `id` column)
+    return key
 
 
 def _check_required(table: FileTable, columns: ColumnMap, options: ImportOptions,
@@ -285,8 +299,12 @@ def _records(table: FileTable, columns: ColumnMap, defaults: RowDefaults, key_is
                 numbers = f"{len(rows):,} rows: {numbers}, …"
             else:
                 numbers = f"rows {numbers}"
-            reason = f"the key appears in {numbers}: a key names one thing"
-            outcome.problems.extend(Problem(n, defaults.key or "id", feature_id, reason)
+            if outcome.keyed_by is None:
+                reason = (f"{numbers} give the same name and place, which key a file without "
+                          "a key column: give a key column (--key FIELD)")
+            else:
+                reason = f"the key appears in {numbers}: a key names one thing"
+            outcome.problems.extend(Problem(n, outcome.keyed_by or PLACE_KEY, feature_id, reason)
                                     for n, _ in rows)
             continue
         raws.append(rows[0][1])

@@ -89,7 +89,7 @@ def test_a_line_from_well_known_text():
     ("lon", "east", "is not a number of degrees"),
     ("reported_on", "2999-01-01", "a report cannot come from the future"),
     ("as_of", "yesterday", "date"),
-    ("confidence", "rumour", "confidence 'rumour' is not one of"),
+    ("confidence", "rumour", "is not a confidence level: give one of official"),
     ("source_link", "javascript:alert(1)", "must be an http:// or https:// address"),
     ("name_en", "", "give 'name_en' or 'name_ar'"),
     ("wkt", "LINESTRING (41 34", "is not well-known text"),

@@ -92,7 +92,7 @@ UNREADABLE: list[tuple[str, bytes | Callable[[Path], bytes], list[str], str]] = 
     ("plain.gpkg", _foreign_sqlite, DEFAULT_ARGS, "is not a readable GeoPackage"),
     ("two.gpkg", _two_layer_geopackage, DEFAULT_ARGS, "holds 2 layers (posts, roads)"),
     ("readme.zip", lambda tmp: _zip_of({"README.txt": b"hello"}), DEFAULT_ARGS,
-     "holding neither a KML file nor one Shapefile"),
+     "holding neither a KML file, one Shapefile nor a spreadsheet"),
     ("bad.json", b'{"type": "FeatureCollection", "features": [}', DEFAULT_ARGS,
      "is not valid JSON"),
     # GDAL names the file by its path here (for an upload, the server's temporary folder).
@@ -221,7 +221,9 @@ REJECTED = [
     ("control character", [_row(name="bad\x07bell")],
      [(2, "name_en", "bad", "contains the control character U+0007")]),
     ("unknown confidence", [_row(confidence="certain")],
-     [(2, "confidence", "certain", "is not one of")]),
+     # The refusal names the words accepted, in both languages.
+     [(2, "confidence", "certain", "is not a confidence level: give one of official "
+       "(confirmed, مؤكد); media_anonymous (anonymous, غير مؤكد); media (reported")]),
     ("count in words", [_row(count="many")], [(2, "count_value", "many", "whole number")]),
     ("too many fields", [[*GOOD_ROWS[0], "stray"]], [(2, "", "", "has 9 fields; the header "
                                                                  "has 8")]),
