@@ -14,6 +14,7 @@ import datetime as dt
 import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +45,8 @@ from layers.unit_symbols import known_unit_code
 from store.records import RecordResult, SerializedRecord, StoredLayer
 from store.sql import SqlStore
 
-__all__ = ["REPORT_COLUMNS", "ImportOptions", "ImportOutcome", "import_file", "write_report"]
+__all__ = ["REPORT_COLUMNS", "ImportOptions", "ImportOutcome", "ImportPlan", "RowChecker",
+           "import_file", "plan_import", "write_report"]
 
 ACLED_LAYER = "acled"
 REPORT_COLUMNS = ("row", "field", "value", "reason")
@@ -119,40 +121,62 @@ def import_file(path: Path, options: ImportOptions, store: SqlStore,
         return _import_file(path, options, store, name, progress)
 
 
-def _import_file(path: Path, options: ImportOptions, store: SqlStore, name: str | None,
-                 progress: Progress | None) -> ImportOutcome:
-    name = name or path.name
+@dataclass(frozen=True)
+class ImportPlan:
+    """How a file's rows are read as claims: what the import and its preview share."""
+
+    columns: ColumnMap
+    defaults: RowDefaults
+    key_is_id: bool
+    keyed_by: str | None  # the key column; None: name and place, hashed
+    layers: frozenset[str]  # the layers a row may name, the one made here among them
+    new_layer: StoredLayer | None
+    notices: tuple[str, ...]
+
+
+def plan_import(table: FileTable, options: ImportOptions, store: SqlStore, name: str
+                ) -> ImportPlan:
+    """The plan for `table`; ImportFileError when no row of it could be a claim. A file
+    without a key column gets one (imports/place_key.py)."""
     if options.layer is not None:
         try:
             check_identifier(options.layer, "--layer", "layer")
         except SchemaError as e:
             raise ImportFileError(str(e)) from e
-    table = read_table(path, name, options.sheet)
     columns = column_map(table.columns)
     key = _key_column(table, columns, options)
-    keyless = key is None
-    if keyless:
+    keyed_by = key
+    if key is None:
         key = add_place_key(table, columns)
     layer = options.layer or (ACLED_LAYER if columns.acled and "layer" not in columns.fixed
                               else None)
     _check_required(table, columns, options, layer, name)
-    layers = {entry.id for entry in declared_layers()} | {
-        stored.layer_id for stored in store.layers()}
+    stored = store.layers()
+    layers = {entry.id for entry in declared_layers()} | {s.layer_id for s in stored}
     new_layer: StoredLayer | None = None
     if layer is not None and layer not in layers:
-        new_layer = default_layer(layer, len(store.layers()))
+        new_layer = default_layer(layer, len(stored))
         layers.add(layer)
-    defaults = RowDefaults(name, layer, options.source, key)
     # Our exports' ids are the things' own (the file carries each claim whole); any other
     # file's key is namespaced by its layer.
-    key_is_id = key is not None and key == columns.fixed.get("id") and \
-        "sources_json" in columns.fixed
-    outcome = ImportOutcome(name, len(table), RecordResult(), [], list(table.notices),
-                            keyed_by=None if keyless else key)
+    key_is_id = key == columns.fixed.get("id") and "sources_json" in columns.fixed
+    notices = list(table.notices)
     ignored = [column for column in columns.ignored if column != key]  # --key reads it
     if ignored:
-        outcome.notices.append(f"{name}: columns not read: {', '.join(ignored)}")
-    raws, generated = _records(table, columns, defaults, key_is_id, layers, outcome, progress)
+        notices.append(f"{name}: columns not read: {', '.join(ignored)}")
+    return ImportPlan(columns, RowDefaults(name, layer, options.source, key), key_is_id,
+                      keyed_by, frozenset(layers), new_layer, tuple(notices))
+
+
+def _import_file(path: Path, options: ImportOptions, store: SqlStore, name: str | None,
+                 progress: Progress | None) -> ImportOutcome:
+    name = name or path.name
+    table = read_table(path, name, options.sheet)
+    plan = plan_import(table, options, store, name)
+    outcome = ImportOutcome(name, len(table), RecordResult(), [], list(plan.notices),
+                            keyed_by=plan.keyed_by)
+    new_layer = plan.new_layer
+    raws, generated = _records(table, plan, outcome, progress)
     rows = len(table)
     # The file's rows are claims now: let their table go before the store takes the
     # claims (a 124 MB file's table held 270 MB through the write).
@@ -235,51 +259,72 @@ def _check_required(table: FileTable, columns: ColumnMap, options: ImportOptions
                               f"The file has: {', '.join(table.columns[:20]) or 'no columns'}")
 
 
-def _records(table: FileTable, columns: ColumnMap, defaults: RowDefaults, key_is_id: bool,
-             layers: set[str], outcome: ImportOutcome, progress: Progress | None
-             ) -> tuple[list[dict[str, Any] | SerializedRecord], int]:
+class RowChecker:
+    """Each row of a table checked as the import checks it: read as a claim (rows.py),
+    validated by the schema, its references and its drawing checked."""
+
+    def __init__(self, table: FileTable, plan: ImportPlan) -> None:
+        self.table, self.plan = table, plan
+        self.generated = {f.record.id for f in governorate_labels()}
+        self.series = series_titles()
+        self.series_layer: dict[str, str] = {}
+        self.repairs: list[Repair] = []
+
+    def check(self, index: int) -> tuple[dict[str, Any] | None, Problem | None]:
+        """(the row's record, None); (None, why it was refused); or (None, None) for a
+        basemap feature our exports carry, which is not a claim."""
+        table, plan = self.table, self.plan
+        number = table.row_number(index)
+        if index in table.field_counts:
+            return None, Problem(number, "", "", f"has {table.field_counts[index]} fields; "
+                                 f"the header has {len(table.columns)} (a stray delimiter, "
+                                 "or a cut-off line?)")
+        raw_row = table.row(index)
+        geometry = table.geometries[index] if table.geometries is not None else None
+        try:
+            raw = row_record(raw_row, geometry, plan.columns, plan.defaults, plan.key_is_id,
+                             self.repairs)
+            if raw["id"] in self.generated:
+                return None, None
+            record = validated(raw, index, plan.defaults.file_name)
+            _check_references(record, plan.layers, self.series, self.series_layer)
+            check_drawable(record, plan.defaults.file_name)
+        except (RowError, SchemaError) as e:
+            return None, problem_from(e, number, plan.columns.fields(raw_row))
+        return raw, None
+
+
+def _records(table: FileTable, plan: ImportPlan, outcome: ImportOutcome,
+             progress: Progress | None) -> tuple[list[dict[str, Any] | SerializedRecord], int]:
     """Each valid row's record, and how many rows were basemap features our exports
     carry (not claims); each invalid row's problem, added to the outcome."""
-    generated = {f.record.id for f in governorate_labels()}
-    series = series_titles()
-    series_layer: dict[str, str] = {}
+    checker = RowChecker(table, plan)
     by_id: dict[str, list[tuple[int, dict[str, Any] | SerializedRecord]]] = \
         defaultdict(list)
     skipped = 0
     total = len(table)
-    repairs: list[Repair] = []
     repaired_rows: list[int] = []  # rows whose geometry was made valid (geo/validity.py)
     with _collector(running=True):
-        proven = columnar_records(table, columns, defaults, key_is_id, layers)
+        proven = columnar_records(table, plan.columns, plan.defaults, plan.key_is_id,
+                                  set(plan.layers))
     for index in range(total):
         number = table.row_number(index)
         if progress and index % PROGRESS_EVERY == 0:
             progress(index, total)
         fast = proven.get(index)
-        if fast is not None and fast.keys.id not in generated:
+        if fast is not None and fast.keys.id not in checker.generated:
             by_id[fast.keys.id].append((number, fast))
             continue
-        if index in table.field_counts:
-            outcome.problems.append(Problem(
-                number, "", "", f"has {table.field_counts[index]} fields; the header has "
-                f"{len(table.columns)} (a stray delimiter, or a cut-off line?)"))
+        repaired_before = len(checker.repairs)
+        raw, problem = checker.check(index)
+        if problem is not None:
+            outcome.problems.append(problem)
             continue
-        raw_row = table.row(index)
-        geometry = table.geometries[index] if table.geometries is not None else None
-        repaired_before = len(repairs)
-        try:
-            raw = row_record(raw_row, geometry, columns, defaults, key_is_id, repairs)
-            if raw["id"] in generated:
-                skipped += 1
-                continue
-            record = validated(raw, index, defaults.file_name)
-            _check_references(record, layers, series, series_layer)
-            check_drawable(record, defaults.file_name)
-        except (RowError, SchemaError) as e:
-            outcome.problems.append(problem_from(e, number, columns.fields(raw_row)))
+        if raw is None:
+            skipped += 1
             continue
-        by_id[record.id].append((number, raw))
-        if len(repairs) > repaired_before:
+        by_id[raw["id"]].append((number, raw))
+        if len(checker.repairs) > repaired_before:
             repaired_rows.append(number)
     if repaired_rows:
         shown_rows = ", ".join(str(n) for n in repaired_rows[:20])
@@ -312,7 +357,7 @@ def _records(table: FileTable, columns: ColumnMap, defaults: RowDefaults, key_is
     return raws, skipped
 
 
-def _check_references(record: FeatureRecord, layers: set[str], series: dict[str, Any],
+def _check_references(record: FeatureRecord, layers: AbstractSet[str], series: dict[str, Any],
                       series_layer: dict[str, str]) -> None:
     """What the schema cannot check alone: the layer, actor, series and symbol code name
     things that exist (the map would otherwise fail on them, not the import)."""
