@@ -50,7 +50,7 @@ from ui.dates import as_of_picker, changes_since, known_on_picker
 from ui.events_panel import events_panel, window_notice
 from ui.export_panel import export_panel
 from ui.filters_panel import filters_panel
-from ui.import_panel import allow_uploads, import_panel
+from ui.import_panel import allow_uploads, import_section
 from ui.language import language_picker
 from ui.link import apply_link
 from ui.posture_table import (
@@ -267,8 +267,6 @@ def main() -> None:
         st.sidebar.warning(t("edit.role_taken", lang, role=t(f"auth.role.{user.role}", lang)))
     st.session_state["edit:was_editor"] = editing
     allow_uploads(editing)
-    if editing:
-        import_panel(token, lang)
 
     st.title(t("app.title", lang))
     st.caption(t("app.caption", lang))
@@ -309,6 +307,7 @@ def main() -> None:
             posture_table(forces, rows, lang, display)
             retracted_panel(lang, known_on)
             if editing:
+                import_section(token, {e.id: e.title(lang) for e in entries}, lang)  # type: ignore[arg-type]
                 from ui.editor_panel import editor_panel
 
                 editor_panel(user, token, entries,  # type: ignore[arg-type]

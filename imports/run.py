@@ -40,6 +40,7 @@ from imports.rows import (
     problem_from,
     row_record,
 )
+from imports.table import MissingColumns
 from layers.catalogue import declared_layers, default_layer
 from layers.unit_symbols import known_unit_code
 from store.records import RecordResult, SerializedRecord, StoredLayer
@@ -236,27 +237,31 @@ def _check_required(table: FileTable, columns: ColumnMap, options: ImportOptions
                     layer: str | None, name: str) -> None:
     """Columns without which no row could be a claim: named all at once, exit 2."""
     fixed, either = columns.fixed, {pair[0] for pair in columns.either}
-    missing = []
+    missing: dict[str, str] = {}
     if table.geometries is None and "wkt" not in fixed and "geometry_ref" not in fixed \
             and not ("lon" in fixed and "lat" in fixed):
-        missing.append("a place (lon and lat, or wkt)" if not ({"lon", "lat"} & fixed.keys())
-                       else f"{'lat' if 'lon' in fixed else 'lon'} (beside "
-                            f"{fixed.get('lon') or fixed.get('lat')})")
+        missing["place"] = (
+            "a place (lon and lat, or wkt)" if not ({"lon", "lat"} & fixed.keys())
+            else f"{'lat' if 'lon' in fixed else 'lon'} (beside "
+                 f"{fixed.get('lon') or fixed.get('lat')})")
     if not columns.acled and not ({"name_en", "name_ar"} & fixed.keys()) \
             and "name_en" not in either:
-        missing.append("a name (name, name_en, name_ar or الاسم)")
+        missing["name"] = "a name (name, name_en, name_ar or الاسم)"
     if not columns.acled and "as_of" not in fixed:
-        missing.append("a date (as_of, date or التاريخ)")
+        missing["date"] = "a date (as_of, date or التاريخ)"
     if not columns.acled and "confidence" not in fixed:
-        missing.append("confidence (official, media_anonymous, media, estimate or reference)")
+        missing["confidence"] = "confidence (official, media_anonymous, media, estimate or " \
+            "reference, or words for them)"
     if layer is None and "layer" not in fixed:
-        missing.append("a layer (a layer column, or --layer ID)")
+        missing["layer"] = "a layer (a layer column, or --layer ID)"
     if options.source is None and "sources_json" not in fixed and not (
             {"source_en", "source_ar"} & fixed.keys()) and "source_en" not in either:
-        missing.append("a source (a source column, or --source TEXT)")
+        missing["source"] = "a source (a source column, or --source TEXT)"
     if missing:
-        raise ImportFileError(f"{name}: missing required column(s): {'; '.join(missing)}. "
-                              f"The file has: {', '.join(table.columns[:20]) or 'no columns'}")
+        has = tuple(c for c in table.columns if c != PLACE_KEY)
+        raise MissingColumns(f"{name}: missing required column(s): "
+                             f"{'; '.join(missing.values())}. The file has: "
+                             f"{', '.join(has[:20]) or 'no columns'}", tuple(missing), has)
 
 
 class RowChecker:

@@ -9,7 +9,14 @@ from typing import Any
 import pandas as pd
 from shapely import Geometry
 
-__all__ = ["MAX_COLUMNS", "FileTable", "ImportFileError", "check_width"]
+__all__ = [
+    "MAX_COLUMNS",
+    "MISSING_WHAT",
+    "FileTable",
+    "ImportFileError",
+    "MissingColumns",
+    "check_width",
+]
 
 # A claim has about 40 fields and ACLED's export 31 columns; a header of thousands is not
 # a table of claims, and every check per header must stay cheap at this width.
@@ -18,6 +25,20 @@ MAX_COLUMNS = 1_000
 
 class ImportFileError(Exception):
     """The file cannot be read as reports at all (exit status 2)."""
+
+
+# What a file may lack for any row to be a claim, as MissingColumns names it.
+MISSING_WHAT = ("place", "name", "date", "confidence", "layer", "source")
+
+
+class MissingColumns(ImportFileError):
+    """No row could be a claim: the file lacks what `missing` names (place, name, date,
+    confidence, layer, source), and the page words each in its own terms."""
+
+    def __init__(self, message: str, missing: tuple[str, ...], columns: tuple[str, ...]
+                 ) -> None:
+        super().__init__(message)
+        self.missing, self.columns = missing, columns
 
 
 @dataclass

@@ -7,6 +7,7 @@ import signal
 import sys
 import time
 import urllib.request
+from typing import Any
 
 from playwright.sync_api import Frame, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -41,6 +42,23 @@ def _diagnosis(server: AppServer) -> str:
     return f"{plain}; server log with its threads' stacks:\n{server.log()[-12000:]}"
 
 
+def _leave_when_asked(page: Page) -> None:
+    """Answer "leave this page?" with yes. Streamlit asks it (beforeunload) while a run is
+    under way, and Playwright dismisses every dialog by default: the navigation was then
+    cancelled, and never committed (the stalls the diagnosis below was written for)."""
+    if getattr(page, "_posture_leaves", False):
+        return
+
+    def answer(dialog: Any) -> None:
+        if dialog.type == "beforeunload":
+            dialog.accept()
+        else:
+            dialog.dismiss()
+
+    page.on("dialog", answer)
+    page._posture_leaves = True  # type: ignore[attr-defined]
+
+
 def open_dashboard(page: Page, server: AppServer, query: str = "") -> Frame:
     """Load the page (with a link's `query`, such as "?lang=ar"), wait for the script to
     finish and the map to draw and report its view; returns the map frame."""
@@ -48,6 +66,7 @@ def open_dashboard(page: Page, server: AppServer, query: str = "") -> Frame:
     # itself shows), within the 60 s they allow. On a CI run whose machine ran at half
     # speed, a fresh store's first page once went unanswered for 30 s; the server log
     # is kept for the next time.
+    _leave_when_asked(page)
     try:
         page.goto(f"{server.url}/{query}", wait_until="commit", timeout=60_000)
     except PlaywrightTimeoutError as error:
@@ -154,3 +173,24 @@ def streamlit_session_ids(page: Page) -> list[str]:
 
     page.on("websocket", lambda socket: socket.on("framereceived", frame))
     return found
+
+
+def pick_option(page, scope, label: str, text: str, option: str) -> None:
+    """Pick `option` in a selectbox. A rerun that lands while the list is open (the map
+    reporting its first mount after sign-in) redraws the list under the pointer, so the
+    pick is retried on a settled page; a list that never offers the option still fails."""
+    for attempt in range(3):
+        chooser = scope.get_by_label(label, exact=True)
+        chooser.click()
+        choice = page.get_by_role("option", name=option, exact=True)
+        try:
+            if not choice.is_visible():
+                chooser.fill(text)  # Streamlit's selectbox filters as one types
+            choice.click(timeout=10_000)
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+            wait_idle(page)
+    wait_idle(page)

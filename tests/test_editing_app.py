@@ -57,7 +57,7 @@ def test_a_reader_gets_no_editing_and_no_clicks(people):
     at = _page()
     assert not _editing(at)
     assert "last_clicked" not in map_args(at)["returned_objects"]
-    assert [e.label for e in at.sidebar.expander].count("Import a report") == 0
+    assert [e.label for e in at.expander].count("Import a report") == 0
 
 
 @pytest.mark.parametrize("state", [
@@ -84,7 +84,9 @@ def test_an_editor_gets_the_panel_and_a_map_that_reports_clicks(people):
     assert _editing(at)
     assert map_args(at)["returned_objects"] == ["bounds", "center", "zoom", "last_clicked",
                                                  "last_active_drawing", "all_drawings"]
-    assert any(e.label == "Import a report" for e in at.sidebar.expander)
+    # Full width under the map, not in the narrow sidebar.
+    assert any(e.label == "Import a report" for e in at.main.expander)
+    assert not any(e.label == "Import a report" for e in at.sidebar.expander)
 
 
 def test_with_an_oidc_provider_configured_the_page_offers_it_instead_of_passwords(people):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from store import open_store
@@ -19,6 +18,7 @@ from tests.browser_helpers import (
     hover_card,
     map_frame,
     open_dashboard,
+    pick_option,
     sign_in,
     wait_idle,
 )
@@ -50,27 +50,6 @@ def _panel(page):
     return page.locator("[data-testid=stExpander]").filter(has_text="What to do")
 
 
-def _choose(page, scope, label: str, text: str, option: str) -> None:
-    """Pick `option` in a selectbox. A rerun that lands while the list is open (the map
-    reporting its first mount after sign-in) redraws the list under the pointer, so the
-    pick is retried on a settled page; a list that never offers the option still fails."""
-    for attempt in range(3):
-        chooser = scope.get_by_label(label, exact=True)
-        chooser.click()
-        choice = page.get_by_role("option", name=option, exact=True)
-        try:
-            if not choice.is_visible():
-                chooser.fill(text)  # Streamlit's selectbox filters as one types
-            choice.click(timeout=10_000)
-            break
-        except PlaywrightTimeoutError:
-            if attempt == 2:
-                raise
-            page.keyboard.press("Escape")
-            wait_idle(page)
-    wait_idle(page)
-
-
 def _fill(form, values: dict[str, str]) -> None:
     for label, value in values.items():
         form.get_by_label(label, exact=True).fill(value)
@@ -82,7 +61,7 @@ def _place_and_describe(page, name: str, extra: dict[str, str] | None = None) ->
     page.frame_locator(MAP).locator("path.leaflet-interactive").first.wait_for()
     wait_idle(page)
     panel = _panel(page)
-    _choose(page, panel, "Layer", "Force levels", "Force levels: troop counts")
+    pick_option(page, panel, "Layer", "Force levels", "Force levels: troop counts")
     page.locator("label").filter(
         has=page.get_by_role("switch", name="Place by clicking the map", exact=True)).click()
     wait_idle(page)
@@ -100,7 +79,7 @@ def _place_and_describe(page, name: str, extra: dict[str, str] | None = None) ->
     _fill(form, {"Name (English)": name, "As of (the date the report describes)": "2024-12-01",
                  "Reported on": "2024-12-02", "Source: who (English)": "Rudaw",
                  "Count: a number": "200", **(extra or {})})
-    _choose(page, form, "Confidence", "reported by media", "reported by media")
+    pick_option(page, form, "Confidence", "reported by media", "reported by media")
     form.get_by_role("button", name="Save the claim").click()
     wait_idle(page)
 
@@ -163,7 +142,7 @@ def test_an_editor_places_corrects_and_retracts_a_claim(page, server, offline):
     panel = _panel(page)
     panel.get_by_text("Correct or retract", exact=True).click()
     wait_idle(page)
-    _choose(page, panel, "Thing", "Forward post", f"Forward post ({feature_id})")
+    pick_option(page, panel, "Thing", "Forward post", f"Forward post ({feature_id})")
     form = panel.locator("[data-testid=stForm]").filter(
         has=page.get_by_role("button", name="Save the correction"))
     expect(form.get_by_label("Count: a number", exact=True)).to_have_value("200")
@@ -195,7 +174,7 @@ def test_the_history_lists_who_changed_what(page, server, offline):
     panel = _panel(page)
     panel.get_by_text("Correct or retract", exact=True).click()
     wait_idle(page)
-    _choose(page, panel, "Thing", "US troops in Iraq", "US troops in Iraq (us-troops-iraq)")
+    pick_option(page, panel, "Thing", "US troops in Iraq", "US troops in Iraq (us-troops-iraq)")
     form = panel.locator("[data-testid=stForm]").filter(
         has=page.get_by_role("button", name="Save the correction"))
     expect(form.get_by_label("Count: a number", exact=True)).to_have_value("2500")  # F1
@@ -244,7 +223,7 @@ def test_the_second_of_two_saves_is_refused_showing_both(browser, server):
         panel = _panel(page)
         panel.get_by_text("Correct or retract", exact=True).click()
         wait_idle(page)
-        _choose(page, panel, "Thing", "US troops in Iraq", "US troops in Iraq (us-troops-iraq)")
+        pick_option(page, panel, "Thing", "US troops in Iraq", "US troops in Iraq (us-troops-iraq)")
         expect(panel.get_by_label("Count: a number", exact=True).first).to_have_value("2500")
         pages.append(page)
     for page, figure in zip(pages[::-1], ("2600", "2700"), strict=True):  # bob first
@@ -288,7 +267,7 @@ def test_hostile_text_in_the_form_stays_text(page, server, offline):
     panel = _panel(page)
     panel.get_by_text("Correct or retract", exact=True).click()
     wait_idle(page)
-    _choose(page, panel, "Thing", "img src", f"{HOSTILE} ({feature_id})")
+    pick_option(page, panel, "Thing", "img src", f"{HOSTILE} ({feature_id})")
     wait_idle(page)
     assert page.locator("img[src=x]").count() == 0
     assert alerts == []
@@ -302,7 +281,7 @@ def test_a_retraction_touches_only_the_thing_opened(page, server, offline, tmp_p
     retracted, and the retracted thing's history is found again under the table."""
     open_dashboard(page, server, "?as_of=2024-12-31")
     panel = _correcting_as_alice(page)
-    _choose(page, panel, "Thing", "Idlib", "Idlib taken earlier (idlib-taken)")
+    pick_option(page, panel, "Thing", "Idlib", "Idlib taken earlier (idlib-taken)")
     expect(panel.get_by_text("Correcting Idlib taken earlier (idlib-taken)")
            ).to_be_visible()
     # Enter in the reason field submits nothing.
@@ -331,7 +310,7 @@ def test_a_retraction_touches_only_the_thing_opened(page, server, offline, tmp_p
     page.locator("label").filter(has=page.get_by_role(
         "switch", name="Show retracted things", exact=True)).first.click()
     wait_idle(page)
-    _choose(page, page, "History of a retracted thing", "Idlib",
+    pick_option(page, page, "History of a retracted thing", "Idlib",
             "Idlib taken earlier (idlib-taken)")
     history = page.locator("[data-testid=stTable]").filter(has_text="Recorded")
     history.get_by_text("retracted: the source withdrew it").wait_for()
@@ -354,7 +333,7 @@ def test_a_claim_that_cannot_be_drawn_is_named_and_retracted_from_the_page(
     assert {"iraq-syria-border", "alqaim-jordan-armour"} <= drawn
     assert "probe-bow" not in drawn
     panel = _correcting_as_alice(page)
-    _choose(page, panel, "Thing", "Bow", "Bow tie (not drawn) (probe-bow)")
+    pick_option(page, panel, "Thing", "Bow", "Bow tie (not drawn) (probe-bow)")
     # Opened as stored: the form shows the polygon as it was written.
     wkt = panel.get_by_label("Line or area (WKT)", exact=True)
     expect(wkt).to_have_value("POLYGON ((40 33, 42 35, 42 33, 40 35, 40 33))")

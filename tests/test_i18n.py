@@ -19,11 +19,13 @@ from geo.sidc import AFFILIATIONS
 from geo.what_changed import CHANGE_KINDS
 from i18n import LANGUAGES, direction, strings, t
 from imports.run import REPORT_COLUMNS
+from imports.table import MISSING_WHAT
 from layers.basemap import BASEMAPS
 from layers.event_data import CARD_LABELS
 from store.users import ROLES
 from ui.dates import COMPARE_AXES
 from ui.editor_panel import FORM_GROUPS
+from ui.import_panel import PREVIEW_COLUMNS, RESULT_COUNTS, WORDED_IMPORT_FIELDS
 from ui.posture_table import COLUMNS as TABLE_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,6 +83,8 @@ def test_every_key_family_the_code_builds_exists():
                "units.affiliation": AFFILIATIONS, "table.status": STATUSES,
                "table": (*TABLE_COLUMNS, "symbol"), "changes.axis": COMPARE_AXES,
                "import.report": REPORT_COLUMNS, "auth.role": ROLES,
+               "import.field": WORDED_IMPORT_FIELDS, "import.missing": MISSING_WHAT,
+               "import.preview": PREVIEW_COLUMNS, "import.count": RESULT_COUNTS,
                "edit.field": (*FORM_FIELDS, "layer"), "edit.mode": ("new", "edit"),
                "edit.group": [group for group, _ in FORM_GROUPS], "events.card": CARD_LABELS,
                "field": WORDED_FIELDS,

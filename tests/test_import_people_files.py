@@ -52,7 +52,7 @@ PLACEMARKS = [("Checkpoint north of Al-Qaim", 41.05, 34.40, "Two armoured vehicl
 
 # Files without ids ------------------------------------------------------------------
 
-def test_a_kml_without_ids_imports_twice_as_new_then_unchanged(env_store, capsys, tmp_path):
+def test_a_kml_without_ids_imports_twice_as_new_then_unchanged(env_store, capsys, tmp_path):  # noqa: F811
     kml = _google_earth_kml(tmp_path / "places.kml", [_placemark(*p) for p in PLACEMARKS])
     code, out, err = run(capsys, kml, "--layer", "places")
     assert (code, out) == (0, OK_3), err
@@ -73,7 +73,7 @@ def test_a_kml_without_ids_imports_twice_as_new_then_unchanged(env_store, capsys
     assert set(current(env_store, "places")) == set(first)
 
 
-def test_two_placemarks_with_one_name_and_place_are_refused_by_row(env_store, capsys,
+def test_two_placemarks_with_one_name_and_place_are_refused_by_row(env_store, capsys,  # noqa: F811
                                                                   tmp_path):
     same = PLACEMARKS[0]
     kml = _google_earth_kml(tmp_path / "twice.kml", [
@@ -88,7 +88,7 @@ def test_two_placemarks_with_one_name_and_place_are_refused_by_row(env_store, ca
     assert snapshot(env_store) == before
 
 
-def test_a_csv_without_a_key_column_is_keyed_by_name_and_place(env_store, capsys, tmp_path):
+def test_a_csv_without_a_key_column_is_keyed_by_name_and_place(env_store, capsys, tmp_path):  # noqa: F811
     header = ["name", "lon", "lat", "date", "confidence", "source", "count"]
     rows = [["Checkpoint", 41.05, 34.40, "2024-12-03", "media", "Rudaw", "200"],
             ["Checkpoint", 41.06, 34.40, "2024-12-03", "media", "Rudaw", "200"],
@@ -105,11 +105,11 @@ def test_a_csv_without_a_key_column_is_keyed_by_name_and_place(env_store, capsys
     assert all(re.fullmatch(r"plain\.[0-9a-f]{20}", key) for key in claims)
 
 
-def test_a_key_column_given_is_used_and_no_note_is_printed(env_store, capsys, tmp_path):
+def test_a_key_column_given_is_used_and_no_note_is_printed(env_store, capsys, tmp_path):  # noqa: F811
     path = write_csv(tmp_path / "keyed.csv", ["ref", "name", "lon", "lat", "date",
                                               "confidence", "source"],
                      [["a1", "Checkpoint", 41.05, 34.40, "2024-12-03", "media", "Rudaw"]])
-    code, out, err = run(capsys, path, "--layer", "keyed", "--key", "ref")
+    code, _out, err = run(capsys, path, "--layer", "keyed", "--key", "ref")
     assert code == 0, err
     assert "no key column" not in err
     assert set(current(env_store, "keyed")) == {"keyed.a1"}
@@ -185,7 +185,7 @@ def _claims_as_tuples(location: str, layer: str) -> dict[str, tuple]:
             for key, raw in current(location, layer).items()}
 
 
-def test_an_excel_workbook_imports_dates_formulas_and_arabic(env_store, capsys, tmp_path):
+def test_an_excel_workbook_imports_dates_formulas_and_arabic(env_store, capsys, tmp_path):  # noqa: F811
     book = _xlsx(tmp_path / "posts.xlsx")
     code, out, err = run(capsys, book, "--layer", "book")
     assert (code, out) == (0, OK_3), err
@@ -195,7 +195,7 @@ def test_an_excel_workbook_imports_dates_formulas_and_arabic(env_store, capsys, 
     assert (code, out) == (0, AGAIN_3), err
 
 
-def test_a_named_sheet_is_read(env_store, capsys, tmp_path):
+def test_a_named_sheet_is_read(env_store, capsys, tmp_path):  # noqa: F811
     book = _xlsx(tmp_path / "posts.xlsx")
     code, out, err = run(capsys, book, "--layer", "later", "--sheet", "Later")
     assert (code, out) == (0, "1 new, 0 changed, 0 unchanged, 0 retracted, 0 rejected"), err
@@ -209,17 +209,17 @@ def test_a_named_sheet_is_read(env_store, capsys, tmp_path):
                 "'Data', 'Later', 'Empty'"),
     ("Empty", "posts.xlsx: is an Excel workbook, but the sheet 'Empty' is empty"),
 ])
-def test_a_missing_or_empty_sheet_is_named(env_store, capsys, tmp_path, sheet, said):
+def test_a_missing_or_empty_sheet_is_named(env_store, capsys, tmp_path, sheet, said):  # noqa: F811
     book = _xlsx(tmp_path / "posts.xlsx")
     before = snapshot(env_store)
-    code, out, err = run(capsys, book, "--layer", "book", "--sheet", sheet)
+    code, _out, err = run(capsys, book, "--layer", "book", "--sheet", sheet)
     assert code == 2
     assert f"posture-import: error: {said}" in err
     assert "Traceback" not in err
     assert snapshot(env_store) == before
 
 
-def test_a_formula_never_computed_is_an_empty_cell_not_its_text(env_store, capsys,
+def test_a_formula_never_computed_is_an_empty_cell_not_its_text(env_store, capsys,  # noqa: F811
                                                                 tmp_path):
     book = _xlsx(tmp_path / "posts.xlsx", formula_cached=None)
     code, out, err = run(capsys, book, "--layer", "uncached")
@@ -228,7 +228,7 @@ def test_a_formula_never_computed_is_an_empty_cell_not_its_text(env_store, capsy
         "words_en": "no figure given", "words_ar": "لم يُذكر رقم"}
 
 
-def test_an_opendocument_spreadsheet_imports(env_store, capsys, tmp_path):
+def test_an_opendocument_spreadsheet_imports(env_store, capsys, tmp_path):  # noqa: F811
     rows = _workbook_rows()
     rows[1][7] = 400  # no formula: odfpy writes values
     frame = pd.DataFrame(rows, columns=SHEET_HEADER)
@@ -245,26 +245,26 @@ def test_an_opendocument_spreadsheet_imports(env_store, capsys, tmp_path):
      "save it as .xlsx"),
     ("renamed.csv", None, "renamed.csv: its name says CSV, but it holds Excel workbook"),
 ])
-def test_a_workbook_the_reader_cannot_take_is_named(env_store, capsys, tmp_path, name, data,
+def test_a_workbook_the_reader_cannot_take_is_named(env_store, capsys, tmp_path, name, data,  # noqa: F811
                                                    said):
     path = tmp_path / name
     if data is None:
         _xlsx(tmp_path / "book.xlsx").rename(path)
     else:
         path.write_bytes(data)
-    code, out, err = run(capsys, path, "--layer", "book")
+    code, _out, err = run(capsys, path, "--layer", "book")
     assert code == 2
     assert f"posture-import: error: {said}" in err
 
 
-def test_sheet_given_for_a_csv_is_refused(env_store, capsys, tmp_path):
+def test_sheet_given_for_a_csv_is_refused(env_store, capsys, tmp_path):  # noqa: F811
     path = write_csv(tmp_path / "a.csv", ["id", "name"], [["1", "x"]])
-    code, out, err = run(capsys, path, "--layer", "a", "--sheet", "Data")
+    code, _out, err = run(capsys, path, "--layer", "a", "--sheet", "Data")
     assert code == 2
     assert "--sheet Data: a.csv is CSV, not a workbook of sheets" in err
 
 
-def test_a_header_with_an_unnamed_column_holding_values_is_refused(env_store, capsys,
+def test_a_header_with_an_unnamed_column_holding_values_is_refused(env_store, capsys,  # noqa: F811
                                                                   tmp_path):
     book = openpyxl.Workbook()
     sheet = book.active
@@ -272,7 +272,7 @@ def test_a_header_with_an_unnamed_column_holding_values_is_refused(env_store, ca
     sheet.append(["1", "x", 41.0, 34.0])
     path = tmp_path / "gap.xlsx"
     book.save(path)
-    code, out, err = run(capsys, path, "--layer", "gap")
+    code, _out, err = run(capsys, path, "--layer", "gap")
     assert code == 2
     assert "has values under column C with no name in its header row (row 1)" in err
 
@@ -286,23 +286,23 @@ def test_a_header_with_an_unnamed_column_holding_values_is_refused(env_store, ca
     ("anonymous", "media_anonymous"), ("unconfirmed", "media_anonymous"),
     ("غير مؤكد", "media_anonymous"), ("media-anonymous", "media_anonymous"),
 ])
-def test_confidence_words_in_english_and_arabic(env_store, capsys, tmp_path, word, level):
+def test_confidence_words_in_english_and_arabic(env_store, capsys, tmp_path, word, level):  # noqa: F811
     path = write_csv(tmp_path / "words.csv", ["id", "name", "lon", "lat", "date",
                                               "confidence", "source"],
                      [["c1", "Checkpoint", 41.05, 34.40, "2024-12-03", word, "Rudaw"]])
-    code, out, err = run(capsys, path, "--layer", "words")
+    code, _out, err = run(capsys, path, "--layer", "words")
     assert code == 0, err
     assert current(env_store, "words")["words.c1"]["confidence"] == level
 
 
-def test_acled_date_forms_and_column_variants(env_store, capsys, tmp_path):
+def test_acled_date_forms_and_column_variants(env_store, capsys, tmp_path):  # noqa: F811
     header = ["ref", "title", "lng", "y", "event date", "confidence", "sources", "links"]
     rows = [["d1", "Checkpoint", 41.05, 34.40, "2024-11-15", "media", "Rudaw",
              "https://example.org/1"],
             ["d2", "Depot", 41.87, 36.32, "15 November 2024", "media", "Rudaw", ""],
             ["d3", "Base", 40.28, 33.03, "15-November-2024", "media", "Rudaw", ""]]
     path = write_csv(tmp_path / "variants.csv", header, rows)
-    code, out, err = run(capsys, path, "--layer", "variants", "--key", "ref")
+    code, _out, err = run(capsys, path, "--layer", "variants", "--key", "ref")
     assert code == 0, err
     assert "columns not read" not in err
     claims = current(env_store, "variants")
