@@ -146,6 +146,12 @@ def _show_preview(preview: Preview, lang: str) -> None:
     st.table(_sample_frame(preview, lang), hide_index=True, border="horizontal")
 
 
+def _left_to_right(text: str, lang: str) -> str:
+    """A coordinate pair or a date kept in its order in a right-to-left page: unisolated,
+    "41.05, 34.40" showed as "34.40 ,41.05" (Unicode's left-to-right isolate)."""
+    return f"\u2066{text}\u2069" if text and lang == "ar" else text
+
+
 def _sample_frame(preview: Preview, lang: str) -> pd.DataFrame:
     rows = []
     for row in preview.sample:
@@ -164,10 +170,12 @@ def _sample_frame(preview: Preview, lang: str) -> pd.DataFrame:
         count = claim.get("count", {})
         rows.append((row.row, claim["id"], claim["layer"],
                      claim.get("name_en") or claim.get("name_ar") or "",
-                     claim.get("as_of") or "", place,
+                     _left_to_right(claim.get("as_of") or "", lang),
+                     _left_to_right(place, lang),
                      t(f"confidence.{claim['confidence']}", lang),
                      source.get("who") or source.get("who_ar") or "",
-                     count.get("value", count.get("words_en") or count.get("words_ar") or ""),
+                     count.get("value", count.get(f"words_{lang}") or count.get("words_en")
+                               or count.get("words_ar") or ""),
                      ""))
     frame = pd.DataFrame(rows, columns=list(PREVIEW_COLUMNS))
     frame["count"] = frame["count"].astype(str)
