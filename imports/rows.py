@@ -195,7 +195,9 @@ def _sources(fields: dict[str, Any], defaults: RowDefaults) -> list[dict[str, An
     if who_en is None and who_ar is None:
         who_en = defaults.source
     if who_en is None and who_ar is None:
-        raise RowError("source", None, "no source: give a source column or --source")
+        raise RowError("source", None, "no source: give a source column, or a source for "
+                       "the rows that name none (--source; on the page, 'Source, for rows "
+                       "that name none')")
     source = {"who": who_en, "who_ar": who_ar, "via": _text(fields.get("via_en")),
               "via_ar": _text(fields.get("via_ar")), "fact": _text(fields.get("fact")),
               "link": _text(fields.get("source_link")),
@@ -230,7 +232,8 @@ def row_record(raw_row: dict[str, Any], geometry: Geometry | None, columns: Colu
         fields["event"] = exported_event(fields)
     layer = defaults.layer or _text(fields.get("layer"))
     if layer is None:
-        raise RowError("layer", None, "no layer: give a layer column or --layer")
+        raise RowError("layer", None, "no layer: give this row's layer, or the layer to "
+                       "import into (--layer; on the page, 'Layer')")
     shape_, repair = _geometry(fields, geometry)
     geometry_ref = _text(fields.get("geometry_ref"))
     symbol = _text(fields.get("symbol"))

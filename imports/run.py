@@ -351,7 +351,8 @@ def _records(table: FileTable, plan: ImportPlan, outcome: ImportOutcome,
                 numbers = f"rows {numbers}"
             if outcome.keyed_by is None:
                 reason = (f"{numbers} give the same name and place, which key a file without "
-                          "a key column: give a key column (--key FIELD)")
+                          "a key column: give a key column (--key FIELD; on the page, 'Key "
+                          "column')")
             else:
                 reason = f"the key appears in {numbers}: a key names one thing"
             outcome.problems.extend(Problem(n, outcome.keyed_by or PLACE_KEY, feature_id, reason)
@@ -367,8 +368,9 @@ def _check_references(record: FeatureRecord, layers: AbstractSet[str], series: d
     """What the schema cannot check alone: the layer, actor, series and symbol code name
     things that exist (the map would otherwise fail on them, not the import)."""
     if record.layer not in layers:
-        raise RowError("layer", record.layer, "is not a layer; import with --layer "
-                       f"{record.layer} to create it")
+        raise RowError("layer", record.layer, "is not a layer; import into it as a new "
+                       f"layer to create it (--layer {record.layer}; on the page, 'A new "
+                       "layer…')")
     if record.actor is not None:
         try:
             actor(record.actor)

@@ -9,8 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_helpers import map_frame, open_dashboard, sign_in, wait_idle
-from tests.test_editing_browser import MAP, PASSWORD, _choose, _fill, _panel, server
+from tests.browser_helpers import map_frame, open_dashboard, pick_option, sign_in, wait_idle
+from tests.test_editing_browser import MAP, PASSWORD, _fill, _panel, server
 
 pytestmark = pytest.mark.browser
 __all__ = ["server"]  # the fixture, shared with the editing tests
@@ -46,10 +46,10 @@ def test_an_editor_draws_a_line_with_the_maps_tools(page, server, offline):
     two_points = r"^LINESTRING \(\d\d\.\d+ \d\d\.\d+, \d\d\.\d+ \d\d\.\d+\)$"
     expect(wkt).to_have_value(re.compile(two_points), timeout=30_000)
     wait_idle(page)
-    _choose(page, _panel(page), "Layer", "Force levels", "Force levels: troop counts")
+    pick_option(page, _panel(page), "Layer", "Force levels", "Force levels: troop counts")
     _fill(form, {"Name (English)": "Supply route", "As of (the date the report describes)":
                  "2024-12-01", "Reported on": "2024-12-02", "Source: who (English)": "Rudaw"})
-    _choose(page, form, "Confidence", "reported by media", "reported by media")
+    pick_option(page, form, "Confidence", "reported by media", "reported by media")
     form.get_by_role("button", name="Save the claim").click()
     wait_idle(page)
     page.get_by_text("Saved: force-levels.supply-route-").wait_for()

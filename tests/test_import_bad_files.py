@@ -111,7 +111,8 @@ UNREADABLE: list[tuple[str, bytes | Callable[[Path], bytes], list[str], str]] = 
      ["--layer", "posts"], "a source (a source column, or --source TEXT)"),
     ("noconfidence.csv", _csv([41, 34, "x", "2024-12-03", "R"],
                               header=["lon", "lat", "name", "date", "source"]),
-     ["--layer", "posts"], "confidence (official, media_anonymous, media, estimate or reference)"),
+     ["--layer", "posts"], "confidence (official, media_anonymous, media, estimate or reference, "
+     "or words for them)"),
     ("nolayer.csv", GOOD_CSV.encode(), ["--key", "key"],
      "a layer (a layer column, or --layer ID)"),
     ("smartquotes.csv", GOOD_CSV.replace("Rudaw", "\u201cRudaw\u201d").encode("cp1252"),

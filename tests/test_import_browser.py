@@ -50,6 +50,7 @@ def _choose(page, path) -> None:
 
 
 def _table_rows(table) -> list[list[str]]:
+    table.locator("tbody tr").first.wait_for(timeout=30_000)
     return [[cell.strip() for cell in row.locator("td").all_inner_texts()]
             for row in table.locator("tbody tr").all()]
 
@@ -114,4 +115,30 @@ def test_an_upload_is_previewed_imported_drawn_and_its_rejections_listed(
     assert rejected.bounding_box()["width"] > 0.9 * (section.bounding_box()["width"] - 34)
     assert section.get_by_role("button", name="Download the report (CSV)").is_visible()
     assert "posts.r9" not in feature_ids(open_dashboard(page, own_server, "?as_of=2024-12-31"))
+    assert offline.attempted == []
+
+
+def test_a_file_without_a_source_asks_for_one_in_the_pages_words(page, own_server, tmp_path,
+                                                                 offline):
+    open_dashboard(page, own_server)
+    header = [column for column in HEADER if column != "source"]
+    rows = [[value for column, value in zip(HEADER, row, strict=True) if column != "source"]
+            for row in GOOD_ROWS]
+    path = write_csv(tmp_path / "unsourced.csv", header, rows)
+    sign_in(page, "importer", PASSWORD)
+    section = _section(page)
+    section.get_by_text("Import a report", exact=True).click()
+    section.locator("input[type=file]").set_input_files(str(path))
+    alert = section.locator("[data-testid=stAlert]")
+    alert.wait_for(timeout=30_000)
+    assert alert.inner_text().strip() == (
+        "No row of this file can be a claim: it lacks a source: a source column, or write one "
+        "in 'Source, for rows that name none'. Its columns: key, name, lon, lat, date, "
+        "confidence, count")
+    assert "--" not in alert.inner_text()  # no command-line options on the page
+    section.get_by_label("Source, for rows that name none", exact=True).fill("Rudaw")
+    section.get_by_label("Source, for rows that name none", exact=True).press("Enter")
+    section.get_by_text("as they will be read").wait_for(timeout=30_000)
+    sample = _table_rows(section.locator("[data-testid=stTable]").nth(1))
+    assert [row[7] for row in sample] == ["Rudaw", "Rudaw", "Rudaw"]
     assert offline.attempted == []

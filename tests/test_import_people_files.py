@@ -84,7 +84,7 @@ def test_two_placemarks_with_one_name_and_place_are_refused_by_row(env_store, ca
     assert (code, out) == (3, "0 new, 0 changed, 0 unchanged, 0 retracted, 2 rejected"), err
     assert "rejected: row 1, name+place: rows 1, 3 give the same name and place" in err
     assert "rejected: row 3, name+place: rows 1, 3 give the same name and place" in err
-    assert "(--key FIELD)" in err
+    assert "(--key FIELD; on the page, 'Key column')" in err
     assert snapshot(env_store) == before
 
 
@@ -311,3 +311,59 @@ def test_acled_date_forms_and_column_variants(env_store, capsys, tmp_path):  # n
     assert claims["variants.d1"]["sources"] == [{"who": "Rudaw",
                                                  "link": "https://example.org/1"}]
     assert claims["variants.d3"]["geometry"]["coordinates"] == [40.28, 33.03]
+
+
+# The page's preview ----------------------------------------------------------------
+
+def test_the_preview_reads_the_first_rows_as_the_import_would_and_writes_nothing(
+        env_store, tmp_path):  # noqa: F811
+    from imports.preview import preview_file
+    from imports.run import ImportOptions
+    from store import open_store
+
+    rows = [list(row) for row in _workbook_rows()]
+    rows[2][3] = 96.32  # row 4 of the sheet: a latitude out of range
+    book = openpyxl.Workbook()
+    book.active.append(SHEET_HEADER)
+    for row in rows:
+        book.active.append(row)
+    path = tmp_path / "posts.xlsx"
+    book.save(path)
+    before = snapshot(env_store)
+    store = open_store(env_store)
+    try:
+        preview = preview_file(path, "posts.xlsx", ImportOptions(layer="seen"), store)
+    finally:
+        store.close()
+    assert snapshot(env_store) == before
+    assert (preview.kind, preview.rows, preview.keyed_by, preview.new_layer) == (
+        "Excel workbook", 3, "id", "seen")
+    assert dict(preview.matched) == {
+        "id": "id", "name": "name_en", "longitude": "lon", "latitude": "lat", "date": "as_of",
+        "confidence": "confidence", "sources": "source_en", "count": "count_value"}
+    assert [row.row for row in preview.sample] == [2, 3, 4]
+    first, second, third = preview.sample
+    assert (first.claim["id"], first.claim["name_ar"], first.claim["confidence"]) == (
+        "seen.w1", "نقطة تفتيش شمال القائم", "official")
+    assert second.claim["as_of"] == "2024-11-15"
+    assert third.claim is None
+    assert (third.problem.row, third.problem.field) == (4, "lat")
+    assert third.problem.reason == "latitude is out of range: it must be from -90 to 90"
+
+
+def test_a_file_lacking_columns_says_which_by_code_for_the_page(env_store, capsys,  # noqa: F811
+                                                               tmp_path):
+    from imports.run import ImportOptions, import_file
+    from imports.table import MissingColumns
+    from store import open_store
+
+    path = write_csv(tmp_path / "bare.csv", ["title", "lat", "when"],
+                     [["Checkpoint", 34.4, "2024-12-03"]])
+    store = open_store(env_store)
+    try:
+        with pytest.raises(MissingColumns) as raised:
+            import_file(path, ImportOptions(), store)
+    finally:
+        store.close()
+    assert raised.value.missing == ("place", "date", "confidence", "layer", "source")
+    assert raised.value.columns == ("title", "lat", "when")

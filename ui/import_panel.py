@@ -19,7 +19,8 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from access.uploaders import set_uploader
-from geo.errors import PostureDataError
+from geo.checks import check_identifier
+from geo.errors import PostureDataError, SchemaError
 from i18n import t
 from store.features import shared_store
 from ui.text import label_text, plain
@@ -106,6 +107,14 @@ def _layer_choice(shape: FileShape, layer_titles: dict[str, str], name: str, wid
                              key=f"{widget}:new_layer",
                              help=t("import.layer_new_help", lang)).strip() or None
     return chosen
+
+
+def _usable_id(layer: str) -> bool:
+    try:
+        check_identifier(layer, "the new layer")
+    except SchemaError:
+        return False
+    return True
 
 
 def _key_choice(shape: FileShape, widget: str, lang: str) -> str | None:
@@ -308,6 +317,9 @@ def _chosen_file(upload: Any, token: str, layer_titles: dict[str, str], lang: st
         with right:
             source = st.text_input(t("import.source", lang), key=f"{widget}:source",
                                    max_chars=200, help=t("import.source_help", lang))
+        if layer is not None and not _usable_id(layer):
+            st.error(t("import.layer_new_bad", lang, id=plain(layer)))
+            return
         options = ImportOptions(layer=layer, key=key, source=source.strip() or None,
                                 sheet=sheet)
         try:
