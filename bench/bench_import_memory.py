@@ -15,7 +15,10 @@ Goal: <= 1 GB on any single file, bombs refused by name.
 - the largest files of each readable kind that the limits let through: a CSV of
   MAX_ROWS ACLED-style rows, one of MAX_ROWS rows with long notes up to MAX_FILE_BYTES,
   and a GeoJSON of MAX_ROWS points;
-- a CSV of one row more than MAX_ROWS, refused.
+- a CSV of one row more than MAX_ROWS, refused;
+- an Excel workbook of MAX_ROWS ACLED-style rows (written by openpyxl), one whose sheet is
+  padded with spaces to what an archive may unpack to, and one padded with 1 GB (issue 25:
+  calamine unpacks a workbook itself, after imports/read.py has checked its declared sizes).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,6 +93,38 @@ def _csv(path: Path, rows: int, limit: int | None = None) -> None:
         csv.writer(f).writerows(table)
 
 
+def _xlsx(path: Path, rows: int) -> None:
+    """scripts/make_acled_csv.py's rows as an Excel workbook."""
+    import openpyxl
+
+    source = path.with_suffix(".csv")
+    write_acled_csv(source, rows=rows)
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("ACLED")
+    with source.open(encoding="utf-8", newline="") as f:
+        for row in csv.reader(f):
+            sheet.append(row)
+    book.save(path)
+    source.unlink()
+
+
+def _padded_xlsx(path: Path, megabytes: int) -> None:
+    """A one-row workbook whose sheet holds `megabytes` MB of spaces between its rows."""
+    import openpyxl
+
+    small = path.with_name("small.xlsx")
+    book = openpyxl.Workbook()
+    book.active.append(["id", "name", "lon", "lat", "date", "confidence", "source"])
+    book.active.append(["1", "x", 41, 34, "2024-12-03", "media", "Rudaw"])
+    book.save(small)
+    with zipfile.ZipFile(small) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    small.unlink()
+    sheet = "xl/worksheets/sheet1.xml"
+    head, tail = members.pop(sheet).split(b"</sheetData>")
+    _zip_stream(path, sheet, head, b" ", megabytes, b"</sheetData>" + tail, members)
+
+
 def measure(path: Path, *args: str) -> tuple[float, int, str]:
     """Peak RSS in MB of one posture-import process (os.wait4's rusage of that child
     alone), its exit status, and the first line it printed."""
@@ -134,6 +170,12 @@ def main() -> None:
              lambda p: _geojson(p, MAX_ROWS), ["--layer", "x", "--source", "bench"]),
             (f"CSV of {MAX_ROWS + 1:,} ACLED rows", "acled-over.csv",
              lambda p: _csv(p, MAX_ROWS + 1), []),
+            (f"Excel workbook of {MAX_ROWS:,} ACLED rows", "acled.xlsx",
+             lambda p: _xlsx(p, MAX_ROWS), []),
+            ("Excel sheet padded to the unpacked limit", "padded.xlsx",
+             lambda p: _padded_xlsx(p, MAX_UNPACKED_BYTES // MB - 1), ["--layer", "x"]),
+            ("Excel sheet padded with 1 GB of spaces", "spaces.xlsx",
+             lambda p: _padded_xlsx(p, 1000), ["--layer", "x"]),
         ]
         print(f"{'file':44} {'on disk':>9} {'peak RSS':>9} exit  first line")
         for title, name, make, extra in cases:
