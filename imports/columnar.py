@@ -29,7 +29,7 @@ from geo.schema import AS_OF_PRECISIONS, CONFIDENCE_LEVELS
 from imports.acled_rows import ACLED_PRECISION
 from imports.columnar_write import ProvenColumns, serialized_records, writes_plainly
 from imports.columns import ColumnMap, confidence_code
-from imports.read import FileTable
+from imports.read import EXCEL, ODS, FileTable
 from imports.rows import RowDefaults
 from store.records import SerializedRecord
 
@@ -62,6 +62,8 @@ _GEO_NOTE = {"1": "ACLED geo_precision 1: the town itself",
 
 # Arrow's string kernels: the column-wide checks run in C++, not once per cell in Python.
 _STRING = pd.ArrowDtype(pa.string())
+# The formats read as text columns (imports/csv_read.py, imports/sheet_read.py).
+COLUMNAR_FORMATS = ("CSV", EXCEL, ODS)
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -214,7 +216,7 @@ def columnar_records(table: FileTable, columns: ColumnMap, defaults: RowDefaults
                      key_is_id: bool, layers: set[str]) -> dict[int, SerializedRecord]:
     """Row index -> claim, for every row proven valid; the rest go row by row."""
     fixed_fields = set(columns.fixed)
-    if table.format != "CSV" or len(table) < FAST_ROWS_MIN or not {"lon", "lat"} <= \
+    if table.format not in COLUMNAR_FORMATS or len(table) < FAST_ROWS_MIN or not {"lon", "lat"} <= \
             fixed_fields or not fixed_fields <= _HANDLED or defaults.key is None or \
             not writes_plainly(defaults.file_name, defaults.source):
         return {}

@@ -35,6 +35,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_ROWS",
     "MAX_UNPACKED_BYTES",
+    "MAX_WORKBOOK_UNPACKED_BYTES",
     "ODS",
     "WORKBOOKS",
     "FileTable",
@@ -54,6 +55,10 @@ MAX_ROWS = 100_000
 # - what an archive (KMZ, zipped Shapefile) unpacks to: GDAL holds a KML's text whole
 #   while it reads it (a 255 MB KML took 1.27 GB, one of 127 MB 760 MB).
 MAX_UNPACKED_BYTES = 128 * 1024 * 1024
+# - what a workbook (.xlsx, .ods) unpacks to: its XML is verbose (100,000 ACLED rows are
+#   168 MB unpacked, 15 MB on disk), and calamine holds it in about twice its size; its
+#   cells are bounded too (imports/sheet_read.py's MAX_SHEET_CELLS).
+MAX_WORKBOOK_UNPACKED_BYTES = 256 * 1024 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 # Microsoft's compound file: Excel 97-2003 workbooks, and any Office file with a password.
@@ -134,29 +139,38 @@ def _zip_kind(path: Path, name: str) -> str:
     try:
         with zipfile.ZipFile(path) as archive:
             members = [m for m in archive.namelist() if not m.endswith("/")]
+            kind = _archive_kind(archive, members)
             # Before testzip, which unpacks every member to check it.
-            check_declared(archive, MAX_UNPACKED_BYTES)
+            check_declared(archive, MAX_WORKBOOK_UNPACKED_BYTES if kind in WORKBOOKS
+                           else MAX_UNPACKED_BYTES)
             damaged = archive.testzip()
-            # OpenDocument names its kind in this first, stored member.
-            mimetype = archive.read("mimetype")[:100].strip() \
-                if damaged is None and "mimetype" in members else b""
     except UnzipRefused as e:
         raise ImportFileError(f"{name}: {e}") from e
     except (zipfile.BadZipFile, EOFError, OSError, ValueError) as e:
         raise ImportFileError(f"{name}: is a damaged or truncated ZIP archive ({e})") from e
     if damaged is not None:
         raise ImportFileError(f"{name}: the ZIP archive's member {damaged!r} is damaged")
+    if kind is None:
+        held = ", ".join(members[:5]) or "nothing"
+        raise ImportFileError(f"{name}: is a ZIP archive holding neither a KML file, one "
+                              f"Shapefile nor a spreadsheet (it holds {held})")
+    return kind
+
+
+def _archive_kind(archive: zipfile.ZipFile, members: list[str]) -> str | None:
     if "xl/workbook.xml" in members:
         return EXCEL
-    if mimetype == _ODS_MIMETYPE:
-        return ODS
+    if "mimetype" in members:
+        # OpenDocument names its kind in this first member; 100 bytes of it, whatever
+        # size it claims.
+        with archive.open("mimetype") as f:
+            if f.read(100).strip() == _ODS_MIMETYPE:
+                return ODS
     if any(m.lower().endswith(".kml") for m in members):
         return "KMZ"
     if sum(m.lower().endswith(".shp") for m in members) == 1:
         return "zipped Shapefile"
-    held = ", ".join(members[:5]) or "nothing"
-    raise ImportFileError(f"{name}: is a ZIP archive holding neither a KML file, one "
-                          f"Shapefile nor a spreadsheet (it holds {held})")
+    return None
 
 
 # GDAL-read formats ------------------------------------------------------------

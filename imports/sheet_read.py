@@ -14,11 +14,18 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, WorksheetNotFound
 
 from imports.table import FileTable, ImportFileError, check_width
 
-__all__ = ["read_sheet", "sheet_names"]
+__all__ = ["MAX_SHEET_CELLS", "read_sheet", "sheet_names"]
+
+# Rows times columns of the sheet read, checked before its cells become Python values (each
+# a Python object, about 60 bytes with its list's slot): 100,000 rows of 40 columns, a
+# table of claims at the row limit.
+MAX_SHEET_CELLS = 4_000_000
+_TEXT = pd.ArrowDtype(pa.string())
 
 
 def _workbook(path: Path, name: str, kind: str) -> CalamineWorkbook:
@@ -45,17 +52,21 @@ def sheet_names(path: Path, name: str, kind: str) -> list[str]:
     return list(_workbook(path, name, kind).sheet_names)
 
 
-def _cell(value: Any) -> Any:
-    """A cell as the row rules read it: dates as ISO text, an empty cell as None."""
+def _cell(value: Any) -> str | None:
+    """A cell as text, as a CSV's cell would say it: a date in ISO form, a whole number
+    without ".0", an empty cell as None. As text, a sheet's columns are held by Arrow as
+    compact as a CSV's, and the column-wise checks (imports/columnar.py) take them."""
     if value == "" or value is None:
         return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
-    if isinstance(value, dt.timedelta):
-        return str(value)
-    return value
+    return str(value)
 
 
 def read_sheet(path: Path, name: str, kind: str, sheet: str | None) -> FileTable:
@@ -66,15 +77,32 @@ def read_sheet(path: Path, name: str, kind: str, sheet: str | None) -> FileTable
         raise ImportFileError(f"{name}: is {_a(kind)} with no sheets")
     chosen = names[0] if sheet is None else sheet
     try:
-        cells = workbook.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+        loaded = workbook.get_sheet_by_name(chosen)
+        # The cells the sheet spans: from A1 to the last cell holding a value.
+        spans_rows, spans_columns = loaded.total_height + 1, loaded.total_width + 1
+        if spans_rows * spans_columns > MAX_SHEET_CELLS:
+            raise ImportFileError(
+                f"{name}: the sheet {chosen!r} spans {spans_rows:,} rows and "
+                f"{spans_columns:,} columns; "
+                f"the limit is {MAX_SHEET_CELLS:,} cells (100,000 rows of 40 columns): "
+                "import it in parts")
+        # Row by row, each made Python values once; rows are numbered from 1 as the
+        # application shows them, columns from the first that holds a value.
+        first_column = loaded.start[1] if loaded.height else 0
+        rows = []
+        for number, values in enumerate(loaded.iter_rows(), start=1):
+            cells = [_cell(v) for v in values]
+            if any(v is not None for v in cells):
+                rows.append((number, cells))
     except WorksheetNotFound:
         raise ImportFileError(f"{name}: is {_a(kind)} with no sheet {chosen!r}; its sheets "
                               f"are {', '.join(repr(n) for n in names[:20])}") from None
     except (CalamineError, ValueError) as e:
         raise ImportFileError(f"{name}: sheet {chosen!r} cannot be read: {_said(e)}") from e
-    rows = [(number, [_cell(v) for v in values])
-            for number, values in enumerate(cells, start=1)]
-    rows = [(number, values) for number, values in rows if any(v is not None for v in values)]
+    # calamine's copy of the sheet, as large again as its values, goes before the table
+    # is built.
+    del loaded
+    workbook.close()
     where = f"{name}: is {_a(kind)}, but the sheet {chosen!r}"
     if not rows:
         raise ImportFileError(f"{where} is empty")
@@ -88,7 +116,8 @@ def read_sheet(path: Path, name: str, kind: str, sheet: str | None) -> FileTable
         i < len(values) and values[i] is not None for _, values in body)]
     unnamed = [i for i in used if not header[i]]
     if unnamed:
-        raise ImportFileError(f"{where} has values under column {_letters(unnamed[0])} with no "
+        raise ImportFileError(f"{where} has values under column "
+                              f"{_letters(first_column + unnamed[0])} with no "
                               f"name in its header row (row {header_number}): name every "
                               "column")
     header = [header[i] for i in used]
@@ -101,8 +130,9 @@ def read_sheet(path: Path, name: str, kind: str, sheet: str | None) -> FileTable
     duplicated = sorted(column for column, n in Counter(header).items() if n > 1)
     if duplicated:
         raise ImportFileError(f"{where}: its header names {', '.join(duplicated)} twice")
-    frame = pd.DataFrame([[values[i] if i < len(values) else None for i in used]
-                          for _, values in body], columns=header, dtype=object)
+    frame = pd.DataFrame({column: pd.array([values[i] if i < len(values) else None
+                                            for _, values in body], dtype=_TEXT)
+                          for column, i in zip(header, used, strict=True)})
     notices = [f"{name}: read the sheet {chosen!r} of {len(names)}"] if len(names) > 1 else []
     return FileTable(kind, header, frame, None, notices, [number for number, _ in body])
 
