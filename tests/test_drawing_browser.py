@@ -128,14 +128,15 @@ def test_the_drawing_tools_speak_the_pages_language(page, server, offline):
         "title", "Place a point")
     page.locator("[data-testid=stSidebar]").get_by_text("العربية", exact=True).click()
     wait_idle(page)
-    expect(page.frame_locator(MAP).locator(".leaflet-draw-draw-polyline")).to_have_attribute(
+    # The map shown: after a change of language Streamlit may keep the previous map's
+    # iframe in the page for a while, hidden (no width), which no reader sees.
+    shown = page.frame_locator(f"{MAP} >> visible=true")
+    expect(shown.locator(".leaflet-draw-draw-polyline")).to_have_attribute(
         "title", "رسم خط", timeout=30_000)
-    expect(page.frame_locator(MAP).locator(".leaflet-draw-edit-edit")).to_have_attribute(
+    expect(shown.locator(".leaflet-draw-edit-edit")).to_have_attribute(
         "title", "لا شيء مرسوم لتعديله")  # nothing drawn yet: the disabled button's words
-    page.frame_locator(MAP).locator(".leaflet-draw-draw-polyline").click()
-    expect(page.frame_locator(MAP).locator(".leaflet-draw-tooltip")).to_contain_text(
-        "انقر لبدء رسم الخط.")
-    expect(page.frame_locator(MAP).locator(".leaflet-draw-actions").first).to_contain_text(
-        "إلغاء")
+    shown.locator(".leaflet-draw-draw-polyline").click()
+    expect(shown.locator(".leaflet-draw-tooltip")).to_contain_text("انقر لبدء رسم الخط.")
+    expect(shown.locator(".leaflet-draw-actions").first).to_contain_text("إلغاء")
     page.screenshot(path=str(server.log_path.parent / "draw-ar.png"))
     assert offline.attempted == []
