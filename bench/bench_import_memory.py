@@ -97,7 +97,7 @@ def _xlsx(path: Path, rows: int) -> None:
     """scripts/make_acled_csv.py's rows as an Excel workbook."""
     import openpyxl
 
-    source = path.with_suffix(".csv")
+    source = path.with_name(f"{path.stem}-source.csv")  # not the CSV case's own file
     write_acled_csv(source, rows=rows)
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("ACLED")
