@@ -3,12 +3,12 @@ rows as claims, each checked as the import checks it (imports/run.py). Nothing i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from imports.columns import column_map
-from imports.read import WORKBOOKS, file_kind, read_table
+from imports.read import WORKBOOKS, FileTable, file_kind, read_table
 from imports.rows import Problem
 from imports.run import ImportOptions, RowChecker, plan_import
 from imports.sheet_read import sheet_names
@@ -60,20 +60,23 @@ def sheets_of(path: Path, name: str) -> tuple[str, tuple[str, ...]]:
     return kind, tuple(sheet_names(path, name, kind)) if kind in WORKBOOKS else ()
 
 
-def file_shape(path: Path, name: str, sheet: str | None) -> FileShape:
-    """ImportFileError when the file (or its sheet) cannot be read at all."""
-    kind, sheets = sheets_of(path, name)
-    table = read_table(path, name, sheet)
+def file_shape(table: FileTable, sheets: tuple[str, ...]) -> FileShape:
+    """What the page asks about, from the table read."""
     columns = column_map(table.columns)
-    return FileShape(kind, sheets, tuple(table.columns), columns.fixed.get("layer"),
+    return FileShape(table.format, sheets, tuple(table.columns), columns.fixed.get("layer"),
                      columns.acled)
 
 
 def preview_file(path: Path, name: str, options: ImportOptions, store: SqlStore,
-                 rows: int = PREVIEW_ROWS) -> Preview:
-    """ImportFileError as the import would raise it; otherwise the preview."""
+                 rows: int = PREVIEW_ROWS, table: FileTable | None = None) -> Preview:
+    """ImportFileError as the import would raise it; otherwise the preview. `table` is the
+    file already read (the page keeps it while the user chooses): it is not changed."""
     kind, sheets = sheets_of(path, name)
-    table = read_table(path, name, options.sheet)
+    if table is None:
+        table = read_table(path, name, options.sheet)
+    else:
+        # The plan may add a key column: to a copy, never to the table kept.
+        table = replace(table, columns=list(table.columns), frame=table.frame.copy(deep=False))
     plan = plan_import(table, options, store, name)
     checker = RowChecker(table, plan)
     sample = []

@@ -28,6 +28,7 @@ from ui.text import label_text, plain
 if TYPE_CHECKING:
     from imports.preview import FileShape, Preview
     from imports.run import ImportOptions, ImportOutcome
+    from imports.table import FileTable
 
 __all__ = ["ACCEPTED_TYPES", "PREVIEW_COLUMNS", "RESULT_COUNTS", "WORDED_IMPORT_FIELDS",
            "allow_uploads", "import_section"]
@@ -36,6 +37,7 @@ _log = logging.getLogger(__name__)
 ACCEPTED_TYPES = ["geojson", "json", "gpkg", "kml", "kmz", "zip", "csv", "tsv", "txt", "xlsx",
                   "xlsm", "ods"]
 _RESULT_KEY = "import:result"
+_TABLE_KEY = "import:table"
 _FROM_FILE, _NEW = "\x00file", "\x00new"  # the layer list's two choices that are no layer
 _AUTOMATIC = "\x00auto"  # the key list's "as the file says"
 # The fields the page words (i18n import.field.<field>); any other is shown by its name.
@@ -288,10 +290,26 @@ def _import_fragment(token: str, layer_titles: dict[str, str], lang: str) -> Non
                               help=t("import.file_help", lang))
     if upload is not None:
         _chosen_file(upload, token, layer_titles, lang)
+    else:
+        st.session_state.pop(_TABLE_KEY, None)
     shown = st.session_state.get(_RESULT_KEY)
     # The last import's result, while its file is still the one chosen.
     if shown is not None and (upload is None or shown[0] == upload.file_id):
         _show_result(shown[1], lang)
+
+
+def _read_once(path: Path, name: str, sheet: str | None, file_id: str) -> FileTable:
+    """The file read, kept for this session while its file and sheet stay chosen: each
+    choice reruns the section, and a workbook of 100,000 rows takes seconds to read."""
+    from imports.read import read_table
+
+    kept = st.session_state.get(_TABLE_KEY)
+    if kept is not None and kept[0] == (file_id, sheet):
+        return kept[1]
+    st.session_state.pop(_TABLE_KEY, None)  # one file's table at a time
+    table = read_table(path, name, sheet)
+    st.session_state[_TABLE_KEY] = ((file_id, sheet), table)
+    return table
 
 
 def _chosen_file(upload: Any, token: str, layer_titles: dict[str, str], lang: str) -> None:
@@ -305,7 +323,8 @@ def _chosen_file(upload: Any, token: str, layer_titles: dict[str, str], lang: st
             _, sheets = sheets_of(path, name)
             sheet = st.selectbox(t("import.sheet", lang), sheets, key=f"{widget}:sheet",
                                  format_func=label_text) if len(sheets) > 1 else None
-            shape = file_shape(path, name, sheet)
+            table = _read_once(path, name, sheet, upload.file_id)
+            shape = file_shape(table, sheets)
         except ImportFileError as e:
             st.error(plain(_file_error(e, path, lang)))
             return
@@ -323,7 +342,7 @@ def _chosen_file(upload: Any, token: str, layer_titles: dict[str, str], lang: st
         options = ImportOptions(layer=layer, key=key, source=source.strip() or None,
                                 sheet=sheet)
         try:
-            preview = preview_file(path, name, options, shared_store())
+            preview = preview_file(path, name, options, shared_store(), table=table)
         except ImportFileError as e:
             st.error(plain(_file_error(e, path, lang)))
             return
