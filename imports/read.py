@@ -31,6 +31,7 @@ from imports.unzip import UnzipRefused, check_declared, unpack
 
 __all__ = [
     "EXCEL",
+    "FILE_KINDS",
     "MAX_COLUMNS",
     "MAX_FILE_BYTES",
     "MAX_ROWS",
@@ -66,6 +67,9 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 EXCEL, ODS = "Excel workbook", "OpenDocument spreadsheet"
 WORKBOOKS = (EXCEL, ODS)
+# Every kind a file is read as, as the messages name it (the page words each: i18n
+# import.kind.<its position>).
+FILE_KINDS = ("GeoJSON", "GeoPackage", "KML", "KMZ", "zipped Shapefile", "CSV", EXCEL, ODS)
 _EXTENSIONS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GeoPackage",
                ".kml": "KML", ".kmz": "KMZ", ".zip": "zipped Shapefile", ".csv": "CSV",
                ".tsv": "CSV", ".txt": "CSV", ".xlsx": EXCEL, ".xlsm": EXCEL, ".ods": ODS}

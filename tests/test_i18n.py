@@ -18,6 +18,7 @@ from geo.schema import CONFIDENCE_LEVELS, SYMBOLS
 from geo.sidc import AFFILIATIONS
 from geo.what_changed import CHANGE_KINDS
 from i18n import LANGUAGES, direction, strings, t
+from imports.read import FILE_KINDS
 from imports.run import REPORT_COLUMNS
 from imports.table import MISSING_WHAT
 from layers.basemap import BASEMAPS
@@ -85,6 +86,7 @@ def test_every_key_family_the_code_builds_exists():
                "import.report": REPORT_COLUMNS, "auth.role": ROLES,
                "import.field": WORDED_IMPORT_FIELDS, "import.missing": MISSING_WHAT,
                "import.preview": PREVIEW_COLUMNS, "import.count": RESULT_COUNTS,
+               "import.kind": range(len(FILE_KINDS)),
                "edit.field": (*FORM_FIELDS, "layer"), "edit.mode": ("new", "edit"),
                "edit.group": [group for group, _ in FORM_GROUPS], "events.card": CARD_LABELS,
                "field": WORDED_FIELDS,

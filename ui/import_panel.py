@@ -139,8 +139,11 @@ def _field_words(field: str, lang: str) -> str:
 
 
 def _show_preview(preview: Preview, lang: str) -> None:
-    st.markdown(t("import.preview.about", lang, kind=plain(preview.kind),
-                  rows=f"{preview.rows:,}"))
+    from imports.read import FILE_KINDS
+
+    kind = t(f"import.kind.{FILE_KINDS.index(preview.kind)}", lang) \
+        if preview.kind in FILE_KINDS else plain(preview.kind)
+    st.markdown(t("import.preview.about", lang, kind=kind, rows=f"{preview.rows:,}"))
     st.caption(t("import.preview.keyed_by_column", lang, column=plain(preview.keyed_by))
                if preview.keyed_by else t("import.preview.keyed_by_place", lang))
     matched = pd.DataFrame([(column, _field_words(field, lang))
