@@ -131,3 +131,22 @@ def test_an_open_interval_reads_as_a_sentence_in_either_language():
         feature_card_html(PMF, "ar")
     assert "from <bdi>2024-12-01</bdi>, with no end given" in feature_card_html(PMF, "en")
     assert "إلى لم تُذكر نهاية" not in feature_card_html(PMF, "ar")
+
+
+def test_the_import_previews_dates_and_places_keep_their_order_in_arabic():
+    """In a right-to-left table "41.05, 34.40" showed as "34.40 ,41.05": the preview puts a
+    date and a coordinate pair in a left-to-right isolate (U+2066 … U+2069) in Arabic."""
+    from imports.preview import Preview, PreviewRow
+    from ui.import_panel import _sample_frame
+
+    claim = {"id": "posts.r1", "layer": "posts", "name_ar": "نقطة تفتيش", "as_of": "2024-12-03",
+             "geometry": {"type": "Point", "coordinates": [41.05, 34.4]},
+             "confidence": "media", "sources": [{"who": "Rudaw"}],
+             "count": {"words_en": "no figure given", "words_ar": "لم يُذكر رقم"}}
+    preview = Preview("CSV", 1, (), (), (), "key", "posts", None, (), (PreviewRow(2, claim, None),))
+    arabic = _sample_frame(preview, "ar").iloc[0].tolist()
+    assert arabic[4:9] == ["\u20662024-12-03\u2069", "\u206641.0500, 34.4000\u2069",
+                           "نقلته وسائل إعلام", "Rudaw", "لم يُذكر رقم"]
+    english = _sample_frame(preview, "en").iloc[0].tolist()
+    assert english[4:9] == ["2024-12-03", "41.0500, 34.4000", "reported by media", "Rudaw",
+                            "no figure given"]
