@@ -49,6 +49,11 @@ def _choose(page, path) -> None:
     wait_idle(page)
 
 
+def _new_tab(page):
+    """A new tab of the same browser context (its offline guard included)."""
+    return page.context.new_page()
+
+
 def _table_rows(table) -> list[list[str]]:
     table.locator("tbody tr").first.wait_for(timeout=30_000)
     return [[cell.strip() for cell in row.locator("td").all_inner_texts()]
@@ -90,6 +95,10 @@ def test_an_upload_is_previewed_imported_drawn_and_its_rejections_listed(
                      ).wait_for(timeout=30_000)
     sidebar = page.locator("[data-testid=stSidebar]")
     assert sidebar.get_by_role("switch", name="posts", exact=True).is_checked()
+    # A page loaded afresh draws them, in a tab of its own: navigating away from the page
+    # that had just imported stalled, uncommitted, in about 1 run in 5 (in CI too), even
+    # after its run was over; a new tab leaves that page alone.
+    page = _new_tab(page)
     frame = open_dashboard(page, own_server, "?as_of=2024-12-31")
     assert {"posts.r1", "posts.r2", "posts.r3"} <= feature_ids(frame)
 
@@ -114,7 +123,8 @@ def test_an_upload_is_previewed_imported_drawn_and_its_rejections_listed(
     # As wide as the section (less its padding), not the sidebar's width.
     assert rejected.bounding_box()["width"] > 0.9 * (section.bounding_box()["width"] - 34)
     assert section.get_by_role("button", name="Download the report (CSV)").is_visible()
-    assert "posts.r9" not in feature_ids(open_dashboard(page, own_server, "?as_of=2024-12-31"))
+    fresh = open_dashboard(_new_tab(page), own_server, "?as_of=2024-12-31")
+    assert "posts.r9" not in feature_ids(fresh)
     assert offline.attempted == []
 
 
