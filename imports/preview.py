@@ -68,10 +68,13 @@ def file_shape(table: FileTable, sheets: tuple[str, ...]) -> FileShape:
 
 
 def preview_file(path: Path, name: str, options: ImportOptions, store: SqlStore,
-                 rows: int = PREVIEW_ROWS, table: FileTable | None = None) -> Preview:
-    """ImportFileError as the import would raise it; otherwise the preview. `table` is the
-    file already read (the page keeps it while the user chooses): it is not changed."""
-    kind, sheets = sheets_of(path, name)
+                 rows: int = PREVIEW_ROWS, table: FileTable | None = None,
+                 sheets: tuple[str, ...] | None = None) -> Preview:
+    """ImportFileError as the import would raise it; otherwise the preview. `table` and
+    `sheets` are the file already read (the page keeps them while the user chooses): the
+    file is then not read again, and the table is not changed."""
+    if table is None or sheets is None:
+        _, sheets = sheets_of(path, name)
     if table is None:
         table = read_table(path, name, options.sheet)
     else:
@@ -90,7 +93,7 @@ def preview_file(path: Path, name: str, options: ImportOptions, store: SqlStore,
     matched.sort(key=lambda pair: order.get(pair[0], len(order)))
     if plan.keyed_by is not None and plan.keyed_by not in dict(matched):
         matched.append((plan.keyed_by, "id"))
-    return Preview(kind, len(table), sheets, tuple(matched),
+    return Preview(table.format, len(table), sheets, tuple(matched),
                    tuple(c for c in columns.ignored if c != plan.keyed_by),
                    plan.keyed_by, plan.defaults.layer,
                    plan.new_layer.layer_id if plan.new_layer else None, plan.notices,

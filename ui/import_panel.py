@@ -345,7 +345,8 @@ def _chosen_file(upload: Any, token: str, layer_titles: dict[str, str], lang: st
         options = ImportOptions(layer=layer, key=key, source=source.strip() or None,
                                 sheet=sheet)
         try:
-            preview = preview_file(path, name, options, shared_store(), table=table)
+            preview = preview_file(path, name, options, shared_store(), table=table,
+                                   sheets=sheets)
         except ImportFileError as e:
             st.error(plain(_file_error(e, path, lang)))
             return
