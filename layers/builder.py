@@ -333,11 +333,12 @@ def _feature_marks(features: tuple[PlacedFeature, ...], entry: LayerEntry, lang:
 
 @lru_cache(maxsize=256)
 def layer_script(entry: LayerEntry, lang: str = "en", known_on: dt.date | None = None,
-                 store_version: str = "") -> str:
+                 layer_version: str = "") -> str:
     """The layer's Leaflet JS, rendered once per process: a block per feature's marks,
     each drawn only if its id is in `shown` (the features shown at the chosen date;
     null: all) and the marks suit `display` (unit symbols or plain markers, viewpoint)."""
-    # `store_version` only keys the cache: a claim recorded since renders anew.
+    # `layer_version` only keys the cache (store/features.py): a claim recorded in the
+    # layer since renders it anew, and one recorded in another layer does not.
     every_marks = feature_marks(entry, lang, known_on)
     scripts = prerender_groups([(marks.group, f"layer_{entry.id}_{index}")
                                 for index, marks in enumerate(every_marks)])

@@ -26,7 +26,7 @@ from layers.builder import layer_script
 from layers.catalogue import LayerEntry
 from layers.event_layer import EventWindow, event_layer_inline_script, event_layer_script
 from layers.prerender import BUNDLE_GLOBAL
-from store.features import store_version
+from store.features import layer_version
 
 __all__ = ["bundle_source", "write_bundle"]
 
@@ -46,8 +46,8 @@ def bundle_source(entries: Iterable[LayerEntry], lang: str = "en",
                            f"{{\n{js}\n}}"
                           for key, js in scripts.items())
 
-    version = store_version()
     def script(entry: LayerEntry) -> str:
+        version = layer_version(entry.id, known_on)
         if not entry.is_events:
             return layer_script(entry, lang, known_on, version)
         if inline_events is not None:

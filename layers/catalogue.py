@@ -18,7 +18,13 @@ from geo.paths import read_data_json
 from geo.schema import FEATURES_FILE
 from geo.timeline import features_at
 from layers.unit_symbols import check_unit_codes
-from store.features import placed_features, placed_in_layer, shared_store, store_version
+from store.features import (
+    features_by_layer,
+    placed_features,
+    placed_in_layer,
+    shared_store,
+    store_version,
+)
 from store.location import store_location
 from store.records import StoredLayer
 
@@ -158,15 +164,16 @@ def catalogue() -> tuple[LayerEntry, ...]:
 def _catalogue(location: str, version: str) -> tuple[LayerEntry, ...]:
     entries = list(declared_layers())
     declared = {e.id for e in entries}
-    features = placed_features()
-    with_events = {p.record.layer for p in features if p.record.event is not None}
+    by_layer = features_by_layer()
+    with_events = {layer for layer, features in by_layer.items()
+                   if any(p.record.event is not None for p in features)}
     entries.extend(LayerEntry(id=stored.layer_id, group=IMPORTS_GROUP,
                               title_en=stored.title_en, title_ar=stored.title_ar,
                               color=stored.color, default_on=True, z_order=IMPORTED_Z_ORDER,
                               kind="events" if stored.layer_id in with_events else "features")
                    for stored in shared_store().layers() if stored.layer_id not in declared)
     layer_ids = {e.id for e in entries}
-    for placed in features:
+    for placed in placed_features() if by_layer.keys() - layer_ids else ():
         if placed.record.layer not in layer_ids:
             raise SchemaError(f"{FEATURES_FILE}: feature {placed.record.id!r}: field 'layer' "
                               f"is {placed.record.layer!r}, which {CATALOGUE_FILE} does not "

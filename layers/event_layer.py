@@ -55,8 +55,9 @@ def type_colour(index: int) -> str:
 
 @lru_cache(maxsize=4)
 def _columns(entry: LayerEntry, lang: str, known_on: dt.date | None,
-             store_version: str) -> EventColumns:
-    # `store_version` only keys the cache: events recorded since are read anew.
+             layer_version: str) -> EventColumns:
+    # `layer_version` only keys the cache: events recorded in the layer since are read
+    # anew; a claim recorded in another layer keeps these columns.
     return event_columns(features_of(entry, known_on), lang)
 
 
@@ -68,19 +69,19 @@ def _call(entry: LayerEntry, url: str) -> str:
 
 @lru_cache(maxsize=16)
 def event_layer_script(entry: LayerEntry, lang: str, known_on: dt.date | None,
-                       store_version: str = "") -> str:
+                       layer_version: str = "") -> str:
     """The bundle's function body for an event layer: its columns written once to a
     content-hashed static file, which the canvas layer fetches."""
-    events = _columns(entry, lang, known_on, store_version)
+    events = _columns(entry, lang, known_on, layer_version)
     return _call(entry, write_event_files(events, entry.id, lang, GENERATED_DIR,
                                           GENERATED_URL))
 
 
 def event_layer_inline_script(entry: LayerEntry, lang: str, known_on: dt.date | None,
-                              window: EventWindow, store_version: str = "") -> str:
+                              window: EventWindow, layer_version: str = "") -> str:
     """The same for a file that opens from disk: the window's events (through its type
     and actor filters) inline, cards and all."""
-    events = _columns(entry, lang, known_on, store_version)
+    events = _columns(entry, lang, known_on, layer_version)
     columns = events.columns
     keep = ((columns["day"] >= (window.start - EPOCH).days)
             & (columns["day"] <= (window.to - EPOCH).days))

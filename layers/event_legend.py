@@ -15,7 +15,7 @@ import numpy as np
 from i18n import t
 from layers.catalogue import LayerEntry
 from layers.event_layer import DENSITY_BELOW_ZOOM, EventWindow, type_colour
-from store.features import placed_in_layer, store_version
+from store.features import layer_version, placed_in_layer
 
 __all__ = ["EventTable", "event_table", "events_legend"]
 
@@ -59,8 +59,8 @@ def _table(layer_id: str, known_on: dt.date | None, version: str) -> EventTable:
 
 
 def event_table(entry: LayerEntry, known_on: dt.date | None) -> EventTable:
-    """The layer's events (as known on `known_on`), cached by the store's version."""
-    return _table(entry.id, known_on, store_version())
+    """The layer's events (as known on `known_on`), cached by the layer's version."""
+    return _table(entry.id, known_on, layer_version(entry.id, known_on))
 
 
 def events_legend(entries: Sequence[LayerEntry], window: EventWindow, known_on: dt.date | None,

@@ -1,9 +1,10 @@
 """The features the map draws, read through the store.
 
-One store per location, opened and seeded once per process. The placed features
-are cached by the store's version, so a claim recorded by another process (an
-import, a second server) shows on the app's next rerun, and an unchanged store
-re-renders nothing.
+One store per location, opened and seeded once per process. What the store says is
+held as a picture per known-on day (store/picture.py), brought forward to the store's
+version on each page run: a claim recorded by another process (an import, a second
+server) shows on the app's next rerun at the cost of reading it alone, and an
+unchanged store re-renders nothing.
 """
 
 from __future__ import annotations
@@ -14,18 +15,19 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from geo.claims import Claim, Retraction, TrailEntry
-from geo.errors import PostureDataError, SchemaError
-from geo.features import PlacedFeature, Undrawable, place_each
-from geo.schema import FeatureRecord
+from geo.errors import PostureDataError
+from geo.features import PlacedFeature, Undrawable
 from store import SqlStore, open_store
 from store.location import store_location
+from store.picture import Picture, StoreVersion, brought_forward, fresh_picture, trails_of
 from store.seed import seed
 
-__all__ = ["feature_trails", "one_version", "placed_features", "placed_in_layer",
+__all__ = ["feature_trails", "features_by_layer", "layer_version", "one_version", "placed_features",
+           "placed_in_layer",
            "posture_features", "recorded", "retracted_things", "shared_store",
            "store_version", "undrawable"]
 
@@ -73,81 +75,78 @@ def store_version() -> str:
     return _PINNED.get() or shared_store().version()
 
 
-@dataclass(frozen=True)
-class _Reading:
-    """One reading of the store's current claims: what is drawn, what cannot be (never
-    failing the rest), and who recorded each current claim, when ("What changed")."""
+class _Pictures:
+    """The pictures this process holds (store/picture.py), by store and known-on day:
+    the last few versions of each, the newest brought forward on each write."""
 
-    placed: tuple[PlacedFeature, ...]
-    undrawable: tuple[Undrawable, ...]
-    recorded: dict[str, tuple[str, dt.datetime]]
+    KEPT_VERSIONS = 3
+
+    def __init__(self) -> None:
+        self._held: dict[tuple[str, dt.date | None], list[Picture]] = {}
+        self._placements: dict[str, dict[str, Any]] = {}
+
+    def __call__(self, location: str, version: str, known_on: dt.date | None) -> Picture:
+        wanted = StoreVersion.parse(version)
+        with _PLACING:
+            held = self._held.setdefault((location, known_on), [])
+            for picture in held:
+                if picture.version == wanted:
+                    return picture
+            earlier = [p for p in held if wanted.covers(p.version)]
+            store = _opened(location)
+            if earlier:
+                picture = brought_forward(store, max(earlier, key=lambda p: p.version), wanted)
+            else:  # the first reading, or a page pinned before the versions held
+                picture = fresh_picture(store, wanted, known_on,
+                                        self._placements.setdefault(location, {}))
+                # What was just read lives as long as the picture: out of the
+                # collector's scans, or each full collection walks 100,000 claims'
+                # objects again (about a second).
+                gc.freeze()
+            held.append(picture)
+            held.sort(key=lambda p: p.version)
+            del held[:-self.KEPT_VERSIONS]
+            return picture
+
+    def cache_clear(self) -> None:
+        with _PLACING:
+            self._held.clear()
+            self._placements.clear()
 
 
-@lru_cache(maxsize=32)
-def _reading(location: str, version: str, known_on: dt.date | None) -> _Reading:
-    claims = _opened(location).current(known_on)
-    records: list[FeatureRecord] = []
-    unreadable = []
-    for claim in claims:
-        try:
-            records.append(claim.record)
-        except SchemaError as e:  # valid when written, not under today's schema
-            unreadable.append(Undrawable(claim.feature_id, str(claim.raw.get("layer", "")),
-                                         str(e).split(": ", 1)[-1], None))
-    placed, undrawable = place_each(records)
-    reading = _Reading(placed, (*undrawable, *unreadable),
-                       {c.feature_id: (c.recorded_by, c.recorded_at) for c in claims})
-    # What was just read lives as long as the cache: out of the collector's scans, or
-    # each full collection walks 100,000 claims' objects again (about a second).
-    gc.freeze()
-    return reading
+_picture = _Pictures()
 
 
-def _placed(location: str, version: str, known_on: dt.date | None
-            ) -> tuple[PlacedFeature, ...]:
-    return _reading(location, version, known_on).placed
-
-
-@lru_cache(maxsize=8)
-def _trails(location: str, version: str, known_on: dt.date | None
-            ) -> dict[str, tuple[TrailEntry, ...]]:
-    return _opened(location).trails(known_on)
+def _current_picture(known_on: dt.date | None) -> Picture:
+    location = store_location()
+    return _picture(location, _PINNED.get() or _opened(location).version(), known_on)
 
 
 def recorded(known_on: dt.date | None = None) -> dict[str, tuple[str, dt.datetime]]:
     """Who recorded each thing's current claim as known on `known_on`, and when."""
-    location = store_location()
     with _PLACING:
-        return _reading(location, _PINNED.get() or _opened(location).version(),
-                        known_on).recorded
+        return _current_picture(known_on).recorded
 
 
 def undrawable(known_on: dt.date | None = None) -> tuple[Undrawable, ...]:
     """The current claims as known on `known_on` that cannot be drawn, each with why:
     left off the map and the exports, which draw everything else."""
-    location = store_location()
     with _PLACING:
-        return _reading(location, _PINNED.get() or _opened(location).version(),
-                        known_on).undrawable
-
-
-@lru_cache(maxsize=8)
-def _retracted(location: str, version: str, known_on: dt.date | None
-               ) -> tuple[tuple[Claim, Retraction], ...]:
-    return tuple(_opened(location).retracted(known_on))
+        return _current_picture(known_on).undrawable
 
 
 def retracted_things(known_on: dt.date | None = None) -> tuple[tuple[Claim, Retraction], ...]:
     """The things a retraction closed as known on `known_on`, with it (store/sql.py's
     `retracted`), read once per store version."""
-    location = store_location()
-    return _retracted(location, _PINNED.get() or _opened(location).version(), known_on)
+    with _PLACING:
+        return _current_picture(known_on).retracted
 
 
 def feature_trails(known_on: dt.date | None = None) -> dict[str, tuple[TrailEntry, ...]]:
-    """Every thing's history as known on `known_on`, for the cards (store/sql.py)."""
-    location = store_location()
-    return _trails(location, _PINNED.get() or _opened(location).version(), known_on)
+    """Every thing's history as known on `known_on`, for the cards (store/trails.py)."""
+    with _PLACING:
+        picture = _current_picture(known_on)
+        return trails_of(_opened(store_location()), picture)
 
 
 # One reading of a store's version at a time: the start-up warm-up (scripts/serve.py)
@@ -158,39 +157,36 @@ _PLACING = threading.RLock()
 
 def placed_features(known_on: dt.date | None = None) -> tuple[PlacedFeature, ...]:
     """Every thing's current claim as known on `known_on` (None: today), placed."""
-    location = store_location()
     with _PLACING:
-        return _placed(location, _PINNED.get() or _opened(location).version(), known_on)
-
-
-@lru_cache(maxsize=32)
-def _by_layer(location: str, version: str, known_on: dt.date | None
-              ) -> dict[str, tuple[PlacedFeature, ...]]:
-    layers: dict[str, list[PlacedFeature]] = {}
-    for placed in _placed(location, version, known_on):
-        layers.setdefault(placed.record.layer, []).append(placed)
-    return {layer: tuple(features) for layer, features in layers.items()}
+        return _current_picture(known_on).placed
 
 
 def placed_in_layer(layer_id: str, known_on: dt.date | None = None
                     ) -> tuple[PlacedFeature, ...]:
     """placed_features of one layer, in the same order: a page asks per layer about 40
     times, and a 100,000-event layer made each ask of every other layer a full scan."""
+    with _PLACING:
+        return _current_picture(known_on).by_layer.get(layer_id, ())
+
+
+def features_by_layer(known_on: dt.date | None = None
+                      ) -> dict[str, tuple[PlacedFeature, ...]]:
+    """placed_features by layer, each in the same order."""
+    with _PLACING:
+        return _current_picture(known_on).by_layer
+
+
+def layer_version(layer_id: str, known_on: dt.date | None = None) -> str:
+    """The store version at which what `layer_id` draws (as known on `known_on`) last
+    changed: a layer's caches key on it, so a write to another layer keeps them."""
     location = store_location()
     with _PLACING:
-        return _by_layer(location, _PINNED.get() or _opened(location).version(),
-                         known_on).get(layer_id, ())
-
-
-@lru_cache(maxsize=32)
-def _posture(location: str, version: str, known_on: dt.date | None
-             ) -> tuple[PlacedFeature, ...]:
-    return tuple(p for p in _placed(location, version, known_on) if p.record.event is None)
+        # With the store: two stores (a test's, say) can stand at the same version.
+        return f"{_current_picture(known_on).layer_version(layer_id)}@{location}"
 
 
 def posture_features(known_on: dt.date | None = None) -> tuple[PlacedFeature, ...]:
     """placed_features without the events (geo/events.py): the forces, places and lines
     the posture views (dates, filters, chart, fading) read. Events have their own."""
-    location = store_location()
     with _PLACING:
-        return _posture(location, _PINNED.get() or _opened(location).version(), known_on)
+        return _current_picture(known_on).posture

@@ -98,8 +98,10 @@ class SqlStore:
     def version(self) -> str:
         """Changes whenever anything is recorded; the app's caches key on it."""
         with self.engine.connect() as conn:
-            claims = conn.execute(select(func.max(self.claims.c.fid))).scalar() or 0
+            # Retractions first: a retraction counted names a claim written before it,
+            # so the claims counted after include it (store/picture.py reads up to here).
             retractions = conn.execute(select(func.max(self.retractions.c.fid))).scalar() or 0
+            claims = conn.execute(select(func.max(self.claims.c.fid))).scalar() or 0
             layers = conn.execute(select(func.max(self.layer_table.c.fid))).scalar() or 0
         return f"{claims}.{retractions}.{layers}"
 

@@ -165,7 +165,8 @@ def clear_data_caches() -> None:
                    catalogue, event_layer, event_legend, store_features):
         for name in dir(module):
             cached = getattr(module, name)
-            if callable(cached) and hasattr(cached, "cache_clear"):
+            if (callable(cached) and hasattr(cached, "cache_clear")
+                    and not isinstance(cached, type)):  # a cache object, not its class
                 cached.cache_clear()
 
 

@@ -1,0 +1,380 @@
+"""What the store says as known on one day, read once, then brought forward by each write.
+
+A reading of 100,000 claims costs seconds, and an append-only store changes its version
+on every write. So a process reads the whole picture once per known-on day; after a
+write it reads only what was recorded since the version it holds (claims and
+retractions with a higher `fid`) and merges it in. A thing's current claim is the
+latest it knows of (store/sql.py's rule: reported later, then recorded later; undated
+first), so merging is taking a maximum, and a retraction closes the claim it names.
+
+Each layer carries the version at which what it draws last changed, so the caches of a
+layer no write touched (its script, an event layer's columns) outlive the write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import threading
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, NamedTuple
+
+from sqlalchemy import Connection, select
+
+from geo.claims import Claim, Retraction, TrailEntry
+from geo.errors import SchemaError
+from geo.features import PlacedFeature, Undrawable, place_each
+from store.records import parse_time
+from store.sql import SqlStore
+from store.trails import read_trails
+
+__all__ = ["Picture", "ReadCounts", "StoreVersion", "brought_forward", "fresh_picture",
+           "read_counts"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, order=True)
+class StoreVersion:
+    """The highest fid of each table: what a reader has seen (store/sql.py's `version`)."""
+
+    claims: int
+    retractions: int
+    layers: int
+
+    @classmethod
+    def parse(cls, text: str) -> StoreVersion:
+        claims, retractions, layers = (int(part) for part in text.split("."))
+        return cls(claims, retractions, layers)
+
+    def __str__(self) -> str:
+        return f"{self.claims}.{self.retractions}.{self.layers}"
+
+    def covers(self, other: StoreVersion) -> bool:
+        """Everything `other` has seen, this has seen too."""
+        return (self.claims >= other.claims and self.retractions >= other.retractions
+                and self.layers >= other.layers)
+
+
+class _Head(NamedTuple):
+    """A thing's latest claim known by the picture's day, as the claims table indexes it."""
+
+    fid: int
+    reported_on: dt.date | None
+    claim_id: str
+    layer: str
+
+    @property
+    def recency(self) -> tuple[bool, dt.date, int]:
+        # store/sql.py's `_latest_known`: an undated claim is older than any dated one;
+        # then the later report; then the later recording.
+        return (self.reported_on is not None, self.reported_on or dt.date.min, self.fid)
+
+
+@dataclass
+class ReadCounts:
+    """What this process has read from the store for its pictures, for benchmarks and
+    tests: a write must cost readers the new claims, not a full re-read."""
+
+    full_readings: int = 0
+    claims_read: int = 0
+    retractions_read: int = 0
+
+
+_COUNTS = ReadCounts()
+_COUNTING = threading.Lock()
+
+
+def read_counts() -> ReadCounts:
+    with _COUNTING:
+        return ReadCounts(_COUNTS.full_readings, _COUNTS.claims_read, _COUNTS.retractions_read)
+
+
+def _count(full: bool, claims: int, retractions: int) -> None:
+    with _COUNTING:
+        _COUNTS.full_readings += full
+        _COUNTS.claims_read += claims
+        _COUNTS.retractions_read += retractions
+
+
+Placement = PlacedFeature | Undrawable
+
+
+@dataclass(eq=False)
+class Picture:
+    """Each thing's latest claim as known on `known_on`, at `version` of the store."""
+
+    version: StoreVersion
+    known_on: dt.date | None
+    # The fid each thing was first recorded at, known by the day or not: things keep the
+    # order they were first recorded in (the seed's file order).
+    first_fid: dict[str, int]
+    heads: dict[str, _Head]
+    claims: dict[str, Claim]  # each head's claim, by thing
+    closed: dict[str, tuple[int, Retraction]]  # retractions known by the day, by claim id
+    order: list[str]  # the things with a head, by first fid
+    layer_versions: dict[str, StoreVersion]
+    # Where each claim without a series lands, by claim id: a claim never changes.
+    placements: dict[str, Placement] = field(default_factory=dict)
+    # The things this picture changed against the one it was brought forward from
+    # (None: read afresh), with that picture, to carry its derived views forward.
+    touched: frozenset[str] | None = None
+    earlier: Picture | None = None
+    trails: dict[str, tuple[TrailEntry, ...]] | None = None
+
+    def is_current(self, feature_id: str) -> bool:
+        return self.heads[feature_id].claim_id not in self.closed
+
+    def layer_version(self, layer_id: str) -> StoreVersion:
+        """The version at which what `layer_id` draws last changed."""
+        return self.layer_versions.get(layer_id, StoreVersion(0, 0, 0))
+
+    @cached_property
+    def current_claims(self) -> tuple[Claim, ...]:
+        """The open current claims, in the order things were first recorded."""
+        heads, closed, claims = self.heads, self.closed, self.claims
+        return tuple(claims[f] for f in self.order if heads[f].claim_id not in closed)
+
+    @cached_property
+    def _placed(self) -> tuple[tuple[PlacedFeature, ...], tuple[Undrawable, ...]]:
+        return _place(self)
+
+    @property
+    def placed(self) -> tuple[PlacedFeature, ...]:
+        return self._placed[0]
+
+    @property
+    def undrawable(self) -> tuple[Undrawable, ...]:
+        return self._placed[1]
+
+    @cached_property
+    def recorded(self) -> dict[str, tuple[str, dt.datetime]]:
+        return {c.feature_id: (c.recorded_by, c.recorded_at) for c in self.current_claims}
+
+    @cached_property
+    def by_layer(self) -> dict[str, tuple[PlacedFeature, ...]]:
+        earlier = self.earlier.__dict__.get("by_layer") if self.earlier else None
+        changed = {layer for layer, version in self.layer_versions.items()
+                   if version == self.version}
+        layers: dict[str, list[PlacedFeature]] = {}
+        for placed in self.placed:
+            layer = placed.record.layer
+            if earlier is None or layer in changed or layer not in earlier:
+                layers.setdefault(layer, []).append(placed)
+        kept = {} if earlier is None else {
+            layer: features for layer, features in earlier.items() if layer not in changed}
+        return {**kept, **{layer: tuple(features) for layer, features in layers.items()}}
+
+    @cached_property
+    def posture(self) -> tuple[PlacedFeature, ...]:
+        return tuple(p for p in self.placed if p.record.event is None)
+
+    @cached_property
+    def retracted(self) -> tuple[tuple[Claim, Retraction], ...]:
+        """The things whose latest claim a known retraction closed, in retraction order."""
+        pairs = sorted((self.closed[head.claim_id], feature_id)
+                       for feature_id, head in self.heads.items()
+                       if head.claim_id in self.closed)
+        return tuple((self.claims[feature_id], retraction)
+                     for (_, retraction), feature_id in pairs)
+
+
+def _placement(claim: Claim) -> Placement:
+    try:
+        record = claim.record
+    except SchemaError as e:  # valid when written, not under today's schema
+        return Undrawable(claim.feature_id, str(claim.raw.get("layer", "")),
+                          str(e).split(": ", 1)[-1], None)
+    placed, undrawable = place_each([record])
+    return placed[0] if placed else undrawable[0]
+
+
+def _has_series(claim: Claim) -> bool:
+    return claim.raw.get("series") is not None
+
+
+def _place(picture: Picture) -> tuple[tuple[PlacedFeature, ...], tuple[Undrawable, ...]]:
+    """geo/features.py's place_each over the current claims, each claim placed once in the
+    process: only the claims of a series are placed together each time, since whether a
+    series spans layers depends on all of them."""
+    claims = picture.current_claims
+    placements = picture.placements
+    found: list[Placement | None] = [placements.get(c.claim_id) for c in claims]
+    in_series: dict[str, Placement] = {}
+    series_records = []
+    for index, claim in enumerate(claims):
+        if found[index] is not None:
+            continue
+        placement = _placement(claim)
+        if not _has_series(claim) or (isinstance(placement, Undrawable)
+                                      and placement.feature is None):
+            # No series (or unreadable, so none to check): placed for good.
+            found[index] = placements[claim.claim_id] = placement
+        else:
+            series_records.append(claim.record)
+    placed, undrawable = place_each(series_records)
+    in_series.update({p.record.id: p for p in placed})
+    in_series.update({u.feature_id: u for u in undrawable})
+    kept_placed: list[PlacedFeature] = []
+    kept_undrawable: list[Undrawable] = []
+    unreadable: list[Undrawable] = []
+    for claim, placement in zip(claims, found, strict=True):
+        placement = placement or in_series[claim.feature_id]
+        if isinstance(placement, PlacedFeature):
+            kept_placed.append(placement)
+        elif placement.feature is None:
+            unreadable.append(placement)
+        else:
+            kept_undrawable.append(placement)
+    # As the full reading orders them: the drawable's problems, then the unreadable.
+    return tuple(kept_placed), (*kept_undrawable, *unreadable)
+
+
+def _known(reported_on: dt.date | None, known_on: dt.date | None) -> bool:
+    return known_on is None or reported_on is None or reported_on <= known_on
+
+
+def _claim(row: Any) -> Claim:
+    return Claim(claim_id=row.claim_id, raw=json.loads(row.record),
+                 recorded_at=parse_time(row.recorded_at), recorded_by=row.recorded_by,
+                 supersedes=row.supersedes)
+
+
+def _retraction(row: Any) -> Retraction:
+    return Retraction(row.claim_id, row.reason, row.reported_on,
+                      parse_time(row.recorded_at), row.recorded_by)
+
+
+def _claim_rows(store: SqlStore, conn: Connection, after: int, up_to: int) -> Any:
+    c = store.claims.c
+    return conn.execute(select(c.fid, c.feature_id, c.reported_on, c.claim_id, c.layer,
+                               c.record, c.recorded_at, c.recorded_by, c.supersedes)
+                        .where(c.fid > after, c.fid <= up_to).order_by(c.fid))
+
+
+def _retraction_rows(store: SqlStore, conn: Connection, after: int, up_to: int) -> Any:
+    r = store.retractions.c
+    return conn.execute(select(r.fid, r.claim_id, r.feature_id, r.reason, r.reported_on,
+                               r.recorded_at, r.recorded_by).where(r.fid > after, r.fid <= up_to)
+                        .order_by(r.fid))
+
+
+def fresh_picture(store: SqlStore, version: StoreVersion, known_on: dt.date | None,
+                  placements: dict[str, Placement] | None = None) -> Picture:
+    """The picture read whole: every claim and retraction up to `version`. `placements`:
+    where claims were placed already (another day's picture of the same store)."""
+    empty = Picture(StoreVersion(0, 0, 0), known_on, {}, {}, {}, {}, [], {},
+                    {} if placements is None else placements)
+    picture = _merged(store, empty, version, full=True)
+    picture.touched, picture.earlier = None, None
+    return picture
+
+
+def brought_forward(store: SqlStore, picture: Picture, version: StoreVersion) -> Picture:
+    """`picture` with what was recorded after its version, up to `version`, merged in."""
+    if not version.covers(picture.version):
+        raise ValueError(f"cannot bring version {picture.version} back to {version}")
+    if version == picture.version:
+        return picture
+    return _merged(store, picture, version, full=False)
+
+
+def _merged(store: SqlStore, earlier: Picture, version: StoreVersion, *, full: bool
+            ) -> Picture:
+    known_on = earlier.known_on
+    first_fid = dict(earlier.first_fid)
+    heads = dict(earlier.heads)
+    closed = dict(earlier.closed)
+    placements = earlier.placements
+    new_heads: dict[str, Any] = {}  # thing -> the row of its new head claim
+    touched: set[str] = set()
+    claims_read = retractions_read = 0
+    with store.engine.connect() as conn:
+        for row in _claim_rows(store, conn, earlier.version.claims, version.claims):
+            claims_read += 1
+            first_fid.setdefault(row.feature_id, row.fid)
+            if not _known(row.reported_on, known_on):
+                continue
+            touched.add(row.feature_id)
+            head = _Head(row.fid, row.reported_on, row.claim_id, row.layer)
+            before = heads.get(row.feature_id)
+            if before is None or head.recency > before.recency:
+                if before is not None:  # a superseded claim is not placed again here
+                    placements.pop(before.claim_id, None)
+                heads[row.feature_id] = head
+                new_heads[row.feature_id] = row
+        for row in _retraction_rows(store, conn, earlier.version.retractions,
+                                    version.retractions):
+            retractions_read += 1
+            if known_on is None or row.reported_on <= known_on:
+                # The first retraction of a claim closes it; a second changes nothing.
+                closed.setdefault(row.claim_id, (row.fid, _retraction(row)))
+                touched.add(row.feature_id)
+    _count(full, claims_read, retractions_read)
+    claims = dict(earlier.claims)
+    claims.update({feature_id: _claim(row) for feature_id, row in new_heads.items()})
+    order = _reordered(earlier.order, earlier.heads, new_heads, first_fid)
+    layer_versions = dict(earlier.layer_versions)
+    for feature_id in touched:
+        for head in (earlier.heads.get(feature_id), heads.get(feature_id)):
+            if head is not None:
+                layer_versions[head.layer] = version
+    picture = Picture(version, known_on, first_fid, heads, claims, closed, order,
+                      layer_versions, placements, frozenset(touched), earlier)
+    _mark_series_changes(picture, earlier)
+    # Only the picture just before is kept, to carry its views forward: a chain of every
+    # version since the start would hold each version's indexes.
+    earlier.earlier = None
+    if not full:
+        log.info("store picture %s -> %s (known on %s): read %d claims, %d retractions",
+                 earlier.version, version, known_on, claims_read, retractions_read)
+    return picture
+
+
+def _reordered(order: list[str], heads_before: dict[str, _Head], new_heads: dict[str, Any],
+               first_fid: dict[str, int]) -> list[str]:
+    arrived = sorted((f for f in new_heads if f not in heads_before), key=first_fid.__getitem__)
+    if not arrived:
+        return order
+    if not order or first_fid[arrived[0]] > first_fid[order[-1]]:
+        return [*order, *arrived]  # things recorded for the first time: at the end
+    return sorted([*order, *arrived], key=first_fid.__getitem__)
+
+
+def _mark_series_changes(picture: Picture, earlier: Picture) -> None:
+    """A claim of a series can make another of its series undrawable in another layer
+    (a series keeps to one layer): those layers change with it."""
+    if not picture.touched:
+        return
+    if not any(_has_series(picture.claims[f]) or (f in earlier.claims and
+                                                  _has_series(earlier.claims[f]))
+               for f in picture.touched if f in picture.claims):
+        return
+    before = {p.record.id: "placed" for p in earlier.placed}
+    before.update({u.feature_id: u.reason for u in earlier.undrawable})
+    after = {p.record.id: "placed" for p in picture.placed}
+    after.update({u.feature_id: u.reason for u in picture.undrawable})
+    for feature_id in before.keys() | after.keys():
+        if before.get(feature_id) != after.get(feature_id) and feature_id in picture.heads:
+            picture.layer_versions[picture.heads[feature_id].layer] = picture.version
+
+
+def trails_of(store: SqlStore, picture: Picture) -> dict[str, tuple[TrailEntry, ...]]:
+    """Every thing's history as known on the picture's day (store/trails.py): read whole
+    once, then only the touched things' trails again."""
+    if picture.trails is not None:
+        return picture.trails
+    earlier = picture.earlier
+    up_to = (picture.version.claims, picture.version.retractions)
+    with store.engine.connect() as conn:
+        if earlier is None or earlier.trails is None or picture.touched is None:
+            trails = read_trails(conn, store.claims, store.retractions, picture.known_on,
+                                 up_to=up_to)
+        else:
+            trails = {**earlier.trails, **read_trails(
+                conn, store.claims, store.retractions, picture.known_on, up_to=up_to,
+                feature_ids=sorted(picture.touched))}
+    picture.trails = trails
+    return trails
