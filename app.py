@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import os
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import NoReturn
 
 import folium
@@ -44,12 +45,14 @@ from store.features import (
     undrawable,
 )
 from store.location import store_location
+from store.picture import read_counts
 from ui.changes_panel import changes_panel
 from ui.chart import force_levels_chart
 from ui.dates import as_of_picker, changes_since, known_on_picker
 from ui.events_panel import events_panel, window_notice
 from ui.export_panel import export_panel
 from ui.filters_panel import filters_panel
+from ui.first_reading import wait_for_first_reading
 from ui.import_panel import allow_uploads, import_section
 from ui.language import language_picker
 from ui.link import apply_link
@@ -237,6 +240,7 @@ def main() -> None:
     _vendor_assets()
     lang = language_picker()
     st.set_page_config(page_title=t("app.page_title", lang))
+    wait_for_first_reading(lang)
     try:
         entries = _layers(str(data_dir()), store_version(), store_location())
     except PostureDataError as e:
@@ -248,8 +252,10 @@ def main() -> None:
     as_of, stale_months = as_of_picker(lang)
     known_on = known_on_picker(lang)
     try:
-        bundle_url = _bundle_url(str(data_dir()), lang, known_on, store_version(),
-                                 store_location())
+        # Seconds the first time a large layer is drawn (or a known-on day first asked).
+        with st.spinner(t("reading.drawing", lang)):
+            bundle_url = _bundle_url(str(data_dir()), lang, known_on, store_version(),
+                                     store_location())
     except PostureDataError as e:
         _data_error(e, lang)
     changed = changes_since(as_of, lang, known_on)
@@ -273,6 +279,9 @@ def main() -> None:
     # Lets browser tests tell a full rerun from the map fragment's own.
     st.session_state["full_runs"] = st.session_state.get("full_runs", 0) + 1
     st.html(f"<span id='full-runs' hidden>{st.session_state['full_runs']}</span>")
+    # What this process has read from the store so far: a write must cost the next run
+    # its own claims, not a whole reading (tests/test_store_engine_browser.py).
+    st.html(f"<span id='store-reads' hidden>{json.dumps(asdict(read_counts()))}</span>")
     if replica := os.environ.get("POSTURE_REPLICA"):  # which process served: make run-team
         st.html(f"<span id='replica' hidden>{html.escape(replica)}</span>")
     map_slot, table_slot = st.container(), st.container()

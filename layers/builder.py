@@ -301,7 +301,7 @@ def feature_marks(entry: LayerEntry, lang: str = "en", known_on: dt.date | None 
     features = features_of(entry, known_on)
     if too_many_to_draw(len(features)):
         return []  # the page says so beside the layer's switch (app.py)
-    with histories(feature_trails(known_on)):
+    with histories(feature_trails(known_on, (p.record.id for p in features))):
         return _feature_marks(features, entry, lang)
 
 

@@ -12,23 +12,29 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
-from typing import Any
 
 from geo.claims import Claim, Retraction, TrailEntry
 from geo.errors import PostureDataError
 from geo.features import PlacedFeature, Undrawable
 from store import SqlStore, open_store
 from store.location import store_location
-from store.picture import Picture, StoreVersion, brought_forward, fresh_picture, trails_of
+from store.picture import (
+    Picture,
+    SharedReadings,
+    StoreVersion,
+    brought_forward,
+    fresh_picture,
+    trails_of,
+)
 from store.seed import seed
 
-__all__ = ["feature_trails", "features_by_layer", "layer_version", "one_version", "placed_features",
-           "placed_in_layer",
-           "posture_features", "recorded", "retracted_things", "shared_store",
+__all__ = ["feature_trails", "features_by_layer", "first_reading_pending", "layer_version",
+           "one_version", "placed_features", "placed_in_layer", "posture_features",
+           "recorded", "retracted_things", "shared_store", "start_first_reading",
            "store_version", "undrawable"]
 
 
@@ -83,7 +89,7 @@ class _Pictures:
 
     def __init__(self) -> None:
         self._held: dict[tuple[str, dt.date | None], list[Picture]] = {}
-        self._placements: dict[str, dict[str, Any]] = {}
+        self._shared: dict[str, SharedReadings] = {}
 
     def __call__(self, location: str, version: str, known_on: dt.date | None) -> Picture:
         wanted = StoreVersion.parse(version)
@@ -96,9 +102,13 @@ class _Pictures:
             store = _opened(location)
             if earlier:
                 picture = brought_forward(store, max(earlier, key=lambda p: p.version), wanted)
-            else:  # the first reading, or a page pinned before the versions held
+            elif held:
+                # A page pinned its version before a reading (the warm-up's, say) read a
+                # later one: it sees that later state, never a whole reading again.
+                return held[-1]
+            else:
                 picture = fresh_picture(store, wanted, known_on,
-                                        self._placements.setdefault(location, {}))
+                                        self._shared.setdefault(location, SharedReadings()))
                 # What was just read lives as long as the picture: out of the
                 # collector's scans, or each full collection walks 100,000 claims'
                 # objects again (about a second).
@@ -108,10 +118,16 @@ class _Pictures:
             del held[:-self.KEPT_VERSIONS]
             return picture
 
+    def placed_ready(self, location: str, known_on: dt.date | None) -> bool:
+        """A picture of the store is held and placed: a page asking now waits for a
+        write's few claims at most, not for a whole reading."""
+        return any("_placed" in picture.__dict__
+                   for picture in self._held.get((location, known_on), ()))
+
     def cache_clear(self) -> None:
         with _PLACING:
             self._held.clear()
-            self._placements.clear()
+            self._shared.clear()
 
 
 _picture = _Pictures()
@@ -120,6 +136,40 @@ _picture = _Pictures()
 def _current_picture(known_on: dt.date | None) -> Picture:
     location = store_location()
     return _picture(location, _PINNED.get() or _opened(location).version(), known_on)
+
+
+_FIRST_READINGS: dict[str, threading.Thread] = {}
+_STARTING = threading.Lock()
+
+
+def first_reading_pending() -> bool:
+    """This process holds no placed picture of the store yet: the page's first run would
+    wait for a whole reading (seconds for 100,000 claims) before anything shows."""
+    return not _picture.placed_ready(store_location(), None)
+
+
+def start_first_reading() -> threading.Thread:
+    """The whole reading, in a thread of its own (one per store), so that the page can say
+    how far it has come (store/picture.py: reading_progress) while it waits. At the
+    version the page pinned (one_version), if it did."""
+    location = store_location()
+    version = _PINNED.get()
+    with _STARTING:
+        thread = _FIRST_READINGS.get(location)
+        if thread is None or not thread.is_alive():
+            thread = threading.Thread(target=_read_first, args=(location, version),
+                                      name="posture-first-reading", daemon=True)
+            _FIRST_READINGS[location] = thread
+            thread.start()
+        return thread
+
+
+def _read_first(location: str, version: str | None) -> None:
+    try:
+        with _PLACING:
+            _ = _picture(location, version or _opened(location).version(), None).placed
+    except PostureDataError:
+        pass  # the page reads again, and names the error where the reader sees it
 
 
 def recorded(known_on: dt.date | None = None) -> dict[str, tuple[str, dt.datetime]]:
@@ -142,11 +192,13 @@ def retracted_things(known_on: dt.date | None = None) -> tuple[tuple[Claim, Retr
         return _current_picture(known_on).retracted
 
 
-def feature_trails(known_on: dt.date | None = None) -> dict[str, tuple[TrailEntry, ...]]:
-    """Every thing's history as known on `known_on`, for the cards (store/trails.py)."""
+def feature_trails(known_on: dt.date | None = None, feature_ids: Iterable[str] | None = None
+                   ) -> dict[str, tuple[TrailEntry, ...]]:
+    """Every thing's history as known on `known_on` (store/trails.py), or only the
+    things in `feature_ids`: a layer's cards need their own, not 100,000 events'."""
     with _PLACING:
         picture = _current_picture(known_on)
-        return trails_of(_opened(store_location()), picture)
+        return trails_of(_opened(store_location()), picture, feature_ids)
 
 
 # One reading of a store's version at a time: the start-up warm-up (scripts/serve.py)

@@ -17,9 +17,11 @@ import datetime as dt
 import json
 import logging
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
+from weakref import WeakValueDictionary
 
 from sqlalchemy import Connection, select
 
@@ -30,8 +32,8 @@ from store.records import parse_time
 from store.sql import SqlStore
 from store.trails import read_trails
 
-__all__ = ["Picture", "ReadCounts", "StoreVersion", "brought_forward", "fresh_picture",
-           "read_counts"]
+__all__ = ["Picture", "ReadCounts", "ReadingProgress", "SharedReadings", "StoreVersion",
+           "brought_forward", "fresh_picture", "read_counts", "reading_progress"]
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +81,8 @@ class ReadCounts:
     tests: a write must cost readers the new claims, not a full re-read."""
 
     full_readings: int = 0
-    claims_read: int = 0
+    claim_keys_read: int = 0  # a claim's fid, thing, layer and report day
+    records_read: int = 0  # a claim's record, parsed
     retractions_read: int = 0
 
 
@@ -89,17 +92,57 @@ _COUNTING = threading.Lock()
 
 def read_counts() -> ReadCounts:
     with _COUNTING:
-        return ReadCounts(_COUNTS.full_readings, _COUNTS.claims_read, _COUNTS.retractions_read)
+        return ReadCounts(_COUNTS.full_readings, _COUNTS.claim_keys_read,
+                          _COUNTS.records_read, _COUNTS.retractions_read)
 
 
-def _count(full: bool, claims: int, retractions: int) -> None:
+def _count(full: bool, keys: int, records: int, retractions: int) -> None:
     with _COUNTING:
         _COUNTS.full_readings += full
-        _COUNTS.claims_read += claims
+        _COUNTS.claim_keys_read += keys
+        _COUNTS.records_read += records
         _COUNTS.retractions_read += retractions
 
 
 Placement = PlacedFeature | Undrawable
+
+
+@dataclass(frozen=True)
+class ReadingProgress:
+    """How far a whole reading has come, for the page to say so (ui/first_reading.py):
+    `stage` is "claims" (the keys of every claim), "records" (the current claims'
+    records) or "placing" (checking and placing them)."""
+
+    stage: str
+    done: int
+    total: int
+
+
+_PROGRESS: ReadingProgress | None = None
+# Reported every so many rows: often enough for a bar, rarely enough to cost nothing.
+PROGRESS_EVERY = 5_000
+
+
+def reading_progress() -> ReadingProgress | None:
+    """The progress of the whole reading under way in this process, if any."""
+    return _PROGRESS
+
+
+def _report(stage: str, done: int, total: int) -> None:
+    global _PROGRESS
+    _PROGRESS = ReadingProgress(stage, done, total) if done < total else None
+
+
+@dataclass
+class SharedReadings:
+    """What the pictures of one store share, by claim id: a claim never changes, so it is
+    parsed, validated and placed once however many days' pictures hold it. Weak: a claim
+    no picture holds any more is let go."""
+
+    claims: WeakValueDictionary[str, Claim] = field(default_factory=WeakValueDictionary)
+    # Where each claim without a series lands (a series is placed as a whole).
+    placements: WeakValueDictionary[str, Placement] = field(
+        default_factory=WeakValueDictionary)
 
 
 @dataclass(eq=False)
@@ -116,13 +159,15 @@ class Picture:
     closed: dict[str, tuple[int, Retraction]]  # retractions known by the day, by claim id
     order: list[str]  # the things with a head, by first fid
     layer_versions: dict[str, StoreVersion]
-    # Where each claim without a series lands, by claim id: a claim never changes.
-    placements: dict[str, Placement] = field(default_factory=dict)
+    shared: SharedReadings = field(default_factory=lambda: SharedReadings())
     # The things this picture changed against the one it was brought forward from
     # (None: read afresh), with that picture, to carry its derived views forward.
     touched: frozenset[str] | None = None
     earlier: Picture | None = None
-    trails: dict[str, tuple[TrailEntry, ...]] | None = None
+    # Read whole: its first placing reports its progress (reading_progress).
+    reports_progress: bool = False
+    trails: dict[str, tuple[TrailEntry, ...]] | None = None  # every thing's, once read
+    some_trails: dict[str, tuple[TrailEntry, ...]] = field(default_factory=dict)
 
     def is_current(self, feature_id: str) -> bool:
         return self.heads[feature_id].claim_id not in self.closed
@@ -200,11 +245,13 @@ def _place(picture: Picture) -> tuple[tuple[PlacedFeature, ...], tuple[Undrawabl
     process: only the claims of a series are placed together each time, since whether a
     series spans layers depends on all of them."""
     claims = picture.current_claims
-    placements = picture.placements
+    placements = picture.shared.placements
     found: list[Placement | None] = [placements.get(c.claim_id) for c in claims]
     in_series: dict[str, Placement] = {}
     series_records = []
     for index, claim in enumerate(claims):
+        if picture.reports_progress and index % PROGRESS_EVERY == 0:
+            _report("placing", index, len(claims))
         if found[index] is not None:
             continue
         placement = _placement(claim)
@@ -228,6 +275,8 @@ def _place(picture: Picture) -> tuple[tuple[PlacedFeature, ...], tuple[Undrawabl
             unreadable.append(placement)
         else:
             kept_undrawable.append(placement)
+    if picture.reports_progress:
+        _report("placing", len(claims), len(claims))
     # As the full reading orders them: the drawable's problems, then the unreadable.
     return tuple(kept_placed), (*kept_undrawable, *unreadable)
 
@@ -247,11 +296,38 @@ def _retraction(row: Any) -> Retraction:
                       parse_time(row.recorded_at), row.recorded_by)
 
 
-def _claim_rows(store: SqlStore, conn: Connection, after: int, up_to: int) -> Any:
+def _claim_keys(store: SqlStore, conn: Connection, after: int, up_to: int) -> Any:
     c = store.claims.c
-    return conn.execute(select(c.fid, c.feature_id, c.reported_on, c.claim_id, c.layer,
-                               c.record, c.recorded_at, c.recorded_by, c.supersedes)
+    return conn.execute(select(c.fid, c.feature_id, c.reported_on, c.claim_id, c.layer)
                         .where(c.fid > after, c.fid <= up_to).order_by(c.fid))
+
+
+# Claims whose records are fetched by fid in one IN list (SQLite caps bound parameters).
+FETCH_CHUNK = 5_000
+
+
+def _fetched_claims(store: SqlStore, conn: Connection, fids: list[int], after: int,
+                    up_to: int, *, report: bool) -> dict[int, Claim]:
+    """The claims at `fids` (all in (after, up_to]), records parsed. Most of a range: one
+    scan of it; a few: by fid."""
+    c = store.claims.c
+    columns = (c.fid, c.claim_id, c.record, c.recorded_at, c.recorded_by, c.supersedes)
+    wanted = set(fids)
+    found: dict[int, Claim] = {}
+    if len(fids) > FETCH_CHUNK and len(fids) * 2 > up_to - after:
+        for row in conn.execute(select(*columns).where(c.fid > after, c.fid <= up_to)):
+            if row.fid in wanted:
+                found[row.fid] = _claim(row)
+                if report and len(found) % PROGRESS_EVERY == 0:
+                    _report("records", len(found), len(fids))
+        return found
+    for start in range(0, len(fids), FETCH_CHUNK):
+        chunk = fids[start:start + FETCH_CHUNK]
+        found.update((row.fid, _claim(row)) for row in conn.execute(
+            select(*columns).where(c.fid.in_(chunk))))
+        if report:
+            _report("records", len(found), len(fids))
+    return found
 
 
 def _retraction_rows(store: SqlStore, conn: Connection, after: int, up_to: int) -> Any:
@@ -262,13 +338,15 @@ def _retraction_rows(store: SqlStore, conn: Connection, after: int, up_to: int) 
 
 
 def fresh_picture(store: SqlStore, version: StoreVersion, known_on: dt.date | None,
-                  placements: dict[str, Placement] | None = None) -> Picture:
-    """The picture read whole: every claim and retraction up to `version`. `placements`:
-    where claims were placed already (another day's picture of the same store)."""
+                  shared: SharedReadings | None = None) -> Picture:
+    """The picture read whole: every claim's keys and retraction up to `version`, and the
+    records of the claims current then that `shared` (another day's pictures of the same
+    store) does not hold already."""
     empty = Picture(StoreVersion(0, 0, 0), known_on, {}, {}, {}, {}, [], {},
-                    {} if placements is None else placements)
+                    SharedReadings() if shared is None else shared)
     picture = _merged(store, empty, version, full=True)
     picture.touched, picture.earlier = None, None
+    picture.reports_progress = True
     return picture
 
 
@@ -287,13 +365,15 @@ def _merged(store: SqlStore, earlier: Picture, version: StoreVersion, *, full: b
     first_fid = dict(earlier.first_fid)
     heads = dict(earlier.heads)
     closed = dict(earlier.closed)
-    placements = earlier.placements
-    new_heads: dict[str, Any] = {}  # thing -> the row of its new head claim
+    shared = earlier.shared
+    new_heads: dict[str, _Head] = {}
     touched: set[str] = set()
     claims_read = retractions_read = 0
     with store.engine.connect() as conn:
-        for row in _claim_rows(store, conn, earlier.version.claims, version.claims):
+        for row in _claim_keys(store, conn, earlier.version.claims, version.claims):
             claims_read += 1
+            if full and claims_read % PROGRESS_EVERY == 0:
+                _report("claims", claims_read, version.claims)
             first_fid.setdefault(row.feature_id, row.fid)
             if not _known(row.reported_on, known_on):
                 continue
@@ -301,10 +381,8 @@ def _merged(store: SqlStore, earlier: Picture, version: StoreVersion, *, full: b
             head = _Head(row.fid, row.reported_on, row.claim_id, row.layer)
             before = heads.get(row.feature_id)
             if before is None or head.recency > before.recency:
-                if before is not None:  # a superseded claim is not placed again here
-                    placements.pop(before.claim_id, None)
                 heads[row.feature_id] = head
-                new_heads[row.feature_id] = row
+                new_heads[row.feature_id] = head
         for row in _retraction_rows(store, conn, earlier.version.retractions,
                                     version.retractions):
             retractions_read += 1
@@ -312,9 +390,20 @@ def _merged(store: SqlStore, earlier: Picture, version: StoreVersion, *, full: b
                 # The first retraction of a claim closes it; a second changes nothing.
                 closed.setdefault(row.claim_id, (row.fid, _retraction(row)))
                 touched.add(row.feature_id)
-    _count(full, claims_read, retractions_read)
-    claims = dict(earlier.claims)
-    claims.update({feature_id: _claim(row) for feature_id, row in new_heads.items()})
+        claims = dict(earlier.claims)
+        missing = []
+        for feature_id, head in new_heads.items():
+            held = shared.claims.get(head.claim_id)
+            if held is None:
+                missing.append(head.fid)
+            else:
+                claims[feature_id] = held
+        fetched = _fetched_claims(store, conn, missing, earlier.version.claims,
+                                  version.claims, report=full)
+    for feature_id, head in new_heads.items():
+        if head.fid in fetched:
+            claims[feature_id] = shared.claims[head.claim_id] = fetched[head.fid]
+    _count(full, claims_read, len(fetched), retractions_read)
     order = _reordered(earlier.order, earlier.heads, new_heads, first_fid)
     layer_versions = dict(earlier.layer_versions)
     for feature_id in touched:
@@ -322,14 +411,16 @@ def _merged(store: SqlStore, earlier: Picture, version: StoreVersion, *, full: b
             if head is not None:
                 layer_versions[head.layer] = version
     picture = Picture(version, known_on, first_fid, heads, claims, closed, order,
-                      layer_versions, placements, frozenset(touched), earlier)
-    _mark_series_changes(picture, earlier)
+                      layer_versions, shared, frozenset(touched), earlier)
+    if not full:  # a fresh picture's every layer is new already
+        _mark_series_changes(picture, earlier)
     # Only the picture just before is kept, to carry its views forward: a chain of every
     # version since the start would hold each version's indexes.
     earlier.earlier = None
     if not full:
-        log.info("store picture %s -> %s (known on %s): read %d claims, %d retractions",
-                 earlier.version, version, known_on, claims_read, retractions_read)
+        log.info("store picture %s -> %s (known on %s): %d claims' keys, %d records and "
+                 "%d retractions read", earlier.version, version, known_on, claims_read,
+                 len(fetched), retractions_read)
     return picture
 
 
@@ -361,20 +452,36 @@ def _mark_series_changes(picture: Picture, earlier: Picture) -> None:
             picture.layer_versions[picture.heads[feature_id].layer] = picture.version
 
 
-def trails_of(store: SqlStore, picture: Picture) -> dict[str, tuple[TrailEntry, ...]]:
-    """Every thing's history as known on the picture's day (store/trails.py): read whole
-    once, then only the touched things' trails again."""
-    if picture.trails is not None:
-        return picture.trails
-    earlier = picture.earlier
+def trails_of(store: SqlStore, picture: Picture, feature_ids: Iterable[str] | None = None
+              ) -> dict[str, tuple[TrailEntry, ...]]:
+    """Each thing's history as known on the picture's day (store/trails.py), or only the
+    things in `feature_ids` (a layer's cards): read whole once, or thing by thing as
+    asked; after a write, only the touched things' trails are read again."""
     up_to = (picture.version.claims, picture.version.retractions)
-    with store.engine.connect() as conn:
-        if earlier is None or earlier.trails is None or picture.touched is None:
-            trails = read_trails(conn, store.claims, store.retractions, picture.known_on,
-                                 up_to=up_to)
-        else:
-            trails = {**earlier.trails, **read_trails(
-                conn, store.claims, store.retractions, picture.known_on, up_to=up_to,
-                feature_ids=sorted(picture.touched))}
-    picture.trails = trails
-    return trails
+    earlier = picture.earlier if picture.touched is not None else None
+    touched = picture.touched or frozenset()
+    if feature_ids is None:
+        if picture.trails is None:
+            with store.engine.connect() as conn:
+                if earlier is not None and earlier.trails is not None:
+                    picture.trails = {**earlier.trails, **read_trails(
+                        conn, store.claims, store.retractions, picture.known_on,
+                        up_to=up_to, feature_ids=sorted(touched))}
+                else:
+                    picture.trails = read_trails(conn, store.claims, store.retractions,
+                                                 picture.known_on, up_to=up_to)
+        return picture.trails
+    wanted = list(dict.fromkeys(feature_ids))
+    if picture.trails is not None:
+        return {f: picture.trails[f] for f in wanted if f in picture.trails}
+    held = picture.some_trails
+    if earlier is not None and not held and earlier.some_trails:
+        held.update((f, trail) for f, trail in earlier.some_trails.items()
+                    if f not in touched)
+    missing = [f for f in wanted if f not in held]
+    if missing:
+        with store.engine.connect() as conn:
+            found = read_trails(conn, store.claims, store.retractions, picture.known_on,
+                                up_to=up_to, feature_ids=missing)
+        held.update((f, found.get(f, ())) for f in missing)  # (): a thing without one
+    return {f: held[f] for f in wanted if held[f]}

@@ -26,6 +26,7 @@ from layers.event_data import CARD_LABELS
 from store.users import ROLES
 from ui.dates import COMPARE_AXES
 from ui.editor_panel import FORM_GROUPS
+from ui.first_reading import STAGES as READING_STAGES
 from ui.import_panel import PREVIEW_COLUMNS, RESULT_COUNTS, WORDED_IMPORT_FIELDS
 from ui.posture_table import COLUMNS as TABLE_COLUMNS
 
@@ -89,7 +90,7 @@ def test_every_key_family_the_code_builds_exists():
                "import.kind": range(len(FILE_KINDS)),
                "edit.field": (*FORM_FIELDS, "layer"), "edit.mode": ("new", "edit"),
                "edit.group": [group for group, _ in FORM_GROUPS], "events.card": CARD_LABELS,
-               "field": WORDED_FIELDS,
+               "field": WORDED_FIELDS, "reading": READING_STAGES,
                "whatchanged": (*CHANGE_KINDS, "appeared_line", "ended_line")}
     assert families <= set(members), f"a key family with no test: {families - set(members)}"
     for prefix in families:
