@@ -16,6 +16,7 @@ __all__ = ["STAGES", "wait_for_first_reading"]
 # resolving its geometry) is the longest.
 STAGES = {"claims": (0.0, 0.2), "records": (0.2, 0.3), "placing": (0.5, 0.5)}
 POLL_S = 0.25
+GRACE_S = 1.0
 
 
 def _bar(progress: ReadingProgress | None, lang: str) -> tuple[float, str]:
@@ -34,6 +35,11 @@ def wait_for_first_reading(lang: str) -> None:
     if not first_reading_pending():
         return
     reading = start_first_reading()
+    # No bar for a reading done within a second (the seed, or data that fails at once
+    # and is named by the page's own error): it would only flicker.
+    reading.join(GRACE_S)
+    if not reading.is_alive():
+        return
     slot = st.empty()
     while reading.is_alive():
         fraction, words = _bar(reading_progress(), lang)
