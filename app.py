@@ -31,9 +31,10 @@ from layers.basemap import BASEMAPS, DEFAULT_BASEMAP, build_base_map
 from layers.builder import MAX_DRAWN_FEATURES, found_place_marker, toggled_layer, too_many_to_draw
 from layers.bundle import write_bundle
 from layers.catalogue import LayerEntry, check_data_folder, features_of, groups, shown_at
-from layers.event_layer import EventWindow, EventWindowState
+from layers.event_layer import DENSITY_BELOW_ZOOM, EventWindow, EventWindowState
 from layers.event_legend import events_legend
 from layers.legend import legend_html
+from layers.point_canvas import canvas_points_url, on_canvas, undrawn_shapes
 from layers.prerender import CurrentBundle
 from layers.toggle_sync import HighlightFeatures, OpenCard, ShownAtDate, SidebarToggleSync
 from store.features import (
@@ -117,8 +118,11 @@ def _layer_toggles(entries: tuple[LayerEntry, ...], lang: str,
                 enabled.append(entry)
             claims = len(placed_in_layer(entry.id, known_on))  # indexed: no scan
             if not entry.is_events and too_many_to_draw(claims):
-                st.sidebar.caption(t("layers.too_many", lang, count=f"{claims:,}",
-                                     limit=f"{MAX_DRAWN_FEATURES:,}"))
+                note = t("layers.on_canvas", lang, count=f"{claims:,}",
+                         limit=f"{MAX_DRAWN_FEATURES:,}", zoom=DENSITY_BELOW_ZOOM)
+                if shapes := undrawn_shapes(entry, known_on):
+                    note += " " + t("layers.shapes_not_drawn", lang, count=f"{shapes:,}")
+                st.sidebar.caption(note)
     st.query_params["layers"] = ",".join(e.id for e in enabled)
     return enabled
 
@@ -156,6 +160,14 @@ def _first_bundle(bundle_url: str, lang: str, known_on: dt.date | None) -> str:
         st.session_state["map:bundle"] = ((lang, known_on), bundle_url)
         return bundle_url
     return pinned[1]
+
+
+def _points_url(entry: LayerEntry, view: View) -> str | None:
+    """A canvas layer's column file for the view (layers/point_canvas.py); None for any
+    other layer."""
+    if not on_canvas(entry, view.known_on):
+        return None
+    return canvas_points_url(entry, view.lang, view.known_on, view.as_of, view.filters)
 
 
 @st.fragment
@@ -201,7 +213,8 @@ def _map_and_export(view: View, basemap_id: str, bundle_url: str, shown: dict[st
         key=f"{MAP_KEY}-editor" if editing else MAP_KEY,
         height=MAP_HEIGHT,
         use_container_width=True,
-        feature_group_to_add=[state, *(toggled_layer(e, shown[e.id], view.lang, view.display)
+        feature_group_to_add=[state, *(toggled_layer(e, shown[e.id], view.lang, view.display,
+                                                     _points_url(e, view))
                                        for e in sorted(enabled, key=lambda e: e.z_order)),
                               highlighter],
         layer_control=folium.LayerControl(collapsed=True),

@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import TextIO
 
 from geo.change_words import describe_changes
 from geo.claims import Claim
@@ -19,7 +20,8 @@ from layers.catalogue import LayerEntry, features_of
 from store.features import feature_trails, recorded, retracted_things, store_version
 from store.location import store_location
 
-__all__ = ["CSV_COLUMNS", "change_report", "change_what", "change_who", "write_changes_csv"]
+__all__ = ["CSV_COLUMNS", "change_report", "change_what", "change_who", "write_changes",
+           "write_changes_csv"]
 
 CSV_COLUMNS = ("change", "id", "name", "layer", "day", "what", "recorded_by", "recorded_at",
                "sources", "reason")
@@ -84,16 +86,21 @@ def change_who(item: ChangeItem, lang: str) -> str:
 def write_changes_csv(report: ChangeReport, path: Path, lang: str) -> None:
     """One row per change, in the order of CHANGE_KINDS; events counted in the last rows."""
     with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(CSV_COLUMNS)
-        for kind in CHANGE_KINDS:
-            for item in report.of(kind):
-                writer.writerow([
-                    kind, item.feature_id, item.record.text("name", lang) or "",
-                    item.record.layer, item.day.isoformat() if item.day else "",
-                    change_what(item, lang), item.recorded_by,
-                    item.recorded_at.isoformat() if item.recorded_at else "",
-                    _sources(item, lang), item.reason or ""])
-        for layer, count in sorted(report.events_by_layer.items()):
-            writer.writerow(["events", "", "", layer, "",
-                             t("whatchanged.events_csv", lang, n=count), "", "", "", ""])
+        write_changes(report, out, lang)
+
+
+def write_changes(report: ChangeReport, out: TextIO, lang: str) -> None:
+    """write_changes_csv's rows, into `out` (the page's download holds them in memory)."""
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for kind in CHANGE_KINDS:
+        for item in report.of(kind):
+            writer.writerow([
+                kind, item.feature_id, item.record.text("name", lang) or "",
+                item.record.layer, item.day.isoformat() if item.day else "",
+                change_what(item, lang), item.recorded_by,
+                item.recorded_at.isoformat() if item.recorded_at else "",
+                _sources(item, lang), item.reason or ""])
+    for layer, count in sorted(report.events_by_layer.items()):
+        writer.writerow(["events", "", "", layer, "",
+                         t("whatchanged.events_csv", lang, n=count), "", "", "", ""])

@@ -19,7 +19,7 @@ from geo.filters import describe
 from geo.timeline import stale_at
 from i18n import direction, t
 from layers.basemap import MAP_CSS, NoImageDefaultIcon
-from layers.builder import point_pane
+from layers.builder import POINTS_URL, point_pane
 from layers.bundle import bundle_source
 from layers.catalogue import catalogue, shown_at
 from layers.escape import escape_map_text as esc
@@ -27,6 +27,7 @@ from layers.event_layer import EventCanvas, EventWindowState
 from layers.event_legend import events_legend
 from layers.labels import LabelPlacement
 from layers.legend import legend_html
+from layers.point_canvas import inline_canvas_points_url, on_canvas
 from layers.prerender import BundledScript
 from layers.toggle_sync import HighlightFeatures
 from store.features import placed_features
@@ -74,8 +75,11 @@ def build_html(view: View) -> str:
     shown_ids = shown_at(entries, view.as_of, view.filters, view.known_on)
     for entry in sorted(entries, key=lambda e: e.z_order):
         group = folium.FeatureGroup(name=esc(entry.title(view.lang)), show=entry.id in shown)
-        BundledScript("layers", entry.id, shown_ids[entry.id], view.display.as_json()
-                      ).add_to(group)
+        display = view.display.as_json()
+        if on_canvas(entry, view.known_on):
+            display[POINTS_URL] = inline_canvas_points_url(entry, view.lang, view.known_on,
+                                                           view.as_of, view.filters)
+        BundledScript("layers", entry.id, shown_ids[entry.id], display).add_to(group)
         group.add_to(m)
     features = features_in_view(view)
     # After the layers, so their elements exist when the marks are set.

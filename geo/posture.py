@@ -37,17 +37,31 @@ class PostureRow:
     lon: float
 
 
-def _where(p: PlacedFeature, lang: str) -> tuple[str, str]:
-    """(governorates, countries) the feature lies in; a country total names its country."""
-    total = country_of_total(p.record.geometry_ref)
-    if total:
-        return "", country_name(total, lang)
+def _where_each(features: list[PlacedFeature], lang: str) -> list[tuple[str, str]]:
+    """(governorates, countries) each feature lies in, in the governorates' table order; a
+    country total names its country. One query of the table's spatial index for all:
+    one intersects() per feature took 40 s for a layer of 50,000 points."""
     table = governorates()
-    touched = table[table.intersects(p.geometry)]
+    names = table["name_ar" if lang == "ar" else "name_en"].astype(str).tolist()
+    isos = [str(iso) for iso in table["iso_a2"]]
+    totals = [country_of_total(p.record.geometry_ref) for p in features]
+    measured = [i for i, total in enumerate(totals) if not total]
+    touched: dict[int, list[int]] = {i: [] for i in measured}
+    if measured:
+        found, rows = table.sindex.query([features[i].geometry for i in measured],
+                                         predicate="intersects")
+        for index, row in sorted(zip(found.tolist(), rows.tolist(), strict=True)):
+            touched[measured[index]].append(row)
     separator = t("list.comma", lang)
-    names = touched["name_ar" if lang == "ar" else "name_en"].astype(str)
-    countries = dict.fromkeys(country_name(str(iso), lang) for iso in touched["iso_a2"])
-    return separator.join(names), separator.join(countries)
+    where = []
+    for i, total in enumerate(totals):
+        if total:
+            where.append(("", country_name(total, lang)))
+            continue
+        countries = dict.fromkeys(country_name(isos[row], lang) for row in touched[i])
+        where.append((separator.join(names[row] for row in touched[i]),
+                      separator.join(countries)))
+    return where
 
 
 def _anchor(p: PlacedFeature) -> tuple[float, float]:
@@ -65,11 +79,10 @@ def posture_rows(features: Iterable[PlacedFeature], date: dt.date | None,
     shown = {p.record.id for p in features_at(valid, date)}
     faded = set(stale_at(valid, date, stale_months))
     rows = []
-    for p in valid:
+    for p, (governorate, country) in zip(valid, _where_each(valid, lang), strict=True):
         record = p.record
         status = "superseded" if record.id not in shown else \
             "faded" if record.id in faded else "current"
-        governorate, country = _where(p, lang)
         lat, lon = _anchor(p)
         who = actor(record.actor).name(lang) if record.actor else record.text("actor", lang)
         rows.append(PostureRow(

@@ -20,7 +20,7 @@ from shapely.geometry import mapping
 from geo.features import PlacedFeature
 from geo.gazetteer import Place
 from layers.cards import attach_card, histories
-from layers.catalogue import LayerEntry, features_of
+from layers.catalogue import MAX_DRAWN_FEATURES, LayerEntry, features_of, too_many_to_draw
 from layers.escape import escape_map_text as esc
 from layers.marks import Marks
 from layers.prerender import BundledScript, prerender_groups
@@ -46,8 +46,9 @@ from layers.unit_symbols import (
 )
 from store.features import feature_trails
 
-__all__ = ["Marks", "build_layer", "element_classes", "feature_marks", "found_place_marker",
-           "layer_script", "toggled_layer"]
+__all__ = ["MAX_DRAWN_FEATURES", "POINTS_URL", "Marks", "build_layer", "element_classes",
+           "feature_marks", "found_place_marker", "layer_script", "toggled_layer",
+           "too_many_to_draw"]
 
 
 def element_classes(entry: LayerEntry, feature_id: str) -> str:
@@ -285,14 +286,9 @@ def _unit_marks(p: PlacedFeature, e: LayerEntry, lang: str, slot: tuple[int, int
     return marks
 
 
-# Each feature's marks are rendered once into the layer bundle, about 4 ms apiece: an
-# imported layer of 100,000 events would take minutes and tens of megabytes. Until event
-# layers draw such volumes (issue 13), a layer above this is not drawn, and says so.
-MAX_DRAWN_FEATURES = 2_000
-
-
-def too_many_to_draw(count: int) -> bool:
-    return count > MAX_DRAWN_FEATURES
+# A canvas layer's call names its column file under this key of its display
+# (layers/point_canvas.py).
+POINTS_URL = "points_url"
 
 
 def feature_marks(entry: LayerEntry, lang: str = "en", known_on: dt.date | None = None
@@ -350,11 +346,16 @@ def layer_script(entry: LayerEntry, lang: str = "en", known_on: dt.date | None =
 
 
 def toggled_layer(entry: LayerEntry, shown: Collection[str] | None = None, lang: str = "en",
-                  display: Display | None = None) -> folium.FeatureGroup:
+                  display: Display | None = None, points_url: str | None = None
+                  ) -> folium.FeatureGroup:
     """A light FeatureGroup that calls the layer's function in the static bundle,
-    drawing only the features in `shown` (None: all), as `display` says."""
+    drawing only the features in `shown` (None: all), as `display` says; a canvas
+    layer draws the column file at `points_url` (layers/point_canvas.py)."""
     group = folium.FeatureGroup(name=esc(entry.title(lang)), show=True)
-    BundledScript("layers", entry.id, shown, (display or Display()).as_json()).add_to(group)
+    settings = (display or Display()).as_json()
+    if points_url is not None:
+        settings = {**settings, POINTS_URL: points_url}
+    BundledScript("layers", entry.id, shown, settings).add_to(group)
     return group
 
 

@@ -25,6 +25,7 @@ from layers.basemap_vector import vector_basemap_script
 from layers.builder import layer_script
 from layers.catalogue import LayerEntry
 from layers.event_layer import EventWindow, event_layer_inline_script, event_layer_script
+from layers.point_canvas import canvas_call, on_canvas
 from layers.prerender import BUNDLE_GLOBAL
 from store.features import layer_version
 
@@ -48,6 +49,8 @@ def bundle_source(entries: Iterable[LayerEntry], lang: str = "en",
 
     def script(entry: LayerEntry) -> str:
         version = layer_version(entry.id, known_on)
+        if on_canvas(entry, known_on):
+            return canvas_call(entry)
         if not entry.is_events:
             return layer_script(entry, lang, known_on, version)
         if inline_events is not None:

@@ -218,16 +218,30 @@ def layer(layer_id: str) -> LayerEntry:
     raise KeyError(layer_id)
 
 
+# Each feature's marks are rendered once into the layer bundle, about 4 ms apiece: a
+# layer of more claims than this (and not of events) is drawn on the events' canvas
+# instead (layers/point_canvas.py).
+MAX_DRAWN_FEATURES = 2_000
+
+
+def too_many_to_draw(count: int) -> bool:
+    return count > MAX_DRAWN_FEATURES
+
+
 def shown_at(entries: Iterable[LayerEntry], as_of: dt.date | None,
              filters: Filters | None = None, known_on: dt.date | None = None
              ) -> dict[str, list[str]]:
     """For each layer, the ids of the features it shows as of a date (None: all), as
     known on `known_on` (None: today), that pass the filters."""
     kept = filters or Filters()
-    # An event layer draws its own window from its columns (layers/event_layer.js).
-    return {e.id: [] if e.is_events else
-            [p.record.id for p in features_at(features_of(e, known_on), as_of)
-             if kept.keeps(p.record)] for e in entries}
+    # An event layer draws its own window from its columns (layers/event_layer.js), and
+    # a layer too large to draw mark by mark its own points (layers/point_canvas.py).
+    shown: dict[str, list[str]] = {}
+    for e in entries:
+        features = features_of(e, known_on)
+        shown[e.id] = [] if e.is_events or too_many_to_draw(len(features)) else [
+            p.record.id for p in features_at(features, as_of) if kept.keeps(p.record)]
+    return shown
 
 
 def features_of(entry: LayerEntry, known_on: dt.date | None = None

@@ -32,6 +32,7 @@ import numpy as np
 
 from geo.errors import SchemaError
 from geo.features import PlacedFeature
+from geo.filters import actor_label
 from i18n import t
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "EventColumns",
     "event_columns",
     "inline_event_url",
+    "point_columns",
     "subset",
     "write_event_files",
 ]
@@ -70,6 +72,9 @@ class EventColumns:
     sources: list[str]
     ids: list[str]
     cards: list[dict[str, Any]]
+    # False: points of a layer that is not of events (layers/point_canvas.py), drawn
+    # whatever the events' window and filters, and kept out of the histogram.
+    windowed: bool = True
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -120,30 +125,49 @@ class _Row(NamedTuple):
     card: dict[str, Any]
 
 
-# Each event's row by (thing, language), with the placed feature it was made from: a
+# Each event's row by (thing, language, kind of row), with the placed feature it was made from: a
 # store's next version (or another known-on day) holds mostly the same placed features,
 # so their rows are made once, not for each of 100,000 events again (about 2 s).
-_ROWS: dict[tuple[str, str], tuple[PlacedFeature, _Row]] = {}
+_ROWS: dict[tuple[str, str, bool], tuple[PlacedFeature, _Row]] = {}
 _ROWS_LOCK = threading.Lock()
 
 
-def _row(p: PlacedFeature, lang: str) -> _Row:
-    key = (p.record.id, lang)
+def _held_row(p: PlacedFeature, lang: str, windowed: bool) -> _Row:
+    key = (p.record.id, lang, windowed)
     held = _ROWS.get(key)
     if held is not None and held[0] is p:
         return held[1]
+    row = _row(p, lang) if windowed else _point_row(p, lang)
+    with _ROWS_LOCK:
+        _ROWS[key] = (p, row)
+    return row
+
+
+def _point_row(p: PlacedFeature, lang: str) -> _Row:
+    """A point that is not an event, as the event canvas draws it: its kind for a type,
+    its actor, its first source, its as-of day; no fatalities."""
+    record = p.record
+    day = (record.as_of - EPOCH).days if record.as_of and record.as_of >= EPOCH else 0
+    card = {"id": record.id, "name": record.text("name", lang),
+            "date": record.as_of.isoformat() if record.as_of else "", "sub_type": "",
+            "notes": record.text("summary", lang), "where": record.text("geometry_note", lang),
+            "sources": "; ".join(s.cited(lang) for s in record.sources),
+            "reported": record.reported_on.isoformat() if record.reported_on else ""}
+    return _Row(p.geometry.x, p.geometry.y, day, record.text("kind", lang) or "",
+                actor_label(record, lang), None,
+                record.sources[0].text(lang) if record.sources else "", NO_FATALITIES, 0, card)
+
+
+def _row(p: PlacedFeature, lang: str) -> _Row:
     record, event = p.record, p.record.event
     assert event is not None
     assert record.as_of is not None
     # No coordinates: NaN, which the canvas never draws but counts (event_layer.js).
     lon, lat = (np.nan, np.nan) if record.unplaced else (p.geometry.x, p.geometry.y)
-    row = _Row(lon, lat, (record.as_of - EPOCH).days, event.type, event.actor1,
-               event.actor2, record.sources[0].text(lang),
-               NO_FATALITIES if event.fatalities is None else event.fatalities,
-               event.geo_precision or 0, _card(p, lang))
-    with _ROWS_LOCK:
-        _ROWS[key] = (p, row)
-    return row
+    return _Row(lon, lat, (record.as_of - EPOCH).days, event.type, event.actor1,
+                event.actor2, record.sources[0].text(lang),
+                NO_FATALITIES if event.fatalities is None else event.fatalities,
+                event.geo_precision or 0, _card(p, lang))
 
 
 def event_columns(features: Sequence[PlacedFeature], lang: str = "en") -> EventColumns:
@@ -151,7 +175,20 @@ def event_columns(features: Sequence[PlacedFeature], lang: str = "en") -> EventC
     events = sorted((p for p in features if p.record.event is not None
                      and p.record.as_of is not None and p.geometry.geom_type == "Point"),
                     key=lambda p: (p.record.as_of, p.record.id))
-    rows = [_row(p, lang) for p in events]
+    return _columns(events, [_held_row(p, lang, True) for p in events], windowed=True)
+
+
+def point_columns(features: Sequence[PlacedFeature], lang: str = "en") -> EventColumns:
+    """The points among `features` that are not events, for the canvas: a layer too large
+    to draw mark by mark (layers/point_canvas.py). In their given order; undrawn by any
+    window (their day is their as-of date, for the card)."""
+    points = [p for p in features if p.record.event is None
+              and p.geometry.geom_type == "Point" and not p.geometry.is_empty]
+    return _columns(points, [_held_row(p, lang, False) for p in points], windowed=False)
+
+
+def _columns(features: list[PlacedFeature], rows: list[_Row], *, windowed: bool
+             ) -> EventColumns:
     types, actors = _Dictionary("type"), _Dictionary("actor")
     for name in sorted({row.type for row in rows}):
         types.code(name)  # coded in name order: the legend's colours follow it
@@ -171,7 +208,7 @@ def event_columns(features: Sequence[PlacedFeature], lang: str = "en") -> EventC
     }
     return EventColumns({name: columns[name] for name, _ in COLUMNS},
                         types.texts, actors.texts, sources.texts,
-                        [p.record.id for p in events], [row.card for row in rows])
+                        [p.record.id for p in features], [row.card for row in rows], windowed)
 
 
 def _encode(events: EventColumns, card_urls: list[str], legend: dict[str, str]) -> bytes:
@@ -184,7 +221,8 @@ def _encode(events: EventColumns, card_urls: list[str], legend: dict[str, str]) 
     header = json.dumps({"count": len(events), "epoch": EPOCH.isoformat(),
                          "columns": offsets, "types": events.types, "actors": events.actors,
                          "sources": events.sources, "cards": card_urls,
-                         "card_chunk": CARD_CHUNK, "labels": legend},
+                         "card_chunk": CARD_CHUNK, "labels": legend,
+                         "windowed": events.windowed},
                         ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     header += b" " * (-(len(header) + 4) % 4)
     return struct.pack("<I", len(header)) + header + b"".join(body)
@@ -232,7 +270,8 @@ def subset(events: EventColumns, keep: np.ndarray) -> EventColumns:
     chosen = np.flatnonzero(keep)
     return EventColumns({name: column[chosen] for name, column in events.columns.items()},
                         events.types, events.actors, events.sources,
-                        [events.ids[i] for i in chosen], [events.cards[i] for i in chosen])
+                        [events.ids[i] for i in chosen], [events.cards[i] for i in chosen],
+                        events.windowed)
 
 
 def write_event_files(events: EventColumns, layer_id: str, lang: str, target_dir: Path,

@@ -50,6 +50,11 @@
   }
   // The events a layer shows: in the window and through the filters (indices, by day).
   function selected(d, withWindow) {
+    if (d.windowed === false) {  // a large layer's points, not events: all of them
+      var all = new Uint32Array(d.count);
+      for (var a = 0; a < d.count; a++) all[a] = a;
+      return all;
+    }
     var types = codes(d.types, filter.types), actors = codes(d.actors, filter.actors);
     var lo = 0, hi = d.count;
     if (withWindow && filter.to !== null) {
@@ -190,8 +195,8 @@
         box.dataset.eventIndex = String(i);
         [isoOf(d.day[i] + d.epochDay) + ' · ' + d.types[d.type[i]],
          [d.actors[d.actor1[i]], d.actors[d.actor2[i]]].filter(Boolean).join(' / '),
-         d.labels.fatalities + ': ' + (f === 0xFFFFFFFF ? d.labels.none : f),
-         d.labels.sources + ': ' + d.sources[d.source[i]]].forEach(function (text) {
+         d.windowed === false ? '' : d.labels.fatalities + ': ' + (f === 0xFFFFFFFF ? d.labels.none : f),
+         d.labels.sources + ': ' + d.sources[d.source[i]]].filter(Boolean).forEach(function (text) {
           var line = document.createElement('div');
           line.textContent = text;
           box.appendChild(line);
@@ -233,7 +238,7 @@
         line('div', d.types[d.type[i]] + (c.sub_type ? ' – ' + c.sub_type : ''), labels.type);
         line('div', [d.actors[d.actor1[i]], d.actors[d.actor2[i]]].filter(Boolean).join(' / '),
              labels.actors);
-        line('div', f === 0xFFFFFFFF ? labels.none : String(f), labels.fatalities);
+        if (d.windowed !== false) line('div', f === 0xFFFFFFFF ? labels.none : String(f), labels.fatalities);
         line('div', c.where + (d.precision[i] === 3 ? ' (' + labels.precision3 + ')' : ''),
              labels.where);
         line('div', c.notes, labels.notes);
@@ -276,7 +281,7 @@
       return box;
     },
     draw: function () {
-      var shown = active.filter(function (l) { return l.data; });
+      var shown = active.filter(windowed);
       var width = Math.max(200, theMap.getSize().x - 140), height = 32, canvas = this._canvas;
       canvas.width = width; canvas.height = height;
       var ctx = canvas.getContext('2d'), first = Infinity, last = -Infinity;
@@ -301,8 +306,8 @@
         var bar = (height - 4) * counts[day] / most;
         ctx.fillRect(day * perDay, height - bar, Math.max(perDay - 0.5, 0.5), bar);
       }
-      var inWindow = active.reduce(function (n, l) { return n + (l.selection || []).length; }, 0);
-      var unplaced = active.reduce(function (n, l) { return n + (l.unplaced || 0); }, 0);
+      var inWindow = shown.reduce(function (n, l) { return n + (l.selection || []).length; }, 0);
+      var unplaced = shown.reduce(function (n, l) { return n + (l.unplaced || 0); }, 0);
       this._caption.textContent = windowCaption(inWindow, unplaced, to);
     }
   });
@@ -315,6 +320,9 @@
     return text;
   }
 
+  // A layer of events, loaded: the histogram and its window are theirs alone.
+  function windowed(l) { return l.data && l.data.windowed !== false; }
+
   function shownLayer(layerId) {
     return active.filter(function (l) { return l.layerId === layerId; })[0];
   }
@@ -322,7 +330,7 @@
   function refresh() {
     active.forEach(function (l) { l.redraw(); });
     if (!theMap) return;
-    var any = active.some(function (l) { return l.data; });
+    var any = active.some(windowed);
     if (any && !histogram) histogram = new Histogram().addTo(theMap);
     if (!any && histogram) { histogram.remove(); histogram = null; }
     if (histogram) histogram.draw();
@@ -350,7 +358,8 @@
         return {layer: l.layerId, loaded: !!l.data, error: l.error || null,
                 total: l.data ? l.data.count : 0, inWindow: (l.selection || []).length,
                 precision3: l.precision3 || 0, unplaced: l.unplaced || 0,
-                drawn: (l.drawn || []).length, mode: l.mode || null};
+                drawn: (l.drawn || []).length, mode: l.mode || null,
+                windowed: l.data ? l.data.windowed !== false : null};
       });
     },
     openCard: function (layerId, i) {

@@ -1,6 +1,6 @@
 """Write a deterministic ACLED-style event CSV: ACLED's export columns, made-up events.
 
-    python scripts/make_acled_csv.py OUT.csv [--rows 100000] [--seed 2024]
+    python scripts/make_acled_csv.py OUT.csv [--rows 100000] [--seed 2024] [--first 0]
 
 For benchmarks and tests of `posture-import` only: the events are random (same seed,
 same file, byte for byte) and describe nothing that happened. Nothing is downloaded.
@@ -63,12 +63,15 @@ def _row(index: int, rng: random.Random) -> list[object]:
     ]
 
 
-def write_acled_csv(path: Path, rows: int = 100_000, seed: int = 2024) -> Path:
+def write_acled_csv(path: Path, rows: int = 100_000, seed: int = 2024,
+                    first: int = 0) -> Path:
+    """`rows` events numbered from `first` (event ids stay unique across the files of
+    one store: an import takes at most 100,000 rows a file)."""
     rng = random.Random(seed)
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(ACLED_HEADER)
-        writer.writerows(_row(index, rng) for index in range(rows))
+        writer.writerows(_row(index, rng) for index in range(first, first + rows))
     return path
 
 
@@ -77,8 +80,9 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--first", type=int, default=0, help="the first event's number")
     args = parser.parse_args()
-    write_acled_csv(args.out, args.rows, args.seed)
+    write_acled_csv(args.out, args.rows, args.seed, args.first)
     print(f"wrote {args.out} ({args.rows:,} rows)")
 
 

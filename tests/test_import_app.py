@@ -3,11 +3,13 @@ a layer of more claims than the map draws yet says so instead of hanging the pag
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from layers.builder import MAX_DRAWN_FEATURES
 from scripts.make_acled_csv import write_acled_csv
-from tests.app_helpers import layers_sent, map_args, run_with_link
+from tests.app_helpers import layer_display, layers_sent, map_args, run_with_link, shown_ids
 from tests.test_import import GOOD_ROWS, HEADER, env_store, run, write_csv  # noqa: F401
 
 
@@ -35,24 +37,46 @@ def test_an_imported_layer_gets_a_switch_and_is_drawn(env_store, capsys, tmp_pat
     assert all(f"feature-posts.r{i}" in script for i in (1, 2, 3))
 
 
-def test_a_layer_too_big_to_draw_says_so(env_store, capsys, tmp_path):  # noqa: F811
-    from layers.builder import layer_script
-    from layers.catalogue import layer
-    from store.features import store_version
+def test_a_layer_too_big_to_draw_mark_by_mark_is_drawn_on_the_canvas(env_store, capsys,  # noqa: F811
+                                                                     tmp_path):
+    """Posts, not events, more than the map draws one by one: the page says how they are
+    drawn, and the layer's call names a column file holding exactly the posts shown at
+    the as-of date (one is dated after it), read back by hand (tests/test_events.py)."""
+    from layers.assets import GENERATED_DIR, GENERATED_URL
+    from layers.bundle import bundle_source
+    from layers.catalogue import catalogue
+    from tests.test_events import _read
 
-    # Posts, not events: each would be drawn as its own marks.
     rows = MAX_DRAWN_FEATURES + 1
-    posts = [[f"p{i}", f"Post {i}", 40 + (i % 50) / 10, 33 + (i // 50) / 20, "2024-12-03",
-              "media", "Rudaw", "10"] for i in range(rows)]
+    posts = [[f"p{i}", f"Post {i}", 40 + (i % 50) / 10, 33 + (i // 50) / 20,
+              "2024-12-03" if i else "2025-01-02", "media", "Rudaw", "10"]
+             for i in range(rows)]
     run(capsys, write_csv(tmp_path / "posts.csv", HEADER, posts), "--layer", "posts",
         "--key", "key")
     app = run_with_link(as_of="2024-12-31")
     assert not app.exception
     notes = [c.value for c in app.sidebar.caption if "more than the map draws" in c.value]
-    assert notes == [f"This layer holds {rows:,} claims, more than the map draws yet "
-                     f"({MAX_DRAWN_FEATURES:,}); they are in the store, the posture table and "
-                     "the data exports."]
-    assert "feature-posts." not in layer_script(layer("posts"), "en", None, store_version())
+    assert notes == [f"This layer holds {rows:,} claims, more than the map draws one by one "
+                     f"({MAX_DRAWN_FEATURES:,}): they are drawn as counts by area below zoom "
+                     "8, and as dots from it (a click opens a dot's card)."]
+    args = map_args(app)
+    assert "posts" in layers_sent(args)
+    assert shown_ids(args, "posts") == []  # no 2,001 ids on every rerun
+    url = layer_display(args, "posts")["points_url"]
+    assert url.startswith(GENERATED_URL + "/events-posts-en-")
+    header, columns = _read(GENERATED_DIR / url.removeprefix(GENERATED_URL + "/"))
+    assert header["windowed"] is False
+    assert header["count"] == rows - 1  # p0 is dated 2025-01-02, after the as-of date
+    assert header["types"] == ["", "report"]  # an imported row's kind
+    cards = [card for chunk in header["cards"] for card in json.loads(
+        (GENERATED_DIR / chunk.removeprefix(GENERATED_URL + "/")).read_text(encoding="utf-8"))]
+    assert [card["id"] for card in cards] == [f"posts.p{i}" for i in range(1, rows)]
+    assert cards[0]["name"] == "Post 1"
+    assert abs(float(columns["lon"][0]) - 40.1) < 1e-4
+    assert abs(float(columns["lat"][0]) - 33.0) < 1e-4
+    posts_body = bundle_source([e for e in catalogue() if e.id == "posts"])
+    assert "postureEvents.layer(parent, map, config)" in posts_body
+    assert "feature-posts." not in posts_body  # never one element per post
 
 
 def test_a_large_event_layer_is_drawn_from_its_columns(env_store, capsys, tmp_path):  # noqa: F811
@@ -74,3 +98,51 @@ def test_a_large_event_layer_is_drawn_from_its_columns(env_store, capsys, tmp_pa
     script = event_layer_script(layer("acled"), "en", None, store_version())
     assert "postureEvents.layer(parent, map" in script
     assert "feature-acled." not in script  # columns in a file, never one element per event
+
+
+def test_thousands_of_new_posts_keep_the_page_light_and_the_csvs_whole(env_store, capsys,  # noqa: F811
+                                                                        tmp_path):
+    """2,001 posts appeared in the week: "What changed" lists 200 changes of a kind and
+    says how many more, with the whole list as CSV; the posture table shows its first
+    2,000 rows and says of how many. (50,000 of either hung the browser.)"""
+    import csv
+    import datetime as dt
+    import io
+
+    from exports.changes import change_report, write_changes
+    from geo.filters import Filters
+    from layers.catalogue import catalogue
+    from ui.changes_panel import SHOWN_LINES
+    from ui.posture_table import SHOWN_ROWS
+
+    rows = SHOWN_ROWS + 1
+    posts = [[f"p{i}", f"Post {i}", 40 + (i % 50) / 10, 33 + (i // 50) / 20, "2024-12-03",
+              "media", "Rudaw", "10"] for i in range(rows)]
+    run(capsys, write_csv(tmp_path / "posts.csv", HEADER, posts), "--layer", "posts",
+        "--key", "key")
+    app = run_with_link(as_of="2024-12-05")
+    assert not app.exception
+    appeared = next(m.value for m in app.main.get("markdown")
+                    if m.value.startswith("**Appeared**"))
+    total = int(appeared.split("(", 1)[1].split(")", 1)[0].replace(",", ""))
+    assert total >= rows  # every post, and the seed's things that began in the week
+    assert len([line for line in appeared.splitlines() if line.startswith("- ")]) \
+        == SHOWN_LINES
+    assert appeared.endswith(f"… and {total - SHOWN_LINES:,} more: save the change list as "
+                             "CSV for all of them.")
+    assert "Save the change list as CSV" in [b.proto.label for b in app.get("download_button")]
+    report = change_report(catalogue(), dt.date(2024, 11, 28), dt.date(2024, 12, 5),
+                           Filters(), None)
+    listed = io.StringIO()
+    write_changes(report, listed, "en")
+    names = {row["name"] for row in csv.DictReader(io.StringIO(listed.getvalue()))
+             if row["change"] == "appeared"}
+    assert {f"Post {i}" for i in range(rows)} <= names
+    assert len(names) == total
+    (table,) = [e for e in app.main if type(e).__name__ == "Dataframe"]
+    assert len(table.value) == SHOWN_ROWS
+    forces = int(next(c.value for c in app.main.caption
+                      if c.value.startswith("The table shows the first"))
+                 .split(" of ", 1)[1].split(" rows", 1)[0].replace(",", ""))
+    assert forces >= rows
+    assert {f"Post {i}" for i in range(1_000)} <= set(table.value["place"])

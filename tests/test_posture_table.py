@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import replace
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.app_helpers import run_with_link
 
@@ -127,3 +130,27 @@ def test_the_pdf_has_a_second_page_with_the_posture_table_and_its_sources(tmp_pa
     table = " ".join(PdfReader(str(filtered)).pages[1].extract_text().split())
     assert "about 2,500" not in table
     assert "Al-Qaim → Jordan border sector" in table
+
+
+@settings(max_examples=60, deadline=None)
+@given(points=st.lists(st.tuples(st.floats(36.0, 46.0), st.floats(30.5, 37.5)),
+                       min_size=1, max_size=25))
+def test_each_rows_governorates_are_those_its_point_lies_in(points):
+    """Against shapely's own intersects, governorate by governorate, in the table's order
+    (the rows are found through the table's spatial index, all at once)."""
+    from shapely.geometry import Point
+
+    from geo.basemap import governorates
+    from geo.features import PlacedFeature
+    from geo.posture import posture_rows
+    from store.features import placed_features
+
+    template = next(p for p in placed_features() if p.record.id == "hama-front")
+    features = [PlacedFeature(replace(template.record, id=f"p{i}"), Point(lon, lat))
+                for i, (lon, lat) in enumerate(points)]
+    table = governorates()
+    rows = posture_rows(features, None, 12, "en")
+    for (lon, lat), row in zip(points, rows, strict=True):
+        inside = [name for name, shape in zip(table["name_en"], table.geometry, strict=True)
+                  if shape.intersects(Point(lon, lat))]
+        assert row.governorate == ", ".join(inside)

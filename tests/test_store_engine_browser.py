@@ -5,6 +5,7 @@ claim alone (the page's own count of what it read, #store-reads)."""
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -96,3 +97,65 @@ def test_another_processs_claim_shows_at_the_cost_of_that_claim(page, server, la
     assert after["full_readings"] == before["full_readings"]
     assert after["claim_keys_read"] - before["claim_keys_read"] == 1
     assert after["records_read"] - before["records_read"] == 1
+
+
+POSTS = 50_000
+
+
+@pytest.fixture(scope="module")
+def posts_server(tmp_path_factory):
+    """A store with a layer of 50,000 points that are not events (posts an analyst
+    imported), far more than the map draws mark by mark."""
+    folder = tmp_path_factory.mktemp("posts")
+    path = folder / "posts.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["key", "name", "lon", "lat", "date", "confidence", "source"])
+        writer.writerows([f"p{i}", f"Post {i}", f"{38 + (i % 250) / 40:.4f}",
+                          f"{32 + (i // 250) / 40:.4f}", "2024-12-01", "media", "Rudaw"]
+                         for i in range(POSTS))
+    location = str(folder / "store.gpkg")
+    store = open_store(location)
+    seed(store)
+    options = ImportOptions(recorded_by="analyst", layer="posts", key="key")
+    assert import_file(path, options, store).result.new == POSTS
+    store.close()
+    started = start_app(folder, {"POSTURE_STORE": location}, timeout_s=120)
+    yield started
+    stop_app(started)
+
+
+def _posts_stats(frame) -> dict:
+    frame.wait_for_function("() => window.postureEvents && window.postureEvents.stats()"
+                            ".some(s => s.layer === 'posts' && s.loaded)", timeout=60_000)
+    return next(s for s in frame.evaluate("() => window.postureEvents.stats()")
+                if s["layer"] == "posts")
+
+
+def test_a_layer_of_50000_points_is_drawn_on_the_canvas(page, posts_server, offline):
+    frame = open_dashboard(page, posts_server)
+    stats = _posts_stats(frame)
+    assert stats["total"] == POSTS
+    assert stats["windowed"] is False
+    assert stats["inWindow"] == POSTS  # no events' window applies to it
+    assert stats["mode"] == "density"
+    assert frame.locator(".posture-histogram").count() == 0  # a histogram is for events
+    # Post 1234 stands alone at zoom 12 (its neighbours are 2.8 km away): a click on it
+    # opens its card.
+    lat, lon = 32 + 1234 // 250 / 40, 38 + 1234 % 250 / 40
+    frame.evaluate(f"""() => {{ for (const k in window) {{
+        if (k.startsWith('map_') && window[k] && window[k].setView) {{
+          window[k].setView([{lat}, {lon}], 12, {{animate: false}}); return; }} }} }}""")
+    frame.wait_for_function("() => window.postureEvents.stats()"
+                            ".some(s => s.layer === 'posts' && s.mode === 'points')")
+    box = page.locator(MAP_IFRAME).bounding_box()
+    size = frame.evaluate("() => [window.innerWidth, window.innerHeight]")
+    page.mouse.click(box["x"] + size[0] / 2 + 2, box["y"] + size[1] / 2 - 1)
+    card = frame.locator(".posture-event-card")
+    card.wait_for(timeout=15_000)
+    assert card.get_attribute("data-event-id") == "posts.p1234"
+    text = card.inner_text()
+    assert "Post 1234" in text
+    assert "Rudaw" in text
+    assert "Fatalities" not in text  # posts are not events
+    assert offline.attempted == []

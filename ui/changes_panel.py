@@ -6,10 +6,11 @@ default, or the date "Compare with an earlier date" chose; `?changes_since=` in 
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import streamlit as st
 
-from exports.changes import change_report, change_what, change_who
+from exports.changes import change_report, change_what, change_who, write_changes
 from geo.filters import Filters
 from geo.timeline import FIRST_DATE
 from geo.what_changed import CHANGE_KINDS, ChangeItem
@@ -18,9 +19,10 @@ from layers.catalogue import LayerEntry
 from ui.link import date_from_url
 from ui.text import plain
 
-__all__ = ["DEFAULT_DAYS", "change_line", "changes_panel"]
+__all__ = ["DEFAULT_DAYS", "SHOWN_LINES", "change_line", "changes_panel"]
 
 DEFAULT_DAYS = 7  # "What changed this week?"
+SHOWN_LINES = 200  # of each kind of change; the CSV holds them all
 
 
 def change_line(item: ChangeItem, lang: str) -> str:
@@ -52,11 +54,24 @@ def changes_panel(entries: tuple[LayerEntry, ...], as_of: dt.date, filters: Filt
         report = change_report(entries, since, as_of, filters, known_on)
         st.caption(t("whatchanged.period", lang, since=since, until=as_of,
                      known=(known_on or dt.date.today()).isoformat()))
+        truncated = False
         for kind in CHANGE_KINDS:
             items = report.of(kind)
-            lines = "\n".join(f"- {plain(change_line(item, lang))}" for item in items)
-            st.markdown(f"**{t(f'whatchanged.{kind}', lang)}** ({len(items)})  \n"
+            # 50,000 lines of Markdown (a large layer imported in the week) hung the page.
+            lines = "\n".join(f"- {plain(change_line(item, lang))}"
+                              for item in items[:SHOWN_LINES])
+            if len(items) > SHOWN_LINES:
+                truncated = True
+                lines += "\n\n" + t("whatchanged.more", lang,
+                                     count=f"{len(items) - SHOWN_LINES:,}")
+            st.markdown(f"**{t(f'whatchanged.{kind}', lang)}** ({len(items):,})  \n"
                         + (lines or t("changes.nothing", lang)))
+        if truncated:
+            rows = io.StringIO()
+            write_changes(report, rows, lang)
+            st.download_button(t("whatchanged.csv", lang), rows.getvalue(),
+                               file_name=f"changes-{since}-{as_of}.csv", mime="text/csv",
+                               key="changes:csv")
         titles = {e.id: e.title(lang) for e in entries}
         for layer, count in sorted(report.events_by_layer.items()):
             st.caption(t("whatchanged.events", lang, n=f"{count:,}",

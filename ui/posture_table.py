@@ -37,6 +37,9 @@ class Selected:
     lon: float
 
 
+SHOWN_ROWS = 2_000
+
+
 def _symbol_uri(p: PlacedFeature, display: Display, lang: str) -> str:
     # The bare frame: the row gives the count and the force in columns of their own.
     symbol = feature_symbol(p.record, display.viewpoint, lang, amplifiers=False) \
@@ -105,8 +108,13 @@ def posture_table(features: Iterable[PlacedFeature], rows: list[PostureRow], lan
         st.caption(t("table.empty", lang))
         return
     frame = posture_frame(rows, lang)
-    shown = frame.copy()
-    shown.insert(0, "symbol", [_symbol_uri(by_id[r.feature_id], display, lang) for r in rows])
+    # The grid sends every row to the browser: 50,000 rows (a large imported layer) hung
+    # the page. The first rows show; the CSV below holds every one.
+    shown = frame.head(SHOWN_ROWS).copy()
+    shown.insert(0, "symbol", [_symbol_uri(by_id[r.feature_id], display, lang)
+                               for r in rows[:SHOWN_ROWS]])
+    if len(rows) > SHOWN_ROWS:
+        st.caption(t("table.first_rows", lang, shown=f"{SHOWN_ROWS:,}", count=f"{len(rows):,}"))
     config = {name: st.column_config.Column(t(f"table.{name}", lang)) for name in COLUMNS}
     config["symbol"] = st.column_config.ImageColumn(t("table.symbol", lang), width="small")
     config["age_days"] = st.column_config.NumberColumn(t("table.age_days", lang), format="%d")
