@@ -68,11 +68,11 @@ def _run(app, what: str) -> float:
     return seconds
 
 
-def _counts() -> dict[str, int] | None:
-    try:
-        from store.picture import read_counts
-    except ImportError:  # a checkout before store pictures
-        return None
+def _counts(app_root: Path) -> dict[str, int] | None:
+    if not (app_root / "store" / "picture.py").is_file():
+        return None  # a checkout before store pictures
+    from store.picture import read_counts
+
     return vars(read_counts())
 
 
@@ -91,9 +91,9 @@ def measure(location: str, app_root: Path, folder: Path) -> dict[str, object]:
     probe.write_text(json.dumps(PROBE, ensure_ascii=False), encoding="utf-8")
     subprocess.run([str(ROOT / ".venv" / "bin" / "posture-import"), str(probe), "--layer",
                     "syria-front"], check=True, env=_env(location), capture_output=True)
-    before = _counts()
+    before = _counts(app_root)
     figures["rerun after another process's one claim (s)"] = _run(app, "rerun after write")
-    after = _counts()
+    after = _counts(app_root)
     if before is not None and after is not None:
         read = {key: after[key] - before[key] for key in after}
         figures["read for that rerun"] = read
