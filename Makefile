@@ -109,6 +109,7 @@ bench: install-test chromium postgis haproxy
 	$(PY) bench/bench_events.py
 	$(PY) bench/bench_changes.py
 	$(PY) bench/bench_store_engine.py --postgis
+	$(PY) bench/bench_toggle_cpu.py
 	$(PY) bench/bench_import_memory.py
 	$(PY) bench/bench_uploads.py
 
