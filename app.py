@@ -46,7 +46,7 @@ from store.features import (
     undrawable,
 )
 from store.location import store_location
-from store.picture import read_counts
+from store.reading_stats import read_counts
 from ui.changes_panel import changes_panel
 from ui.chart import force_levels_chart
 from ui.dates import as_of_picker, changes_since, known_on_picker

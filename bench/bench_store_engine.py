@@ -69,9 +69,9 @@ def _run(app, what: str) -> float:
 
 
 def _counts(app_root: Path) -> dict[str, int] | None:
-    if not (app_root / "store" / "picture.py").is_file():
+    if not (app_root / "store" / "reading_stats.py").is_file():
         return None  # a checkout before store pictures
-    from store.picture import read_counts
+    from store.reading_stats import read_counts
 
     return vars(read_counts())
 

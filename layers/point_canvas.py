@@ -82,5 +82,11 @@ def inline_canvas_points_url(entry: LayerEntry, lang: str, known_on: dt.date | N
 
 def undrawn_shapes(entry: LayerEntry, known_on: dt.date | None = None) -> int:
     """How many of a canvas layer's claims are lines or areas, which it does not draw."""
+    return _undrawn(entry, known_on, layer_version(entry.id, known_on))
+
+
+@lru_cache(maxsize=16)
+def _undrawn(entry: LayerEntry, known_on: dt.date | None, version: str) -> int:
+    # Once per layer version, not on every rerun of the sidebar (50,000 geometries).
     return sum(1 for p in features_of(entry, known_on)
                if p.geometry.geom_type != "Point" and not p.geometry.is_empty)

@@ -14,9 +14,7 @@ layer no write touched (its script, an event layer's columns) outlive the write.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,14 +24,15 @@ from weakref import WeakValueDictionary
 from sqlalchemy import Connection, select
 
 from geo.claims import Claim, Retraction, TrailEntry
-from geo.errors import SchemaError
-from geo.features import PlacedFeature, Undrawable, place_each
-from store.records import parse_time
+from geo.features import PlacedFeature, Undrawable
+from store.placing import Placement, has_series, place_claims
+from store.reading_stats import PROGRESS_EVERY, count_read, report_progress
+from store.records import claim_from_row, retraction_from_row
 from store.sql import SqlStore
 from store.trails import read_trails
 
-__all__ = ["Picture", "ReadCounts", "ReadingProgress", "SharedReadings", "StoreVersion",
-           "brought_forward", "fresh_picture", "read_counts", "reading_progress"]
+__all__ = ["Picture", "SharedReadings", "StoreVersion", "brought_forward", "fresh_picture",
+           "trails_of"]
 
 log = logging.getLogger(__name__)
 
@@ -76,64 +75,6 @@ class _Head(NamedTuple):
 
 
 @dataclass
-class ReadCounts:
-    """What this process has read from the store for its pictures, for benchmarks and
-    tests: a write must cost readers the new claims, not a full re-read."""
-
-    full_readings: int = 0
-    claim_keys_read: int = 0  # a claim's fid, thing, layer and report day
-    records_read: int = 0  # a claim's record, parsed
-    retractions_read: int = 0
-
-
-_COUNTS = ReadCounts()
-_COUNTING = threading.Lock()
-
-
-def read_counts() -> ReadCounts:
-    with _COUNTING:
-        return ReadCounts(_COUNTS.full_readings, _COUNTS.claim_keys_read,
-                          _COUNTS.records_read, _COUNTS.retractions_read)
-
-
-def _count(full: bool, keys: int, records: int, retractions: int) -> None:
-    with _COUNTING:
-        _COUNTS.full_readings += full
-        _COUNTS.claim_keys_read += keys
-        _COUNTS.records_read += records
-        _COUNTS.retractions_read += retractions
-
-
-Placement = PlacedFeature | Undrawable
-
-
-@dataclass(frozen=True)
-class ReadingProgress:
-    """How far a whole reading has come, for the page to say so (ui/first_reading.py):
-    `stage` is "claims" (the keys of every claim), "records" (the current claims'
-    records) or "placing" (checking and placing them)."""
-
-    stage: str
-    done: int
-    total: int
-
-
-_PROGRESS: ReadingProgress | None = None
-# Reported every so many rows: often enough for a bar, rarely enough to cost nothing.
-PROGRESS_EVERY = 5_000
-
-
-def reading_progress() -> ReadingProgress | None:
-    """The progress of the whole reading under way in this process, if any."""
-    return _PROGRESS
-
-
-def _report(stage: str, done: int, total: int) -> None:
-    global _PROGRESS
-    _PROGRESS = ReadingProgress(stage, done, total) if done < total else None
-
-
-@dataclass
 class SharedReadings:
     """What the pictures of one store share, by claim id: a claim never changes, so it is
     parsed, validated and placed once however many days' pictures hold it. Weak: a claim
@@ -169,9 +110,6 @@ class Picture:
     trails: dict[str, tuple[TrailEntry, ...]] | None = None  # every thing's, once read
     some_trails: dict[str, tuple[TrailEntry, ...]] = field(default_factory=dict)
 
-    def is_current(self, feature_id: str) -> bool:
-        return self.heads[feature_id].claim_id not in self.closed
-
     def layer_version(self, layer_id: str) -> StoreVersion:
         """The version at which what `layer_id` draws last changed."""
         return self.layer_versions.get(layer_id, StoreVersion(0, 0, 0))
@@ -184,7 +122,8 @@ class Picture:
 
     @cached_property
     def _placed(self) -> tuple[tuple[PlacedFeature, ...], tuple[Undrawable, ...]]:
-        return _place(self)
+        return place_claims(self.current_claims, self.shared.placements,
+                            report=self.reports_progress)
 
     @property
     def placed(self) -> tuple[PlacedFeature, ...]:
@@ -226,74 +165,8 @@ class Picture:
                      for (_, retraction), feature_id in pairs)
 
 
-def _placement(claim: Claim) -> Placement:
-    try:
-        record = claim.record
-    except SchemaError as e:  # valid when written, not under today's schema
-        return Undrawable(claim.feature_id, str(claim.raw.get("layer", "")),
-                          str(e).split(": ", 1)[-1], None)
-    placed, undrawable = place_each([record])
-    return placed[0] if placed else undrawable[0]
-
-
-def _has_series(claim: Claim) -> bool:
-    return claim.raw.get("series") is not None
-
-
-def _place(picture: Picture) -> tuple[tuple[PlacedFeature, ...], tuple[Undrawable, ...]]:
-    """geo/features.py's place_each over the current claims, each claim placed once in the
-    process: only the claims of a series are placed together each time, since whether a
-    series spans layers depends on all of them."""
-    claims = picture.current_claims
-    placements = picture.shared.placements
-    found: list[Placement | None] = [placements.get(c.claim_id) for c in claims]
-    in_series: dict[str, Placement] = {}
-    series_records = []
-    for index, claim in enumerate(claims):
-        if picture.reports_progress and index % PROGRESS_EVERY == 0:
-            _report("placing", index, len(claims))
-        if found[index] is not None:
-            continue
-        placement = _placement(claim)
-        if not _has_series(claim) or (isinstance(placement, Undrawable)
-                                      and placement.feature is None):
-            # No series (or unreadable, so none to check): placed for good.
-            found[index] = placements[claim.claim_id] = placement
-        else:
-            series_records.append(claim.record)
-    placed, undrawable = place_each(series_records)
-    in_series.update({p.record.id: p for p in placed})
-    in_series.update({u.feature_id: u for u in undrawable})
-    kept_placed: list[PlacedFeature] = []
-    kept_undrawable: list[Undrawable] = []
-    unreadable: list[Undrawable] = []
-    for claim, placement in zip(claims, found, strict=True):
-        placement = placement or in_series[claim.feature_id]
-        if isinstance(placement, PlacedFeature):
-            kept_placed.append(placement)
-        elif placement.feature is None:
-            unreadable.append(placement)
-        else:
-            kept_undrawable.append(placement)
-    if picture.reports_progress:
-        _report("placing", len(claims), len(claims))
-    # As the full reading orders them: the drawable's problems, then the unreadable.
-    return tuple(kept_placed), (*kept_undrawable, *unreadable)
-
-
 def _known(reported_on: dt.date | None, known_on: dt.date | None) -> bool:
     return known_on is None or reported_on is None or reported_on <= known_on
-
-
-def _claim(row: Any) -> Claim:
-    return Claim(claim_id=row.claim_id, raw=json.loads(row.record),
-                 recorded_at=parse_time(row.recorded_at), recorded_by=row.recorded_by,
-                 supersedes=row.supersedes)
-
-
-def _retraction(row: Any) -> Retraction:
-    return Retraction(row.claim_id, row.reason, row.reported_on,
-                      parse_time(row.recorded_at), row.recorded_by)
 
 
 def _claim_keys(store: SqlStore, conn: Connection, after: int, up_to: int) -> Any:
@@ -317,16 +190,16 @@ def _fetched_claims(store: SqlStore, conn: Connection, fids: list[int], after: i
     if len(fids) > FETCH_CHUNK and len(fids) * 2 > up_to - after:
         for row in conn.execute(select(*columns).where(c.fid > after, c.fid <= up_to)):
             if row.fid in wanted:
-                found[row.fid] = _claim(row)
+                found[row.fid] = claim_from_row(row)
                 if report and len(found) % PROGRESS_EVERY == 0:
-                    _report("records", len(found), len(fids))
+                    report_progress("records", len(found), len(fids))
         return found
     for start in range(0, len(fids), FETCH_CHUNK):
         chunk = fids[start:start + FETCH_CHUNK]
-        found.update((row.fid, _claim(row)) for row in conn.execute(
+        found.update((row.fid, claim_from_row(row)) for row in conn.execute(
             select(*columns).where(c.fid.in_(chunk))))
         if report:
-            _report("records", len(found), len(fids))
+            report_progress("records", len(found), len(fids))
     return found
 
 
@@ -373,7 +246,7 @@ def _merged(store: SqlStore, earlier: Picture, version: StoreVersion, *, full: b
         for row in _claim_keys(store, conn, earlier.version.claims, version.claims):
             claims_read += 1
             if full and claims_read % PROGRESS_EVERY == 0:
-                _report("claims", claims_read, version.claims)
+                report_progress("claims", claims_read, version.claims)
             first_fid.setdefault(row.feature_id, row.fid)
             if not _known(row.reported_on, known_on):
                 continue
@@ -388,7 +261,7 @@ def _merged(store: SqlStore, earlier: Picture, version: StoreVersion, *, full: b
             retractions_read += 1
             if known_on is None or row.reported_on <= known_on:
                 # The first retraction of a claim closes it; a second changes nothing.
-                closed.setdefault(row.claim_id, (row.fid, _retraction(row)))
+                closed.setdefault(row.claim_id, (row.fid, retraction_from_row(row)))
                 touched.add(row.feature_id)
         claims = dict(earlier.claims)
         missing = []
@@ -403,7 +276,7 @@ def _merged(store: SqlStore, earlier: Picture, version: StoreVersion, *, full: b
     for feature_id, head in new_heads.items():
         if head.fid in fetched:
             claims[feature_id] = shared.claims[head.claim_id] = fetched[head.fid]
-    _count(full, claims_read, len(fetched), retractions_read)
+    count_read(full, claims_read, len(fetched), retractions_read)
     order = _reordered(earlier.order, earlier.heads, new_heads, first_fid)
     layer_versions = dict(earlier.layer_versions)
     for feature_id in touched:
@@ -439,8 +312,8 @@ def _mark_series_changes(picture: Picture, earlier: Picture) -> None:
     (a series keeps to one layer): those layers change with it."""
     if not picture.touched:
         return
-    if not any(_has_series(picture.claims[f]) or (f in earlier.claims and
-                                                  _has_series(earlier.claims[f]))
+    if not any(has_series(picture.claims[f]) or (f in earlier.claims and
+                                                  has_series(earlier.claims[f]))
                for f in picture.touched if f in picture.claims):
         return
     before = {p.record.id: "placed" for p in earlier.placed}

@@ -4,6 +4,7 @@ a history entry, a layer an import made, and the ids and times the store sets.""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import time
 from dataclasses import dataclass
@@ -13,8 +14,8 @@ from geo.claims import Change, Claim, Retraction
 from geo.errors import StoreError
 
 __all__ = ["ConflictError", "FeatureStamp", "HistoryEntry", "RecordKeys", "RecordResult",
-           "SerializedRecord", "StoredLayer", "keys_of", "new_claim_ids", "parse_time",
-           "record_text", "utc_now_text"]
+           "SerializedRecord", "StoredLayer", "claim_from_row", "keys_of", "new_claim_ids",
+           "parse_time", "record_text", "retraction_from_row", "utc_now_text"]
 
 
 class RecordKeys(NamedTuple):
@@ -58,6 +59,20 @@ def new_claim_ids(count: int) -> list[str]:
     unique index on them grows at its end instead of at random places."""
     prefix = f"{time.time_ns():016x}{os.urandom(4).hex()}"
     return [f"{prefix}{index:08x}" for index in range(count)]
+
+def claim_from_row(row: Any) -> Claim:
+    """A claims-table row (claim_id, record, recorded_at, recorded_by, supersedes) as a
+    Claim, its record parsed."""
+    return Claim(claim_id=row.claim_id, raw=json.loads(row.record),
+                 recorded_at=parse_time(row.recorded_at), recorded_by=row.recorded_by,
+                 supersedes=row.supersedes)
+
+
+def retraction_from_row(row: Any) -> Retraction:
+    """A retractions-table row as a Retraction."""
+    return Retraction(row.claim_id, row.reason, row.reported_on,
+                      parse_time(row.recorded_at), row.recorded_by)
+
 
 def utc_now_text() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -8,7 +8,6 @@ caller can observe is here, so one set of contract tests covers both.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Literal
@@ -50,22 +49,22 @@ from store.records import (
     RecordResult,
     SerializedRecord,
     StoredLayer,
+    claim_from_row,
     keys_of,
     new_claim_ids,
     parse_time,
     record_text,
+    retraction_from_row,
     utc_now_text,
 )
 from store.stamps import check_unchanged, last_stamp
 from store.tables import StoreTables
 from store.trails import read_trails
+from store.write_lookups import closed_claims, latest_claims, open_in_layers
 
 __all__ = ["BulkInsert", "SqlStore"]
 
 ANALYZE_AFTER_ROWS = 1_000
-# Ids asked about in one IN list: SQLite allows 32,766 bound parameters, and 5,000 a
-# query read 100,000 ids' latest claims in 0.21 s where 500 took 0.37 s.
-IN_CHUNK = 5_000
 # How a backend inserts claims: (connection, table, rows, each row's GeoJSON geometry).
 BulkInsert = Callable[[Connection, Table, list[dict[str, Any]], list[dict[str, Any] | None]],
                       None]
@@ -131,7 +130,7 @@ class SqlStore:
             query = query.where(c.recorded_by == recorded_by)
         with self.engine.connect() as conn:
             rows = conn.execute(query.order_by(first_recorded, c.fid)).all()
-        claims = [self._claim(row) for row in rows]
+        claims = [claim_from_row(row) for row in rows]
         if valid_on is not None:
             # The SQL above keeps a superset (a claim without valid_from has its start in
             # its record's as_of, not in a column); the time model itself decides.
@@ -154,7 +153,7 @@ class SqlStore:
                  .where(latest, known).order_by(r.fid))
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-        return [(self._claim(row), Retraction(row.claim_id, row.reason, row.retracted_on,
+        return [(claim_from_row(row), Retraction(row.claim_id, row.reason, row.retracted_on,
                                               parse_time(row.retracted_at),
                                               row.retracted_by)) for row in rows]
 
@@ -200,11 +199,11 @@ class SqlStore:
         entries: list[HistoryEntry] = []
         before: dict[str, Any] | None = None
         for row in claim_rows:
-            claim = self._claim(row)
+            claim = claim_from_row(row)
             entries.append(HistoryEntry(claim, None, tuple(changes(before, claim.raw)),
                                         before_raw=before))
             before = claim.raw
-        entries.extend(HistoryEntry(None, self._retraction(row)) for row in retraction_rows)
+        entries.extend(HistoryEntry(None, retraction_from_row(row)) for row in retraction_rows)
         return sorted(entries, key=lambda entry: entry.recorded_at)
 
     # Writing -----------------------------------------------------------------
@@ -246,8 +245,10 @@ class SqlStore:
         with self.write_transaction() as (conn, transaction):
             check_unchanged(conn, self.claims, self.retractions, opened_at or {})
             layer_created = self._make_layer(conn, new_layer, recorded_by)
-            latest = self._latest(conn, seen, recorded_by if compare == "own" else None)
-            closed = self._closed(conn, [claim_id for claim_id, _ in latest.values()]) \
+            latest = latest_claims(conn, self.claims, self.retractions, seen,
+                                   recorded_by if compare == "own" else None)
+            closed = closed_claims(conn, self.retractions,
+                                   [claim_id for claim_id, _ in latest.values()]) \
                 if reopen else set()
             recorded_at = utc_now_text()
             rows, new, changed = [], 0, 0
@@ -273,7 +274,8 @@ class SqlStore:
                 self._insert(conn, self.claims, rows, geometries)
             gone: list[str] = []
             if retract_missing is not None:
-                gone = self._open_in_layers(conn, {k.layer for k in keys}, seen)
+                gone = open_in_layers(conn, self.claims, self.retractions,
+                                      {k.layer for k in keys}, seen)
                 if gone:
                     conn.execute(insert(self.retractions), [
                         self._retraction_row(claim_id, feature_id, retract_missing,
@@ -302,7 +304,8 @@ class SqlStore:
             if opened_at is not None:
                 check_unchanged(conn, self.claims, self.retractions,
                                 {feature_id: opened_at})
-            current = self._latest(conn, {feature_id}, None, unretracted=True).get(feature_id)
+            current = latest_claims(conn, self.claims, self.retractions, {feature_id}, None,
+                                    unretracted=True).get(feature_id)
             if current is None:
                 raise SchemaError(f"retraction: no open claim about {feature_id!r} to retract")
             row = self._retraction_row(current[0], feature_id, reason,
@@ -349,61 +352,6 @@ class SqlStore:
             "color": layer.color, "recorded_at": utc_now_text(), "recorded_by": recorded_by}])
         return layer.layer_id
 
-    def _open_in_layers(self, conn: Connection, layers: set[str], kept: set[str]
-                        ) -> list[tuple[str, str]]:
-        """Things whose latest claim lies in `layers`, is not retracted and is not in
-        `kept`: (feature id, claim id), in id order."""
-        c = self.claims.c
-        candidates = set(conn.execute(select(c.feature_id).where(
-            c.layer.in_(sorted(layers))).distinct()).scalars()) - kept
-        latest = self._latest(conn, candidates, None, unretracted=True)
-        if not latest:
-            return []
-        claim_ids = sorted(claim_id for claim_id, _ in latest.values())
-        claim_layers: dict[str, str] = {}
-        for start in range(0, len(claim_ids), IN_CHUNK):
-            claim_layers.update(conn.execute(select(c.claim_id, c.layer).where(
-                c.claim_id.in_(claim_ids[start:start + IN_CHUNK]))).all())
-        return sorted((feature_id, claim_id) for feature_id, (claim_id, _) in latest.items()
-                      if claim_layers[claim_id] in layers)
-
-    def _latest(self, conn: Connection, feature_ids: set[str], recorder: str | None,
-                unretracted: bool = False) -> dict[str, tuple[str, str]]:
-        """Each thing's latest claim (reported last, then recorded last): id and hash."""
-        if not feature_ids:
-            return {}
-        c = self.claims.c
-        latest: dict[str, tuple[str, str]] = {}
-        ids = sorted(feature_ids)
-        # Claims whose ids sort between the first and last asked about: when there are
-        # no more of them than ids (a new layer's ids have none), one query reads them
-        # all, instead of one per IN_CHUNK ids.
-        span = c.feature_id.between(ids[0], ids[-1])
-        stored = conn.execute(select(func.count()).select_from(self.claims).where(span)
-                              ).scalar() or 0
-        chunks = [span] if stored <= len(ids) else [
-            c.feature_id.in_(ids[start:start + IN_CHUNK])
-            for start in range(0, len(ids), IN_CHUNK)]
-        for chunk in chunks:
-            query = select(c.feature_id, c.claim_id, c.content_hash).where(chunk).order_by(
-                c.feature_id, c.reported_on.desc().nulls_last(), c.fid.desc())
-            if recorder is not None:
-                query = query.where(c.recorded_by == recorder)
-            for feature_id, claim_id, stored_hash in conn.execute(query):
-                if feature_id in feature_ids:
-                    latest.setdefault(feature_id, (claim_id, stored_hash))
-        if unretracted and latest:
-            closed = self._closed(conn, [claim_id for claim_id, _ in latest.values()])
-            latest = {key: value for key, value in latest.items() if value[0] not in closed}
-        return latest
-
-    def _closed(self, conn: Connection, claim_ids: list[str]) -> set[str]:
-        """Those of `claim_ids` a retraction closed."""
-        r, ordered = self.retractions.c, sorted(claim_ids)
-        return {found for start in range(0, len(ordered), IN_CHUNK)
-                for found in conn.execute(select(r.claim_id).where(
-                    r.claim_id.in_(ordered[start:start + IN_CHUNK]))).scalars()}
-
     @staticmethod
     def _row(record_json: str, key: Any, recorded_at: str, recorded_by: str,
              supersedes: str | None, digest: str) -> dict[str, Any]:
@@ -420,14 +368,3 @@ class SqlStore:
             row["geom"] = self._geometry_value(shape(geometry) if geometry else None)
             row["record"] = record_text(row["record"])
         conn.execute(insert(table), rows)
-
-    @staticmethod
-    def _claim(row: Any) -> Claim:
-        return Claim(claim_id=row.claim_id, raw=json.loads(row.record),
-                     recorded_at=parse_time(row.recorded_at), recorded_by=row.recorded_by,
-                     supersedes=row.supersedes)
-
-    @staticmethod
-    def _retraction(row: Any) -> Retraction:
-        return Retraction(row.claim_id, row.reason, row.reported_on,
-                          parse_time(row.recorded_at), row.recorded_by)

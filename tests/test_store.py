@@ -197,7 +197,7 @@ def test_the_recorder_is_required(store):
 
 def test_a_large_write_finds_each_things_latest_claim_across_its_lookups(store):
     """A write looks up its things' latest claims by the span of their ids, or over
-    store/sql.py's IN_CHUNK ids at a time: either way a thing, changed or not, is told
+    store/write_lookups.py's IN_CHUNK ids at a time: either way a thing, changed or not, is told
     apart from a new one."""
     from tests.store_writer import claims
 

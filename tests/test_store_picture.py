@@ -23,8 +23,9 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from geo.errors import SchemaError
-from store.picture import Picture, StoreVersion, brought_forward, fresh_picture, read_counts
+from store.picture import Picture, StoreVersion, brought_forward, fresh_picture
 from store.picture import trails_of as picture_trails
+from store.reading_stats import read_counts
 from tests.conftest import DATA_DIR, ROOT
 
 RAW = {f["id"]: f for f in json.loads((DATA_DIR / "features.json").read_text(

@@ -8,7 +8,7 @@ import streamlit as st
 
 from i18n import t
 from store.features import first_reading_pending, start_first_reading
-from store.picture import ReadingProgress, reading_progress
+from store.reading_stats import ReadingProgress, reading_progress
 
 __all__ = ["STAGES", "wait_for_first_reading"]
 
