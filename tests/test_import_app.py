@@ -4,6 +4,7 @@ a layer of more claims than the map draws yet says so instead of hanging the pag
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -175,3 +176,46 @@ def test_a_canvas_layer_prints_as_one_set_of_dots_with_its_source(env_store, cap
     texts = " ".join(t.get_text() for t in (*drawn.ax.texts, *drawn.figure.texts))
     assert "Post 1" not in texts
     assert "Rudaw" in texts
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_canvas_layers_points_at_the_edges_of_the_day_and_the_filters(env_store, capsys,  # noqa: F811
+                                                                        tmp_path, lang):
+    """Posts p0-p2000 dated 2024-12-03, except p1 (2024-12-04) and p2 (official, not media):
+    on 2024-12-03 every post but p1 shows, on 2024-12-02 none; a confidence filter keeps
+    p2 alone; the HTML export carries the same points inline, read back by hand."""
+    import base64
+    import datetime as dt
+    import struct
+
+    from exports.html import build_html
+    from exports.view import View
+    from geo.filters import Filters
+    from layers.catalogue import layer
+    from layers.point_canvas import canvas_points
+
+    rows = MAX_DRAWN_FEATURES + 1
+    posts = [[f"p{i}", f"Post {i}", 40 + (i % 50) / 10, 33 + (i // 50) / 20,
+              "2024-12-04" if i == 1 else "2024-12-03", "official" if i == 2 else "media",
+              "Rudaw", "10"] for i in range(rows)]
+    run(capsys, write_csv(tmp_path / "posts.csv", HEADER, posts), "--layer", "posts",
+        "--key", "key")
+    posts_layer = layer("posts")
+    everyone = [f"posts.p{i}" for i in range(rows) if i != 1]
+    assert sorted(canvas_points(posts_layer, lang, None, dt.date(2024, 12, 3)).ids) == \
+        sorted(everyone)
+    assert canvas_points(posts_layer, lang, None, dt.date(2024, 12, 2)).ids == []
+    assert len(canvas_points(posts_layer, lang, None, dt.date(2024, 12, 4)).ids) == rows
+    official = Filters(confidence=("official",))
+    assert canvas_points(posts_layer, lang, None, dt.date(2024, 12, 3), official).ids == \
+        ["posts.p2"]
+    page = build_html(View(layer_ids=("posts",), as_of=dt.date(2024, 12, 3), lang=lang,
+                           filters=official))
+    urls = [u for u in re.findall(r'"points_url": "data:application/octet-stream;base64,'
+                                  r'([A-Za-z0-9+/=]+)"', page)]
+    assert len(urls) == 1
+    data = base64.b64decode(urls[0])
+    (length,) = struct.unpack_from("<I", data)
+    header = json.loads(data[4:4 + length])
+    assert header["count"] == 1
+    assert header["windowed"] is False
