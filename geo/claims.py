@@ -18,7 +18,9 @@ from typing import Any
 import orjson
 
 from geo.checks import check_text
+from geo.errors import SchemaError
 from geo.schema import FEATURES_FILE, FeatureRecord, parse_feature
+from geo.stored_record import stored_record
 
 __all__ = [
     "MAX_REASON_CHARS",
@@ -114,21 +116,18 @@ def check_recorder(name: Any) -> str:
     return check_text(name, "claim", "recorded_by", max_chars=MAX_RECORDER_CHARS)
 
 
-# A stored claim never changes (both backends' triggers refuse it), so its validated
-# record is kept by its id for the process: a store's next version (one more claim)
-# validates that claim, not the 100,000 before it again.
-_VALIDATED: dict[str, FeatureRecord] = {}
-
-
 @dataclass(frozen=True)
 class Claim:
-    """A stored claim: the record as validated, and the store's own fields."""
+    """A stored claim: the record as validated when written, and the store's own fields.
+    `unreadable`: why the stored row could not be decoded (its `raw` then holds only the
+    thing's id and layer, from the row's keys)."""
 
     claim_id: str
     raw: dict[str, Any]
     recorded_at: dt.datetime
     recorded_by: str
     supersedes: str | None = None
+    unreadable: str | None = None
 
     @property
     def feature_id(self) -> str:
@@ -136,10 +135,15 @@ class Claim:
 
     @cached_property
     def record(self) -> FeatureRecord:
-        found = _VALIDATED.get(self.claim_id)
-        if found is None:
-            found = _VALIDATED[self.claim_id] = validated(self.raw)
-        return found
+        """The record, trusted as checked when written (geo/stored_record.py). A row that
+        cannot be read raises SchemaError naming the thing and this claim."""
+        try:
+            if self.unreadable:
+                raise SchemaError(self.unreadable)
+            return stored_record(self.raw)
+        except SchemaError as e:
+            raise SchemaError(f"{self.raw.get('id', '?')}: stored claim {self.claim_id}: "
+                              f"{e}") from e
 
     @property
     def reported_on(self) -> dt.date | None:

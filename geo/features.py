@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
 
+import numpy as np
 import shapely
 from shapely import Geometry
 from shapely.errors import ShapelyError
@@ -148,10 +149,34 @@ def record_set_problems(records: tuple[FeatureRecord, ...]) -> dict[int, str]:
 UNPLACED = Point()
 
 
-def _geometry_of(record: FeatureRecord, where: str | None = None) -> Geometry:
+def _points_made(records: tuple[FeatureRecord, ...]) -> dict[int, Point]:
+    """The plain two-coordinate Points of `records` (by position), made in one call:
+    shapely's Point() one by one took 9 µs each, most of placing 100,000 events. Each is
+    finite, so valid; any other record's geometry is made, and checked, on its own."""
+    where = [index for index, record in enumerate(records)
+             if record.geometry is not None and record.symbol != "arrow"
+             and record.geometry.get("type") == "Point"
+             and len(record.geometry.get("coordinates") or ()) == 2]
+    if not where:
+        return {}
+    try:
+        coordinates = np.array([records[index].geometry["coordinates"]  # type: ignore[index]
+                                for index in where], dtype=float)
+    except (TypeError, ValueError):
+        return {}
+    finite = np.isfinite(coordinates).all(axis=1)
+    made = shapely.points(coordinates)
+    return {index: point for index, point, ok in zip(where, made, finite, strict=True) if ok}
+
+
+def _geometry_of(record: FeatureRecord, where: str | None = None,
+                 made: Point | None = None) -> Geometry:
+    """`made`: the record's Point already made from its coordinates (_points_made)."""
     where = where or f"{FEATURES_FILE}: feature {record.id!r}"
     if record.unplaced:
         return UNPLACED
+    if made is not None:
+        return made
     if record.geometry_ref is not None:
         try:
             geometry = resolve_geometry_ref(record.geometry_ref)
@@ -242,13 +267,15 @@ def place_each(records: Iterable[FeatureRecord]
     an actor no longer listed) is set aside with its reason instead of failing them all."""
     records = tuple(records)
     problems = record_set_problems(records)
+    points = _points_made(records)
     placed, undrawable = [], []
     for index, record in enumerate(records):
         reason = problems.get(index)
         if reason is None:
             where = f"feature {record.id!r}"
             try:
-                placed.append(PlacedFeature(record, _geometry_of(record, where)))
+                placed.append(PlacedFeature(record, _geometry_of(record, where,
+                                                                 points.get(index))))
                 continue
             except SchemaError as e:
                 reason = str(e).removeprefix(f"{where}: ")

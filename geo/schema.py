@@ -26,8 +26,8 @@ from geo.events import EventFacts, parse_event
 from geo.sidc import check_sidc
 from i18n import t
 
-__all__ = ["AS_OF_PRECISIONS", "CONFIDENCE_LEVELS", "FEATURES_FILE", "SYMBOLS", "Count",
-           "FeatureRecord", "Source", "one_language_pair", "parse_feature"]
+__all__ = ["AS_OF_PRECISIONS", "BILINGUAL", "CONFIDENCE_LEVELS", "FEATURES_FILE", "SYMBOLS",
+           "Count", "FeatureRecord", "Source", "one_language_pair", "parse_feature"]
 
 # The file every feature message names, relative to the data folder.
 FEATURES_FILE = "features.json"
@@ -36,7 +36,7 @@ MAX_FACT_CHARS = 40
 # A unit symbol's quantity amplifier sits above its frame.
 MAX_QUANTITY_CHARS = 40
 # The text fields every claim has, in English and Arabic; one language is enough.
-_BILINGUAL = (("name_en", "name_ar"), ("kind", "kind_ar"), ("actor_en", "actor_ar"),
+BILINGUAL = (("name_en", "name_ar"), ("kind", "kind_ar"), ("actor_en", "actor_ar"),
               ("summary_en", "summary_ar"), ("geometry_note", "geometry_note_ar"))
 _GEOMETRY_REF = re.compile(r"^(admin1|derived):[A-Za-z0-9_-]+$")
 
@@ -310,7 +310,7 @@ def parse_feature(raw: Any, index: int, source: str = FEATURES_FILE) -> FeatureR
     text = {key: _require(raw, where, key, str) for key in (
         "id", "layer", "symbol", "confidence")}
     filled: frozenset[str] = frozenset()
-    for key_en, key_ar in _BILINGUAL:
+    for key_en, key_ar in BILINGUAL:
         text[key_en], text[key_ar], one = one_language_pair(raw, where, key_en, key_ar)
         filled |= one
     if text["symbol"] not in SYMBOLS:

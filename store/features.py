@@ -10,7 +10,6 @@ unchanged store re-renders nothing.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -109,10 +108,6 @@ class _Pictures:
             else:
                 picture = fresh_picture(store, wanted, known_on,
                                         self._shared.setdefault(location, SharedReadings()))
-                # What was just read lives as long as the picture: out of the
-                # collector's scans, or each full collection walks 100,000 claims'
-                # objects again (about a second).
-                gc.freeze()
             held.append(picture)
             held.sort(key=lambda p: p.version)
             del held[:-self.KEPT_VERSIONS]

@@ -25,6 +25,7 @@ from sqlalchemy import Connection, select
 
 from geo.claims import Claim, Retraction, TrailEntry
 from geo.features import PlacedFeature, Undrawable
+from store.collection import collection_paused
 from store.placing import Placement, has_series, place_claims
 from store.reading_stats import PROGRESS_EVERY, count_read, report_progress
 from store.records import claim_from_row, retraction_from_row
@@ -122,8 +123,9 @@ class Picture:
 
     @cached_property
     def _placed(self) -> tuple[tuple[PlacedFeature, ...], tuple[Undrawable, ...]]:
-        return place_claims(self.current_claims, self.shared.placements,
-                            report=self.reports_progress)
+        with collection_paused():
+            return place_claims(self.current_claims, self.shared.placements,
+                                report=self.reports_progress)
 
     @property
     def placed(self) -> tuple[PlacedFeature, ...]:
@@ -184,7 +186,8 @@ def _fetched_claims(store: SqlStore, conn: Connection, fids: list[int], after: i
     """The claims at `fids` (all in (after, up_to]), records parsed. Most of a range: one
     scan of it; a few: by fid."""
     c = store.claims.c
-    columns = (c.fid, c.claim_id, c.record, c.recorded_at, c.recorded_by, c.supersedes)
+    columns = (c.fid, c.claim_id, c.record, c.recorded_at, c.recorded_by, c.supersedes,
+               c.feature_id, c.layer)
     wanted = set(fids)
     found: dict[int, Claim] = {}
     if len(fids) > FETCH_CHUNK and len(fids) * 2 > up_to - after:
@@ -217,7 +220,8 @@ def fresh_picture(store: SqlStore, version: StoreVersion, known_on: dt.date | No
     store) does not hold already."""
     empty = Picture(StoreVersion(0, 0, 0), known_on, {}, {}, {}, {}, [], {},
                     SharedReadings() if shared is None else shared)
-    picture = _merged(store, empty, version, full=True)
+    with collection_paused():
+        picture = _merged(store, empty, version, full=True)
     picture.touched, picture.earlier = None, None
     picture.reports_progress = True
     return picture

@@ -8,6 +8,7 @@ from collections.abc import MutableMapping, Sequence
 from geo.claims import Claim
 from geo.errors import SchemaError
 from geo.features import PlacedFeature, Undrawable, place_each
+from geo.schema import FeatureRecord
 from store.reading_stats import PROGRESS_EVERY, report_progress
 
 __all__ = ["Placement", "has_series", "place_claims"]
@@ -15,14 +16,9 @@ __all__ = ["Placement", "has_series", "place_claims"]
 Placement = PlacedFeature | Undrawable
 
 
-def _placement(claim: Claim) -> Placement:
-    try:
-        record = claim.record
-    except SchemaError as e:  # valid when written, not under today's schema
-        return Undrawable(claim.feature_id, str(claim.raw.get("layer", "")),
-                          str(e).split(": ", 1)[-1], None)
-    placed, undrawable = place_each([record])
-    return placed[0] if placed else undrawable[0]
+def _unreadable(claim: Claim, error: SchemaError) -> Undrawable:
+    return Undrawable(claim.feature_id, str(claim.raw.get("layer", "")),
+                      str(error).split(": ", 1)[-1], None)
 
 
 def has_series(claim: Claim) -> bool:
@@ -38,23 +34,35 @@ def place_claims(claims: Sequence[Claim], placements: MutableMapping[str, Placem
     `placements`: where claims were placed already, by claim id (filled in here);
     `report`: say how far it has come (a whole reading's first placing)."""
     found: list[Placement | None] = [placements.get(c.claim_id) for c in claims]
-    in_series: dict[str, Placement] = {}
+    alone: list[tuple[Claim, FeatureRecord]] = []  # placed for good, the batch at once
     series_records = []
     for index, claim in enumerate(claims):
         if report and index % PROGRESS_EVERY == 0:
             report_progress("placing", index, len(claims))
         if found[index] is not None:
             continue
-        placement = _placement(claim)
-        if not has_series(claim) or (isinstance(placement, Undrawable)
-                                      and placement.feature is None):
-            # No series (or unreadable, so none to check): placed for good.
-            found[index] = placements[claim.claim_id] = placement
+        try:
+            record = claim.record
+        except SchemaError as e:  # unreadable, so no series to check: placed for good
+            found[index] = placements[claim.claim_id] = _unreadable(claim, e)
+            continue
+        if has_series(claim):
+            series_records.append(record)
         else:
-            series_records.append(claim.record)
+            alone.append((claim, record))
+    # Claims outside a series are placed for good, each as if alone: their ids are
+    # unique among current claims, so the batch finds no problem across them.
+    placed, undrawable = place_each(record for _, record in alone)
+    by_id: dict[str, Placement] = {p.record.id: p for p in placed}
+    by_id.update({u.feature_id: u for u in undrawable})
+    for claim, _ in alone:
+        placements[claim.claim_id] = by_id[claim.feature_id]
+    in_series: dict[str, Placement] = {}
     placed, undrawable = place_each(series_records)
     in_series.update({p.record.id: p for p in placed})
     in_series.update({u.feature_id: u for u in undrawable})
+    found = [placement or placements.get(claim.claim_id)
+             for claim, placement in zip(claims, found, strict=True)]
     kept_placed: list[PlacedFeature] = []
     kept_undrawable: list[Undrawable] = []
     unreadable: list[Undrawable] = []

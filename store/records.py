@@ -4,11 +4,12 @@ a history entry, a layer an import made, and the ids and times the store sets.""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import time
 from dataclasses import dataclass
 from typing import Any, NamedTuple
+
+import orjson
 
 from geo.claims import Change, Claim, Retraction
 from geo.errors import StoreError
@@ -61,11 +62,20 @@ def new_claim_ids(count: int) -> list[str]:
     return [f"{prefix}{index:08x}" for index in range(count)]
 
 def claim_from_row(row: Any) -> Claim:
-    """A claims-table row (claim_id, record, recorded_at, recorded_by, supersedes) as a
-    Claim, its record parsed."""
-    return Claim(claim_id=row.claim_id, raw=json.loads(row.record),
-                 recorded_at=parse_time(row.recorded_at), recorded_by=row.recorded_by,
-                 supersedes=row.supersedes)
+    """A claims-table row (claim_id, record, recorded_at, recorded_by, supersedes; and
+    feature_id and layer where selected) as a Claim, its record parsed. A record that is
+    not a JSON object is not a crash: the claim says why, and its thing (by the row's
+    keys) is listed as undrawable."""
+    try:
+        raw = orjson.loads(row.record)  # the json module's loads: twice the time
+        unreadable = None if isinstance(raw, dict) else "its record is not a JSON object"
+    except ValueError as e:
+        raw, unreadable = None, f"its record is not JSON ({e})"
+    if unreadable is not None:
+        mapping = row._mapping
+        raw = {"id": mapping.get("feature_id", "?"), "layer": mapping.get("layer", "?")}
+    return Claim(claim_id=row.claim_id, raw=raw, recorded_at=parse_time(row.recorded_at),
+                 recorded_by=row.recorded_by, supersedes=row.supersedes, unreadable=unreadable)
 
 
 def retraction_from_row(row: Any) -> Retraction:

@@ -217,3 +217,33 @@ def test_a_series_tipping_into_another_layer_changes_the_layer_it_left(store):
     assert "us-troops-iraq" not in undrawable
     assert later.layer_version("force-levels") == later.version
     _assert_same(store, later)
+
+
+def test_a_whole_reading_leaves_the_collector_as_it_found_it(store, monkeypatch):
+    """The cyclic collector is held off while a reading builds (store/collection.py),
+    then turned back on, even when the reading fails, and not turned on where it was off."""
+    import gc
+
+    from store import picture as picture_module
+
+    was_on = gc.isenabled()
+    try:
+        gc.enable()
+        held = fresh_picture(store, _version(store), None)
+        assert held.placed
+        assert gc.isenabled()
+        gc.disable()
+        assert fresh_picture(store, _version(store), None).placed
+        assert not gc.isenabled()
+        gc.enable()
+
+        def failing(*_args, **_kwargs):
+            assert not gc.isenabled()  # held off within
+            raise RuntimeError("the store went away")
+
+        monkeypatch.setattr(picture_module, "_merged", failing)
+        with pytest.raises(RuntimeError, match="went away"):
+            fresh_picture(store, _version(store), None)
+        assert gc.isenabled()
+    finally:
+        (gc.enable if was_on else gc.disable)()
