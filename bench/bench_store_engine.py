@@ -12,7 +12,8 @@ nothing is downloaded). Then, in this process, as a server would:
   front layer), and the page's next run: its time, and what it read (the process's
   read counts, store/picture.py; the bench fails if it read the store whole again);
 - "As known on an earlier day" switched on, then moved to another day;
-- the process's resident memory after all of it.
+- the process's resident memory after all of it;
+- in a second process, the first page of a server started again on the same store.
 
 `--app-root` runs another checkout's app.py (a worktree of the commit before this work,
 for the figures beside each other); read counts are printed only where it has them.
@@ -76,8 +77,11 @@ def _counts(app_root: Path) -> dict[str, int] | None:
     return vars(read_counts())
 
 
-def measure(location: str, app_root: Path, folder: Path) -> dict[str, object]:
-    """The figures for one store, in this process (run once per process: cold is cold)."""
+def measure(location: str, app_root: Path, folder: Path, *, restart: bool = False
+            ) -> dict[str, object]:
+    """The figures for one store, in this process (run once per process: cold is cold).
+    `restart`: only the first page, of a server started again on the same store (what
+    the first start built and remembered on disk, layers/built_files.py, is there)."""
     os.environ.update(_env(location))
     os.environ.pop("DATABASE_URL" if "://" not in location else "POSTURE_STORE", None)
     sys.path.insert(0, str(app_root))
@@ -85,6 +89,8 @@ def measure(location: str, app_root: Path, folder: Path) -> dict[str, object]:
     from streamlit.testing.v1 import AppTest
 
     app = AppTest.from_file(str(app_root / "app.py"), default_timeout=900)
+    if restart:
+        return {"first page after a restart (s)": _run(app, "first page after a restart")}
     figures: dict[str, object] = {"first page, cold (s)": _run(app, "first page")}
     figures["rerun, nothing written (s)"] = _run(app, "rerun")
     probe = folder / "probe.geojson"
@@ -114,10 +120,12 @@ def main() -> None:
     parser.add_argument("--postgis", action="store_true")
     parser.add_argument("--app-root", type=Path, default=ROOT)
     parser.add_argument("--location", help=argparse.SUPPRESS)  # one backend, in a child
+    parser.add_argument("--restart", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     if args.location:
-        figures = measure(args.location, args.app_root.resolve(), Path(tempfile.mkdtemp()))
+        figures = measure(args.location, args.app_root.resolve(), Path(tempfile.mkdtemp()),
+                          restart=args.restart)
         print(json.dumps(figures))
         return
     with tempfile.TemporaryDirectory() as tmp:
@@ -135,16 +143,20 @@ def main() -> None:
                 make_store(location, args.events, folder)
                 print(f"{backend}: {args.events:,} events imported in "
                       f"{time.perf_counter() - started:.0f} s", flush=True)
-                # Each backend in a process of its own: the first page is cold.
-                done = subprocess.run(
-                    [sys.executable, __file__, "--location", location, "--app-root",
-                     str(args.app_root)], capture_output=True, text=True, check=False)
-                if done.returncode:
-                    raise SystemExit(f"{backend}: {done.stderr[-3000:]}")
-                figures = json.loads(done.stdout.strip().splitlines()[-1])
-                for name, value in figures.items():
-                    shown = f"{value:.2f}" if isinstance(value, float) else value
-                    print(f"  {backend}, {args.app_root.name}: {name}: {shown}", flush=True)
+                # Each backend in a process of its own: the first page is cold. Then
+                # a second process on the same store: a server started again.
+                for restart in ((), ("--restart",)):
+                    done = subprocess.run(
+                        [sys.executable, __file__, "--location", location, "--app-root",
+                         str(args.app_root), *restart], capture_output=True, text=True,
+                        check=False)
+                    if done.returncode:
+                        raise SystemExit(f"{backend}: {done.stderr[-3000:]}")
+                    figures = json.loads(done.stdout.strip().splitlines()[-1])
+                    for name, value in figures.items():
+                        shown = f"{value:.2f}" if isinstance(value, float) else value
+                        print(f"  {backend}, {args.app_root.name}: {name}: {shown}",
+                              flush=True)
         finally:
             if cluster is not None:
                 cluster.stop()

@@ -47,6 +47,7 @@ __all__ = [
     "point_columns",
     "subset",
     "write_event_files",
+    "written_event_files",
 ]
 
 CARD_CHUNK = 2_000
@@ -278,13 +279,21 @@ def write_event_files(events: EventColumns, layer_id: str, lang: str, target_dir
                       base_url: str) -> str:
     """Write the layer's file and its card chunks under content-hashed names; returns
     the file's URL. Unchanged events keep their names, so the browser's cache holds."""
+    return written_event_files(events, layer_id, lang, target_dir, base_url)[0]
+
+
+def written_event_files(events: EventColumns, layer_id: str, lang: str, target_dir: Path,
+                        base_url: str) -> tuple[str, list[str]]:
+    """write_event_files, and the names of the files it wrote (layers/built_files.py
+    remembers them across starts)."""
     target_dir.mkdir(parents=True, exist_ok=True)
-    card_urls = []
+    card_urls, names = [], []
     for chunk in _card_chunks(events):
         name = f"events-{layer_id}-{lang}-cards-{hashlib.sha256(chunk).hexdigest()[:16]}.json"
         _write(target_dir / name, chunk)
         card_urls.append(f"{base_url}/{name}")
+        names.append(name)
     data = _encode(events, card_urls, _labels(lang))
     name = f"events-{layer_id}-{lang}-{hashlib.sha256(data).hexdigest()[:16]}.bin"
     _write(target_dir / name, data)
-    return f"{base_url}/{name}"
+    return f"{base_url}/{name}", [*names, name]

@@ -13,6 +13,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from layers.assets import GENERATED_DIR, GENERATED_URL
+from layers.built_files import built_key, remembered_files
 from layers.catalogue import LayerEntry, features_of
 from layers.event_data import (
     EPOCH,
@@ -20,9 +21,10 @@ from layers.event_data import (
     event_columns,
     inline_event_url,
     subset,
-    write_event_files,
+    written_event_files,
 )
 from layers.script_json import script_json
+from store.features import layer_version as lasting_version
 
 __all__ = [
     "DEFAULT_WINDOW_DAYS",
@@ -72,9 +74,13 @@ def event_layer_script(entry: LayerEntry, lang: str, known_on: dt.date | None,
                        layer_version: str = "") -> str:
     """The bundle's function body for an event layer: its columns written once to a
     content-hashed static file, which the canvas layer fetches."""
-    events = _columns(entry, lang, known_on, layer_version)
-    return _call(entry, write_event_files(events, entry.id, lang, GENERATED_DIR,
-                                          GENERATED_URL))
+    def build() -> tuple[str, list[str]]:
+        events = _columns(entry, lang, known_on, layer_version)
+        return written_event_files(events, entry.id, lang, GENERATED_DIR, GENERATED_URL)
+
+    # Across starts: the columns follow from the layer's history (its lasting version).
+    key = built_key("event layer", entry, lang, known_on, lasting_version(entry.id, known_on))
+    return _call(entry, remembered_files(key, GENERATED_DIR, build))
 
 
 def event_layer_inline_script(entry: LayerEntry, lang: str, known_on: dt.date | None,

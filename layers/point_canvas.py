@@ -18,8 +18,9 @@ from geo.filters import Filters
 from geo.timeline import features_at
 from layers.assets import GENERATED_DIR, GENERATED_URL
 from layers.builder import POINTS_URL
+from layers.built_files import built_key, remembered_files
 from layers.catalogue import LayerEntry, features_of, too_many_to_draw
-from layers.event_data import EventColumns, inline_event_url, point_columns, write_event_files
+from layers.event_data import EventColumns, inline_event_url, point_columns, written_event_files
 from layers.event_layer import DENSITY_BELOW_ZOOM
 from layers.script_json import script_json
 from store.features import layer_version
@@ -69,9 +70,14 @@ def canvas_points_url(entry: LayerEntry, lang: str, known_on: dt.date | None,
 @lru_cache(maxsize=16)
 def _url(entry: LayerEntry, lang: str, known_on: dt.date | None, as_of: dt.date | None,
          filters: Filters, version: str) -> str:
-    # Once per view and version: the map's fragment reruns on every pan.
-    return write_event_files(_points(entry, lang, known_on, as_of, filters, version),
-                             entry.id, lang, GENERATED_DIR, GENERATED_URL)
+    # Once per view and version: the map's fragment reruns on every pan. Across starts,
+    # remembered by the view and the layer's history (`version` is a lasting one).
+    def build() -> tuple[str, list[str]]:
+        return written_event_files(_points(entry, lang, known_on, as_of, filters, version),
+                                   entry.id, lang, GENERATED_DIR, GENERATED_URL)
+
+    key = built_key("canvas points", entry, lang, known_on, as_of, filters, version)
+    return remembered_files(key, GENERATED_DIR, build)
 
 
 def inline_canvas_points_url(entry: LayerEntry, lang: str, known_on: dt.date | None,

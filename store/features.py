@@ -228,8 +228,15 @@ def layer_version(layer_id: str, known_on: dt.date | None = None) -> str:
     changed: a layer's caches key on it, so a write to another layer keeps them."""
     location = store_location()
     with _PLACING:
-        # With the store: two stores (a test's, say) can stand at the same version.
-        return f"{_current_picture(known_on).layer_version(layer_id)}@{location}"
+        version = str(_current_picture(known_on).layer_version(layer_id))
+    # With the store and its history's mark: two stores (a test's, or a store file
+    # replaced by another copy) can stand at the same version. Caches on disk key on it.
+    return f"{version}#{_version_mark(location, version)}@{location}"
+
+
+@lru_cache(maxsize=256)
+def _version_mark(location: str, version: str) -> str:
+    return _opened(location).version_mark(version)
 
 
 def posture_features(known_on: dt.date | None = None) -> tuple[PlacedFeature, ...]:

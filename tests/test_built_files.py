@@ -1,0 +1,147 @@
+"""An event layer's column files are remembered across server starts (layers/built_files.py):
+a start on the same store serves the files already built without building them, and
+anything that changes what they hold (a write to the layer, another store at the same
+path and version, a file pruned since, another data folder) builds them anew. Both
+backends.
+
+A "start" here is the process's caches forgotten (tests/conftest.py's clear_data_caches:
+the pictures, the columns, the scripts); the memory on disk is what a new process finds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from layers.built_files import built_key
+from scripts.make_acled_csv import write_acled_csv
+from tests.conftest import clear_data_caches
+from tests.test_import import env_store, run  # noqa: F401
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch) -> Path:
+    from layers.symbol_cache import CACHE_DIR_ENV
+
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(CACHE_DIR_ENV, str(folder))
+    return folder
+
+
+def _script() -> str:
+    from layers.catalogue import layer
+    from layers.event_layer import event_layer_script
+    from store.features import layer_version
+
+    return event_layer_script(layer("acled"), "en", None, layer_version("acled"))
+
+
+def _file_url(script: str) -> str:
+    (url,) = [value for key, value in json.loads(
+        script[script.index("{"):script.rindex("}") + 1]).items() if key == "url"]
+    return url
+
+
+def _restart(patch: pytest.MonkeyPatch | None = None) -> None:
+    """Forget what this process built; with `patch`, building columns again fails."""
+    from layers import event_layer
+
+    clear_data_caches()
+    if patch is not None:
+        def refused(*_args, **_kwargs):
+            raise AssertionError("the columns were built again")
+
+        patch.setattr(event_layer, "_columns", refused)
+
+
+def test_a_start_on_the_same_store_serves_the_files_built_before(
+        env_store, cache_dir, capsys, tmp_path):  # noqa: F811
+    from layers.assets import GENERATED_DIR
+
+    run(capsys, write_acled_csv(tmp_path / "acled.csv", rows=40), "--layer", "acled")
+    first = _script()
+    url = _file_url(first)
+    assert (GENERATED_DIR / url.rsplit("/", 1)[1]).is_file()
+    with pytest.MonkeyPatch.context() as patch:
+        _restart(patch)
+        assert _script() == first  # served from the memory: no column built
+        # A file pruned since: the memory is void, the columns built again.
+        (GENERATED_DIR / url.rsplit("/", 1)[1]).unlink()
+        _restart(patch)
+        with pytest.raises(AssertionError, match="built again"):
+            _script()
+    _restart()
+    assert _script() == first  # the same columns, written again under the same name
+    assert (GENERATED_DIR / url.rsplit("/", 1)[1]).is_file()
+
+
+def test_a_write_to_the_layer_builds_its_files_anew(env_store, cache_dir, capsys,  # noqa: F811
+                                                   tmp_path):
+    run(capsys, write_acled_csv(tmp_path / "a.csv", rows=40), "--layer", "acled")
+    before = _script()
+    run(capsys, write_acled_csv(tmp_path / "b.csv", rows=1, seed=7, first=40), "--layer",
+        "acled")
+    _restart()
+    after = _script()
+    assert _file_url(after) != _file_url(before)
+
+
+def test_another_store_at_the_same_place_and_version_is_not_served_the_first_ones_files(
+        store_location, cache_dir, capsys, tmp_path, monkeypatch):
+    """A store file replaced by a copy that went another way: same path, same fids,
+    other events. Its own columns are built, not the first store's served."""
+    from store import open_store
+    from store.seed import seed
+
+    env = "DATABASE_URL" if "://" in store_location else "POSTURE_STORE"
+    monkeypatch.setenv(env, store_location)
+    monkeypatch.setenv("POSTURE_USER", "analyst-a")
+
+    def fresh_store_with(seed_number: int) -> tuple[str, str]:
+        """A store made anew at the same place: the seed and 40 events of their own."""
+        from store.features import shared_store, store_version
+
+        shared_store().close()  # the page's own opening, or its pooled connections stay
+        clear_data_caches()
+        if "://" in store_location:
+            store = open_store(store_location)
+            with store.engine.begin() as conn:
+                conn.exec_driver_sql("DROP TABLE IF EXISTS retractions, claims, layers CASCADE")
+            store.close()
+        else:
+            for leftover in ("", "-wal", "-shm"):
+                Path(store_location + leftover).unlink(missing_ok=True)
+        clear_data_caches()
+        store = open_store(store_location)
+        seed(store)
+        store.close()
+        run(capsys, write_acled_csv(tmp_path / f"{seed_number}.csv", rows=40,
+                                    seed=seed_number), "--layer", "acled")
+        _restart()
+        return _script(), store_version()
+
+    (first, first_version), (second, second_version) = fresh_store_with(1), fresh_store_with(2)
+    assert first_version == second_version  # only the history's mark tells them apart
+    assert _file_url(first) != _file_url(second)
+
+
+def test_another_data_folder_builds_its_own(env_store, cache_dir, data_copy):  # noqa: F811
+    """The cards follow from the data folder (actors, colours): a copy alike keeps the
+    key, a changed one makes another."""
+    from geo.paths import DATA_DIR_ENV
+    from layers import built_files
+    from tests.conftest import DATA_DIR
+
+    in_copy = built_key("event layer", "x")
+    os.environ[DATA_DIR_ENV] = str(DATA_DIR)
+    try:
+        assert built_key("event layer", "x") == in_copy
+    finally:
+        os.environ[DATA_DIR_ENV] = str(data_copy)
+    actors = data_copy / "actors.json"
+    actors.write_text(actors.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    built_files._data_digest.cache_clear()
+    assert built_key("event layer", "x") != in_copy
