@@ -28,7 +28,7 @@ UNPLACED_NOTE = ("No coordinates given: not placed on the map.",
                  "لم تُذكر إحداثيات: لم يوضع على الخريطة.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventFacts:
     type: str
     sub_type: str | None = None

@@ -48,7 +48,7 @@ AS_OF_PRECISIONS = ("day", "month", "year")
 CONFIDENCE_LEVELS = ("official", "media_anonymous", "media", "estimate", "reference")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Count:
     """A figure as the source gives it: a number, a range, or only words."""
 
@@ -88,7 +88,7 @@ class Count:
         return short or self.text(lang)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     who: str
     via: str | None
@@ -110,7 +110,7 @@ class Source:
         return self.text(lang) + (f" {opening}{self.fact}{closing}" if self.fact else "")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FeatureRecord:
     id: str
     layer: str

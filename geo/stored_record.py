@@ -15,6 +15,8 @@ undrawable by its claim id, never a crash.
 from __future__ import annotations
 
 import datetime as dt
+import sys
+from functools import lru_cache
 from typing import Any
 
 from geo.errors import SchemaError
@@ -36,6 +38,22 @@ _CONFIDENCE = frozenset(CONFIDENCE_LEVELS)
 _PRECISIONS = frozenset(AS_OF_PRECISIONS)
 
 
+def _shared(value: Any) -> Any:
+    """One string object for a value many records repeat (an event type, an actor, a
+    source): 100,000 events' records otherwise hold 100,000 copies of each."""
+    return sys.intern(value) if value.__class__ is str else value
+
+
+@lru_cache(maxsize=65_536)
+def _day(value: str | None) -> dt.date | None:
+    return None if value is None else dt.date.fromisoformat(value)
+
+
+@lru_cache(maxsize=1_024)
+def _filled(names: frozenset[str]) -> frozenset[str]:
+    return names  # the first equal set, for every record that names the same fields
+
+
 class _Pairs:
     """One-language pairs as geo/schema.py's one_language_pair makes them, and the fields
     it names as filled from the other language."""
@@ -45,7 +63,7 @@ class _Pairs:
 
     def __call__(self, raw: dict[str, Any], key_en: str, key_ar: str, prefix: str = ""
                  ) -> tuple[Any, Any]:
-        en, ar = raw.get(key_en), raw.get(key_ar)
+        en, ar = _shared(raw.get(key_en)), _shared(raw.get(key_ar))
         if en is None:
             if ar is not None:
                 self.filled.add(prefix + key_en)
@@ -54,10 +72,6 @@ class _Pairs:
             self.filled.add(prefix + key_ar)
             return en, en
         return en, ar
-
-
-def _day(value: Any) -> dt.date | None:
-    return None if value is None else dt.date.fromisoformat(value)
 
 
 def _count(raw: dict[str, Any], pair: _Pairs) -> Count:
@@ -72,15 +86,16 @@ def _source(raw: dict[str, Any], index: int, pair: _Pairs) -> Source:
     who, who_ar = pair(raw, "who", "who_ar", prefix)
     via, via_ar = pair(raw, "via", "via_ar", prefix)
     date = raw.get("date")
-    return Source(who=who, via=via, fact=raw.get("fact"),
-                  date=dt.date.fromisoformat(date) if date else None, who_ar=who_ar,
-                  via_ar=via_ar, link=raw.get("link"))
+    return Source(who=who, via=via, fact=_shared(raw.get("fact")),
+                  date=_day(date) if date else None, who_ar=who_ar, via_ar=via_ar,
+                  link=_shared(raw.get("link")))
 
 
 def _event(raw: dict[str, Any] | None) -> EventFacts | None:
     if raw is None:
         return None
-    return EventFacts(raw["type"], raw.get("sub_type"), raw.get("actor1"), raw.get("actor2"),
+    return EventFacts(_shared(raw["type"]), _shared(raw.get("sub_type")),
+                      _shared(raw.get("actor1")), _shared(raw.get("actor2")),
                       raw.get("fatalities"), raw.get("geo_precision"))
 
 
@@ -95,19 +110,20 @@ def _built(raw: dict[str, Any]) -> FeatureRecord:
     validity_note, validity_note_ar = pair(raw, "validity_note", "validity_note_ar")
     valid_from, valid_to = raw.get("valid_from"), raw.get("valid_to")
     return FeatureRecord(
-        id=raw["id"], layer=raw["layer"], symbol=raw["symbol"],
-        confidence=raw["confidence"], **texts, count=count,
+        id=raw["id"], layer=_shared(raw["layer"]), symbol=_shared(raw["symbol"]),
+        confidence=_shared(raw["confidence"]), **texts, count=count,
         as_of=_day(raw.get("as_of")), reported_on=_day(raw.get("reported_on")),
         reported_on_inferred=raw.get("reported_on_inferred", False), sources=sources,
         geometry_approximate=raw.get("geometry_approximate", False),
         geometry=raw.get("geometry"), geometry_ref=raw.get("geometry_ref"),
         label_en=raw.get("label_en"), label_ar=raw.get("label_ar"),
-        as_of_precision=raw.get("as_of_precision", "day"),
-        valid_from=dt.date.fromisoformat(valid_from) if valid_from else None,
-        valid_to=dt.date.fromisoformat(valid_to) if valid_to else None,
+        as_of_precision=_shared(raw.get("as_of_precision", "day")),
+        valid_from=_day(valid_from) if valid_from else None,
+        valid_to=_day(valid_to) if valid_to else None,
         validity_note=validity_note, validity_note_ar=validity_note_ar,
-        series=raw.get("series"), sidc=raw.get("sidc"), actor=raw.get("actor"),
-        event=_event(raw.get("event")), filled=frozenset(pair.filled))
+        series=_shared(raw.get("series")), sidc=_shared(raw.get("sidc")),
+        actor=_shared(raw.get("actor")), event=_event(raw.get("event")),
+        filled=_filled(frozenset(pair.filled)))
 
 
 def stored_record(raw: dict[str, Any]) -> FeatureRecord:

@@ -22,6 +22,7 @@ from layers.builder import point_pane
 from layers.event_layer import EventCanvas
 from layers.labels import LabelPlacement
 from layers.prerender import BundledScript
+from layers.template_cache import install as install_template_cache
 
 __all__ = ["BASEMAPS", "DEFAULT_BASEMAP", "DEFAULT_CENTER", "DEFAULT_ZOOM", "MAP_CSS", "Basemap",
            "NoImageDefaultIcon", "build_base_map"]
@@ -30,6 +31,11 @@ DEFAULT_CENTER = (34.6, 40.6)  # lat, lon: the border between Nineveh and the tr
 DEFAULT_ZOOM = 6
 NATURAL_EARTH_ATTRIBUTION = "Basemap: Natural Earth 1:10m (public domain)"
 MAP_CSS = (Path(__file__).with_name("map_style.css")).read_text(encoding="utf-8")
+
+
+# Every map the app and the exports make starts here: from now on, branca compiles each
+# rendered text once, not on every rerun (layers/template_cache.py).
+install_template_cache()
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,15 @@ Placement = PlacedFeature | Undrawable
 
 
 def _unreadable(claim: Claim, error: SchemaError) -> Undrawable:
-    return Undrawable(claim.feature_id, str(claim.raw.get("layer", "")),
+    return Undrawable(claim.feature_id, claim.layer,
                       str(error).split(": ", 1)[-1], None)
 
 
 def has_series(claim: Claim) -> bool:
-    return claim.raw.get("series") is not None
+    try:
+        return claim.record.series is not None
+    except SchemaError:
+        return False  # unreadable: no series to check
 
 
 def place_claims(claims: Sequence[Claim], placements: MutableMapping[str, Placement], *,
@@ -46,7 +49,7 @@ def place_claims(claims: Sequence[Claim], placements: MutableMapping[str, Placem
         except SchemaError as e:  # unreadable, so no series to check: placed for good
             found[index] = placements[claim.claim_id] = _unreadable(claim, e)
             continue
-        if has_series(claim):
+        if record.series is not None:
             series_records.append(record)
         else:
             alone.append((claim, record))

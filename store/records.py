@@ -63,19 +63,27 @@ def new_claim_ids(count: int) -> list[str]:
 
 def claim_from_row(row: Any) -> Claim:
     """A claims-table row (claim_id, record, recorded_at, recorded_by, supersedes; and
-    feature_id and layer where selected) as a Claim, its record parsed. A record that is
-    not a JSON object is not a crash: the claim says why, and its thing (by the row's
-    keys) is listed as undrawable."""
+    feature_id and layer where selected) as a Claim. Its record is parsed when first asked
+    for (Claim.record): one that cannot be read is not a crash but a thing listed as
+    undrawable, by the row's keys."""
+    mapping = row._mapping
+    text = row.record.encode("utf-8") if isinstance(row.record, str) else row.record
+    feature_id, layer = mapping.get("feature_id"), mapping.get("layer")
+    if feature_id is None or layer is None:  # a query that did not select them: the record's
+        feature_id, layer = _record_keys(text)
+    return Claim(claim_id=row.claim_id, feature_id=feature_id, layer=layer, text=text,
+                 recorded_at=parse_time(row.recorded_at), recorded_by=row.recorded_by,
+                 supersedes=row.supersedes)
+
+
+def _record_keys(text: bytes) -> tuple[str, str]:
     try:
-        raw = orjson.loads(row.record)  # the json module's loads: twice the time
-        unreadable = None if isinstance(raw, dict) else "its record is not a JSON object"
-    except ValueError as e:
-        raw, unreadable = None, f"its record is not JSON ({e})"
-    if unreadable is not None:
-        mapping = row._mapping
-        raw = {"id": mapping.get("feature_id", "?"), "layer": mapping.get("layer", "?")}
-    return Claim(claim_id=row.claim_id, raw=raw, recorded_at=parse_time(row.recorded_at),
-                 recorded_by=row.recorded_by, supersedes=row.supersedes, unreadable=unreadable)
+        raw = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        raw = None
+    if not isinstance(raw, dict):
+        return "?", "?"
+    return str(raw.get("id", "?")), str(raw.get("layer", "?"))
 
 
 def retraction_from_row(row: Any) -> Retraction:
