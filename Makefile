@@ -106,6 +106,7 @@ bench: install-test chromium postgis haproxy
 	$(PY) bench/bench_regression.py
 	$(PY) bench/bench_import.py --postgis
 	$(PY) bench/bench_team.py
+	$(PY) bench/bench_team_ws.py
 	$(PY) bench/bench_events.py
 	$(PY) bench/bench_changes.py
 	$(PY) bench/bench_store_engine.py --postgis
