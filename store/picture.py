@@ -26,6 +26,7 @@ from sqlalchemy import Connection, select
 from geo.claims import Claim, Retraction, TrailEntry
 from geo.features import PlacedFeature, Undrawable
 from store.collection import collection_paused
+from store.placed_forward import Forward, layers_forward, placed_forward
 from store.placing import Placement, has_series, place_claims
 from store.reading_stats import PROGRESS_EVERY, count_read, report_progress
 from store.records import claim_from_row, retraction_from_row
@@ -110,6 +111,8 @@ class Picture:
     reports_progress: bool = False
     trails: dict[str, tuple[TrailEntry, ...]] | None = None  # every thing's, once read
     some_trails: dict[str, tuple[TrailEntry, ...]] = field(default_factory=dict)
+    # What the write changed in the placing, where it was brought forward (placed_forward).
+    _forward: Forward | None = field(default=None, repr=False)
 
     def layer_version(self, layer_id: str) -> StoreVersion:
         """The version at which what `layer_id` draws last changed."""
@@ -123,6 +126,10 @@ class Picture:
 
     @cached_property
     def _placed(self) -> tuple[tuple[PlacedFeature, ...], tuple[Undrawable, ...]]:
+        forward = placed_forward(self, self.earlier) if self.earlier is not None else None
+        if forward is not None:
+            placed, undrawable, self._forward = forward
+            return placed, undrawable
         with collection_paused():
             return place_claims(self.current_claims, self.shared.placements,
                                 report=self.reports_progress)
@@ -144,6 +151,12 @@ class Picture:
         earlier = self.earlier.__dict__.get("by_layer") if self.earlier else None
         changed = {layer for layer, version in self.layer_versions.items()
                    if version == self.version}
+        _ = self._placed  # placed first: brought forward, it says what changed
+        forward = self.__dict__.get("_forward")
+        if earlier is not None and forward is not None:
+            layers = layers_forward(earlier, changed, forward)
+            if layers is not None:
+                return layers
         layers: dict[str, list[PlacedFeature]] = {}
         for placed in self.placed:
             layer = placed.record.layer

@@ -247,3 +247,43 @@ def test_a_whole_reading_leaves_the_collector_as_it_found_it(store, monkeypatch)
         assert gc.isenabled()
     finally:
         (gc.enable if was_on else gc.disable)()
+
+
+def test_a_write_places_only_what_it_touched(store, monkeypatch):
+    """store/placed_forward.py: a correction, a new thing, a retraction and a move are
+    each placed alone, the placing before copied around them, and the picture equals a
+    fresh reading; a thing back in view mid-order is placed whole. The whole placing is
+    made to fail where it must not be needed."""
+    from store import picture as picture_module
+
+    def whole_placing(*_args, **_kwargs):
+        raise AssertionError("the whole store was placed again")
+
+    picture = fresh_picture(store, _version(store), None)
+    _ = picture.by_layer
+    steps = [
+        ("a correction", lambda: store.record([_claim("hama-front", "syria-front",
+                                                        dt.date(2024, 12, 5), 1)], "a")),
+        ("a new thing", lambda: store.record([_claim("own-0", "syria-front",
+                                                       dt.date(2024, 12, 5), 2)], "a")),
+        ("a retraction", lambda: store.retract("own-0", "withdrawn", "b")),
+        ("a move", lambda: store.record([_claim("hama-front", "context",
+                                                  dt.date(2024, 12, 6), 3)], "a")),
+    ]
+    for what, write in steps:
+        write()
+        with monkeypatch.context() as patch:
+            patch.setattr(picture_module, "place_claims", whole_placing)
+            picture = brought_forward(store, picture, _version(store))
+            _ = picture.by_layer
+        assert picture._forward is not None, what
+        _assert_same(store, picture)
+    # Back in view mid-order: hama-front (the seed's) again, after its retraction.
+    store.retract("hama-front", "withdrawn", "b")
+    picture = brought_forward(store, picture, _version(store))
+    _ = picture.by_layer
+    store.record([_claim("hama-front", "syria-front", dt.date(2024, 12, 7), 4)], "a")
+    picture = brought_forward(store, picture, _version(store))
+    _ = picture.by_layer
+    _assert_same(store, picture)
+    assert picture._forward is None
