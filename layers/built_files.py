@@ -1,11 +1,13 @@
 """Which static files a layer's columns were built into, remembered on disk across starts.
 
 An event layer's columns (layers/event_data.py) take seconds to build for 100,000 events,
-yet they follow only from the store's history up to the layer's version, the data folder
-and the code. So the file names they were written to are remembered under a key made of
-exactly those, and a server started again on the same store serves the same files without
-building them. Any change to the code (geo/, layers/, store/, i18n/) or the data folder
-makes a new key; a file pruned since (layers/bundle.py) makes the memory void.
+yet they follow only from the claims the layer stands on, the data folder and the code. So
+the names of the files they were written to are remembered under a key made of exactly
+those, and a server started again serves the same files without building them, whatever
+was written to other layers meanwhile. Any change to the code (geo/, layers/, store/,
+i18n/) or the data folder makes a new key; a file pruned since (layers/bundle.py) makes
+the memory void. A layer with a series is not remembered: whether a series' claim can be
+drawn depends on claims in other layers, which its key does not name.
 
 The memory lives in var/cache (POSTURE_CACHE_DIR), never in the static folder the server
 publishes.
@@ -21,11 +23,12 @@ import time
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from geo.paths import data_dir
 from layers.symbol_cache import CACHE_DIR_ENV
 
-__all__ = ["built_key", "remembered_files"]
+__all__ = ["built_key", "layer_key", "remembered_files"]
 
 _ROOT = Path(__file__).resolve().parent.parent
 _DEFAULT_DIR = _ROOT / "var" / "cache"
@@ -61,17 +64,30 @@ def _data_digest(folder: Path) -> str:
 
 
 def built_key(*parts: object) -> str:
-    """The key of what `parts` (a layer, a language, a day, its lasting layer version)
-    build, with the code and the data folder they are built by."""
+    """The key of what `parts` (a layer, a language, a day, the claims the layer stands
+    on: store/features.py's `layer_content`) build, with the code and the data folder
+    they are built by."""
     text = json.dumps([_code_digest(), _data_digest(data_dir()), [repr(p) for p in parts]])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def remembered_files(key: str, folder: Path, build: Callable[[], tuple[str, list[str]]]
-                     ) -> str:
+def layer_key(what: str, entry: object, features: Iterable[Any], content: str,
+              *view: object) -> str | None:
+    """built_key for what is built from a layer's `features` standing on `content`, and
+    the view (`view`); None for a layer with a series (never remembered)."""
+    if any(p.record.series is not None for p in features):
+        return None
+    return built_key(what, entry, content, *view)
+
+
+def remembered_files(key: str | None, folder: Path,
+                     build: Callable[[], tuple[str, list[str]]]) -> str:
     """The URL `build` returned for `key`, from the memory when every file it wrote is
     still in `folder` (each touched, so the pruning keeps it), or from `build` (which
-    returns its URL and the names of the files it wrote in `folder`), then remembered."""
+    returns its URL and the names of the files it wrote in `folder`), then remembered.
+    `key` None: built, never remembered."""
+    if key is None:
+        return build()[0]
     path = _folder() / f"{key}.json"
     try:
         held = json.loads(path.read_text(encoding="utf-8"))

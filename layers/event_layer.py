@@ -13,7 +13,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from layers.assets import GENERATED_DIR, GENERATED_URL
-from layers.built_files import built_key, remembered_files
+from layers.built_files import layer_key, remembered_files
 from layers.catalogue import LayerEntry, features_of
 from layers.event_data import (
     EPOCH,
@@ -24,7 +24,7 @@ from layers.event_data import (
     written_event_files,
 )
 from layers.script_json import script_json
-from store.features import layer_version as lasting_version
+from store.features import layer_content
 
 __all__ = [
     "DEFAULT_WINDOW_DAYS",
@@ -78,8 +78,9 @@ def event_layer_script(entry: LayerEntry, lang: str, known_on: dt.date | None,
         events = _columns(entry, lang, known_on, layer_version)
         return written_event_files(events, entry.id, lang, GENERATED_DIR, GENERATED_URL)
 
-    # Across starts: the columns follow from the layer's history (its lasting version).
-    key = built_key("event layer", entry, lang, known_on, lasting_version(entry.id, known_on))
+    # Across starts: the columns follow from the claims the layer stands on.
+    key = layer_key("event layer", entry, features_of(entry, known_on),
+                    layer_content(entry.id, known_on), lang, known_on)
     return _call(entry, remembered_files(key, GENERATED_DIR, build))
 
 

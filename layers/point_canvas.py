@@ -18,12 +18,12 @@ from geo.filters import Filters
 from geo.timeline import features_at
 from layers.assets import GENERATED_DIR, GENERATED_URL
 from layers.builder import POINTS_URL
-from layers.built_files import built_key, remembered_files
+from layers.built_files import layer_key, remembered_files
 from layers.catalogue import LayerEntry, features_of, too_many_to_draw
 from layers.event_data import EventColumns, inline_event_url, point_columns, written_event_files
 from layers.event_layer import DENSITY_BELOW_ZOOM
 from layers.script_json import script_json
-from store.features import layer_version
+from store.features import layer_content, layer_version
 
 __all__ = ["POINTS_URL", "canvas_call", "canvas_points", "canvas_points_url",
            "inline_canvas_points_url", "on_canvas", "undrawn_shapes"]
@@ -76,7 +76,8 @@ def _url(entry: LayerEntry, lang: str, known_on: dt.date | None, as_of: dt.date 
         return written_event_files(_points(entry, lang, known_on, as_of, filters, version),
                                    entry.id, lang, GENERATED_DIR, GENERATED_URL)
 
-    key = built_key("canvas points", entry, lang, known_on, as_of, filters, version)
+    key = layer_key("canvas points", entry, features_of(entry, known_on),
+                    layer_content(entry.id, known_on), lang, known_on, as_of, filters)
     return remembered_files(key, GENERATED_DIR, build)
 
 

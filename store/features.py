@@ -31,8 +31,8 @@ from store.picture import (
 )
 from store.seed import seed
 
-__all__ = ["feature_trails", "features_by_layer", "first_reading_pending", "layer_version",
-           "one_version", "placed_features", "placed_in_layer", "posture_features",
+__all__ = ["feature_trails", "features_by_layer", "first_reading_pending", "layer_content",
+           "layer_version", "one_version", "placed_features", "placed_in_layer", "posture_features",
            "recorded", "retracted_things", "shared_store", "start_first_reading",
            "store_version", "undrawable"]
 
@@ -228,15 +228,17 @@ def layer_version(layer_id: str, known_on: dt.date | None = None) -> str:
     changed: a layer's caches key on it, so a write to another layer keeps them."""
     location = store_location()
     with _PLACING:
-        version = str(_current_picture(known_on).layer_version(layer_id))
-    # With the store and its history's mark: two stores (a test's, or a store file
-    # replaced by another copy) can stand at the same version. Caches on disk key on it.
-    return f"{version}#{_version_mark(location, version)}@{location}"
+        # With the store: two stores (a test's, say) can stand at the same version.
+        return f"{_current_picture(known_on).layer_version(layer_id)}@{location}"
 
 
-@lru_cache(maxsize=256)
-def _version_mark(location: str, version: str) -> str:
-    return _opened(location).version_mark(version)
+def layer_content(layer_id: str, known_on: dt.date | None = None) -> str:
+    """Which claims what `layer_id` draws (as known on `known_on`) stands on, as a mark
+    alike in any process and any store that holds the same claims (store/picture.py's
+    `layer_marks`): what is built from a layer is remembered across starts under it."""
+    with _PLACING:
+        mark = _current_picture(known_on).layer_marks.get(layer_id, 0)
+    return f"{mark:032x}"
 
 
 def posture_features(known_on: dt.date | None = None) -> tuple[PlacedFeature, ...]:

@@ -8,7 +8,6 @@ caller can observe is here, so one set of contract tests covers both.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Literal
@@ -104,21 +103,6 @@ class SqlStore:
             claims = conn.execute(select(func.max(self.claims.c.fid))).scalar() or 0
             layers = conn.execute(select(func.max(self.layer_table.c.fid))).scalar() or 0
         return f"{claims}.{retractions}.{layers}"
-
-    def version_mark(self, version: str) -> str:
-        """What tells this store's history up to `version` from another store's at the
-        same fids (a store file replaced by a copy that went another way): the ids and
-        times recorded at the version's last fids. A cache kept across starts keys on it."""
-        claims, retractions, layers = (int(part) for part in version.split("."))
-        c, r, la = self.claims.c, self.retractions.c, self.layer_table.c
-        with self.engine.connect() as conn:
-            found = [conn.execute(select(c.claim_id, c.recorded_at).where(c.fid == claims)).first(),
-                     conn.execute(select(r.claim_id, r.recorded_at)
-                                  .where(r.fid == retractions)).first(),
-                     conn.execute(select(la.layer_id, la.recorded_at)
-                                  .where(la.fid == layers)).first()]
-        marks = "|".join("" if row is None else f"{row[0]}@{row[1]}" for row in found)
-        return hashlib.sha256(marks.encode("utf-8")).hexdigest()[:16]
 
     def layers(self) -> list[StoredLayer]:
         """The layers imports made, in the order they were made."""

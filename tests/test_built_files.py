@@ -1,8 +1,8 @@
 """An event layer's column files are remembered across server starts (layers/built_files.py):
 a start on the same store serves the files already built without building them, and
-anything that changes what they hold (a write to the layer, another store at the same
-path and version, a file pruned since, another data folder) builds them anew. Both
-backends.
+anything that changes what they hold (a write to the layer, another store's claims at
+the same path and version, a file pruned since, another data folder) builds them anew,
+while a write to another layer does not. Both backends.
 
 A "start" here is the process's caches forgotten (tests/conftest.py's clear_data_caches:
 the pictures, the columns, the scripts); the memory on disk is what a new process finds.
@@ -89,10 +89,42 @@ def test_a_write_to_the_layer_builds_its_files_anew(env_store, cache_dir, capsys
     assert _file_url(after) != _file_url(before)
 
 
+def test_a_write_to_another_layer_between_starts_keeps_the_files(
+        env_store, cache_dir, capsys, tmp_path):  # noqa: F811
+    """Another process records a claim in another layer; the next start (a whole reading,
+    at a later store version) serves the event layer's files without building them."""
+    from bench.bench_store_engine import PROBE
+
+    run(capsys, write_acled_csv(tmp_path / "acled.csv", rows=40), "--layer", "acled")
+    first = _script()
+    probe = tmp_path / "probe.geojson"
+    probe.write_text(json.dumps(PROBE, ensure_ascii=False), encoding="utf-8")
+    run(capsys, probe, "--layer", "syria-front")
+    with pytest.MonkeyPatch.context() as patch:
+        _restart(patch)
+        assert _script() == first
+
+
+def test_a_retraction_in_the_layer_builds_its_files_anew(env_store, cache_dir, capsys,  # noqa: F811
+                                                         tmp_path):
+    from store import open_store
+
+    run(capsys, write_acled_csv(tmp_path / "acled.csv", rows=40), "--layer", "acled")
+    first = _script()
+    store = open_store(env_store)
+    try:
+        thing = next(c.feature_id for c in store.current() if c.layer == "acled")
+        store.retract(thing, "a duplicate", "analyst-a")
+    finally:
+        store.close()
+    _restart()
+    assert _file_url(_script()) != _file_url(first)
+
+
 def test_another_store_at_the_same_place_and_version_is_not_served_the_first_ones_files(
         store_location, cache_dir, capsys, tmp_path, monkeypatch):
     """A store file replaced by a copy that went another way: same path, same fids,
-    other events. Its own columns are built, not the first store's served."""
+    other events (other claims). Its own columns are built, not the first store's served."""
     from store import open_store
     from store.seed import seed
 
@@ -124,7 +156,7 @@ def test_another_store_at_the_same_place_and_version_is_not_served_the_first_one
         return _script(), store_version()
 
     (first, first_version), (second, second_version) = fresh_store_with(1), fresh_store_with(2)
-    assert first_version == second_version  # only the history's mark tells them apart
+    assert first_version == second_version  # only the claims the layer stands on differ
     assert _file_url(first) != _file_url(second)
 
 
@@ -145,3 +177,18 @@ def test_another_data_folder_builds_its_own(env_store, cache_dir, data_copy):  #
     actors.write_text(actors.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     built_files._data_digest.cache_clear()
     assert built_key("event layer", "x") != in_copy
+
+
+def test_a_layer_with_a_series_is_never_remembered(env_store):  # noqa: F811
+    """Whether a series' claim is drawn depends on its series' claims in other layers,
+    which the key does not name: such a layer gets no key."""
+    from layers.built_files import layer_key
+    from layers.catalogue import features_of, layer
+    from store.features import layer_content
+
+    def key(layer_id: str) -> str | None:
+        entry = layer(layer_id)
+        return layer_key("canvas points", entry, features_of(entry), layer_content(layer_id))
+
+    assert key("force-levels") is None  # the seed's troop counts over time: a series
+    assert key("syria-front") is not None

@@ -118,6 +118,24 @@ def _assert_same(store, picture: Picture) -> None:
          for layer, features in picture.by_layer.items() if features}
     assert fresh.recorded == picture.recorded
     assert picture_trails(store, fresh) == picture_trails(store, picture)
+    assert _marks(fresh) == _marks(picture) == _marks_oracle(picture)
+
+
+def _marks(picture: Picture) -> dict[str, int]:
+    return {layer: mark for layer, mark in picture.layer_marks.items() if mark}
+
+
+def _marks_oracle(picture: Picture) -> dict[str, int]:
+    """Each layer's open claims' ids digested (blake2b, 16 bytes) and XOR-ed, by hand."""
+    import hashlib
+
+    marks: dict[str, int] = {}
+    for placed_or_not in [*picture.placed, *picture.undrawable]:
+        feature_id = getattr(placed_or_not, "feature_id", None) or placed_or_not.record.id
+        head = picture.heads[feature_id]
+        digest = hashlib.blake2b(head.claim_id.encode(), digest_size=16).digest()
+        marks[head.layer] = marks.get(head.layer, 0) ^ int.from_bytes(digest, "big")
+    return {layer: mark for layer, mark in marks.items() if mark}
 
 
 WRITES = st.lists(st.one_of(
