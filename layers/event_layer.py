@@ -15,6 +15,7 @@ from jinja2 import Template
 from layers.assets import GENERATED_DIR, GENERATED_URL
 from layers.built_files import layer_key, remembered_files
 from layers.catalogue import LayerEntry, features_of
+from layers.content_cache import ContentCache
 from layers.event_data import (
     EPOCH,
     EventColumns,
@@ -55,12 +56,19 @@ def type_colour(index: int) -> str:
     return TYPE_PALETTE[index % len(TYPE_PALETTE)]
 
 
-@lru_cache(maxsize=4)
-def _columns(entry: LayerEntry, lang: str, known_on: dt.date | None,
-             layer_version: str) -> EventColumns:
-    # `layer_version` only keys the cache: events recorded in the layer since are read
-    # anew; a claim recorded in another layer keeps these columns.
-    return event_columns(features_of(entry, known_on), lang)
+_COLUMNS: ContentCache[EventColumns] = ContentCache(4)
+
+
+def _columns(entry: LayerEntry, lang: str, known_on: dt.date | None) -> EventColumns:
+    """The layer's columns as known on `known_on`, kept by the claims the layer stands on:
+    another day whose layer holds the same claims gets them without a build, and a claim
+    recorded in another layer keeps them."""
+    return _COLUMNS.get((entry, lang, layer_content(entry.id, known_on)),
+                        lambda: event_columns(features_of(entry, known_on), lang))
+
+
+# tests/conftest.py's clear_data_caches forgets what has a cache_clear.
+_columns.cache_clear = _COLUMNS.cache_clear  # type: ignore[attr-defined]
 
 
 def _call(entry: LayerEntry, url: str) -> str:
@@ -75,12 +83,13 @@ def event_layer_script(entry: LayerEntry, lang: str, known_on: dt.date | None,
     """The bundle's function body for an event layer: its columns written once to a
     content-hashed static file, which the canvas layer fetches."""
     def build() -> tuple[str, list[str]]:
-        events = _columns(entry, lang, known_on, layer_version)
+        events = _columns(entry, lang, known_on)
         return written_event_files(events, entry.id, lang, GENERATED_DIR, GENERATED_URL)
 
-    # Across starts: the columns follow from the claims the layer stands on.
+    # Across starts and known-on days: the columns follow from the claims the layer
+    # stands on, whichever day selected them.
     key = layer_key("event layer", entry, features_of(entry, known_on),
-                    layer_content(entry.id, known_on), lang, known_on)
+                    layer_content(entry.id, known_on), lang)
     return _call(entry, remembered_files(key, GENERATED_DIR, build))
 
 
@@ -88,7 +97,7 @@ def event_layer_inline_script(entry: LayerEntry, lang: str, known_on: dt.date | 
                               window: EventWindow, layer_version: str = "") -> str:
     """The same for a file that opens from disk: the window's events (through its type
     and actor filters) inline, cards and all."""
-    events = _columns(entry, lang, known_on, layer_version)
+    events = _columns(entry, lang, known_on)
     columns = events.columns
     keep = ((columns["day"] >= (window.start - EPOCH).days)
             & (columns["day"] <= (window.to - EPOCH).days))

@@ -8,14 +8,14 @@ import datetime as dt
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
 from i18n import t
 from layers.catalogue import LayerEntry
+from layers.content_cache import ContentCache
 from layers.event_layer import DENSITY_BELOW_ZOOM, EventWindow, type_colour
-from store.features import layer_version, placed_in_layer
+from store.features import layer_content, placed_in_layer
 
 __all__ = ["EventTable", "event_table", "events_legend"]
 
@@ -43,8 +43,7 @@ class EventTable:
         return keep
 
 
-@lru_cache(maxsize=16)
-def _table(layer_id: str, known_on: dt.date | None, version: str) -> EventTable:
+def _table(layer_id: str, known_on: dt.date | None) -> EventTable:
     features = [p for p in placed_in_layer(layer_id, known_on)
                 if p.record.event is not None and p.record.as_of is not None]
     events = [(p.record.as_of, p.record.event) for p in features]
@@ -58,9 +57,19 @@ def _table(layer_id: str, known_on: dt.date | None, version: str) -> EventTable:
                       tuple(sorted({a for _, e in events for a in (e.actor1, e.actor2) if a})))
 
 
+_TABLES: ContentCache[EventTable] = ContentCache(16)
+
+
 def event_table(entry: LayerEntry, known_on: dt.date | None) -> EventTable:
-    """The layer's events (as known on `known_on`), cached by the layer's version."""
-    return _table(entry.id, known_on, layer_version(entry.id, known_on))
+    """The layer's events (as known on `known_on`), kept by the claims the layer stands
+    on: another known-on day whose layer holds the same claims reads them again for
+    nothing (layers/content_cache.py)."""
+    return _TABLES.get((entry.id, layer_content(entry.id, known_on)),
+                       lambda: _table(entry.id, known_on))
+
+
+# tests/conftest.py's clear_data_caches forgets what has a cache_clear.
+event_table.cache_clear = _TABLES.cache_clear  # type: ignore[attr-defined]
 
 
 def events_legend(entries: Sequence[LayerEntry], window: EventWindow, known_on: dt.date | None,

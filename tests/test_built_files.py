@@ -192,3 +192,33 @@ def test_a_layer_with_a_series_is_never_remembered(env_store):  # noqa: F811
 
     assert key("force-levels") is None  # the seed's troop counts over time: a series
     assert key("syria-front") is not None
+
+
+def test_as_known_on_a_day_with_the_same_claims_builds_nothing(env_store, cache_dir, capsys,  # noqa: F811
+                                                               tmp_path, monkeypatch):
+    """Switching "As known on" on at a day by which every event was reported: the layer
+    stands on the same claims, so its columns, files and table are today's, not built
+    again; a day before some reports builds its own."""
+    import datetime as dt
+
+    from layers import event_layer, event_legend
+    from layers.catalogue import layer
+
+    run(capsys, write_acled_csv(tmp_path / "acled.csv", rows=40), "--layer", "acled")
+    acled = layer("acled")
+    today = _script()
+    table = event_legend.event_table(acled, None)
+    columns = event_layer._columns(acled, "en", None)
+    late = dt.date(2030, 1, 1)  # after every report
+    with monkeypatch.context() as patch:
+        def refused(*_args, **_kwargs):
+            raise AssertionError("built again")
+
+        patch.setattr(event_layer, "event_columns", refused)
+        patch.setattr(event_legend, "_table", refused)
+        assert event_layer._columns(acled, "en", late) is columns
+        assert event_legend.event_table(acled, late) is table
+        assert event_layer.event_layer_script(acled, "en", late, "any") == today
+    early = min(dt.date.fromisoformat(p.record.reported_on.isoformat())
+                for p in event_layer.features_of(acled))
+    assert len(event_layer._columns(acled, "en", early)) < len(columns)

@@ -212,7 +212,7 @@ def test_an_event_layer_as_known_on_a_day_holds_only_what_was_reported_by_then(a
 
     acled = layer("acled")
     # The rows' timestamps: reported 2024-12-05, 2024-12-06 and 2024-12-08 (UTC).
-    known = {day: _columns(acled, "en", dt.date.fromisoformat(day), "v").ids
+    known = {day: _columns(acled, "en", dt.date.fromisoformat(day)).ids
              for day in ("2024-12-04", "2024-12-06", "2024-12-08")}
     assert known == {"2024-12-04": [], "2024-12-06": ["acled.IRQ9001", "acled.SYR9002"],
                      "2024-12-08": ["acled.IRQ9001", "acled.SYR9002", "acled.SYR9003"]}
