@@ -93,6 +93,12 @@ class _Pictures:
     def __call__(self, location: str, version: str, known_on: dt.date | None) -> Picture:
         wanted = StoreVersion.parse(version)
         with _PLACING:
+            if known_on is not None and self._held.get((location, None)):
+                # As known on the day of the latest report or later, the store says what
+                # it says today: today's picture, not a whole reading for that day.
+                today = self(location, version, None)
+                if today.latest_report is None or today.latest_report <= known_on:
+                    return today
             held = self._held.setdefault((location, known_on), [])
             for picture in held:
                 if picture.version == wanted:

@@ -110,6 +110,9 @@ class Picture:
     earlier: Picture | None = None
     # Read whole: its first placing reports its progress (reading_progress).
     reports_progress: bool = False
+    # The latest day any claim or retraction read was reported (None: none dated): as
+    # known on that day or later, the store says what it says today.
+    latest_report: dt.date | None = None
     trails: dict[str, tuple[TrailEntry, ...]] | None = None  # every thing's, once read
     some_trails: dict[str, tuple[TrailEntry, ...]] = field(default_factory=dict)
     # What the write changed in the placing, where it was brought forward (placed_forward).
@@ -288,12 +291,15 @@ def _merged(store: SqlStore, earlier: Picture, version: StoreVersion, *, full: b
     new_heads: dict[str, _Head] = {}
     touched: set[str] = set()
     claims_read = retractions_read = 0
+    latest = earlier.latest_report
     with store.engine.connect() as conn:
         for row in _claim_keys(store, conn, earlier.version.claims, version.claims):
             claims_read += 1
             if full and claims_read % PROGRESS_EVERY == 0:
                 report_progress("claims", claims_read, version.claims)
             first_fid.setdefault(row.feature_id, row.fid)
+            if row.reported_on is not None and (latest is None or row.reported_on > latest):
+                latest = row.reported_on
             if not _known(row.reported_on, known_on):
                 continue
             touched.add(row.feature_id)
@@ -305,6 +311,8 @@ def _merged(store: SqlStore, earlier: Picture, version: StoreVersion, *, full: b
         for row in _retraction_rows(store, conn, earlier.version.retractions,
                                     version.retractions):
             retractions_read += 1
+            if latest is None or row.reported_on > latest:
+                latest = row.reported_on
             if known_on is None or row.reported_on <= known_on:
                 # The first retraction of a claim closes it; a second changes nothing.
                 closed.setdefault(row.claim_id, (row.fid, retraction_from_row(row)))
@@ -330,7 +338,7 @@ def _merged(store: SqlStore, earlier: Picture, version: StoreVersion, *, full: b
             if head is not None:
                 layer_versions[head.layer] = version
     picture = Picture(version, known_on, first_fid, heads, claims, closed, order,
-                      layer_versions, shared, frozenset(touched), earlier)
+                      layer_versions, shared, frozenset(touched), earlier, latest_report=latest)
     if not full:  # a fresh picture's every layer is new already
         _mark_series_changes(picture, earlier)
     # Only the picture just before is kept, to carry its views forward: a chain of every

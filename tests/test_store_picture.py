@@ -27,6 +27,7 @@ from store.picture import Picture, StoreVersion, brought_forward, fresh_picture
 from store.picture import trails_of as picture_trails
 from store.reading_stats import read_counts
 from tests.conftest import DATA_DIR, ROOT
+from tests.test_import import env_store  # noqa: F401
 
 RAW = {f["id"]: f for f in json.loads((DATA_DIR / "features.json").read_text(
     encoding="utf-8"))["features"]}
@@ -305,3 +306,31 @@ def test_a_write_places_only_what_it_touched(store, monkeypatch):
     _ = picture.by_layer
     _assert_same(store, picture)
     assert picture._forward is None
+
+
+def test_as_known_on_a_day_after_every_report_the_picture_is_todays(env_store):  # noqa: F811
+    """From the latest report on (a claim's or a retraction's), a known-on day's picture
+    is today's, not read again; a day before a late retraction is its own. Each against
+    the store's own SQL reading (store/sql.py's `current`), on both backends."""
+    from store import open_store
+    from store.features import placed_features, retracted_things, store_version
+    from tests.conftest import clear_data_caches
+
+    store = open_store(env_store)
+    store.record([_claim("own-0", "syria-front", dt.date(2030, 1, 10), 1)], "analyst-a")
+    store.retract("own-0", "withdrawn", "analyst-b", reported_on=dt.date(2030, 1, 20))
+
+    def expected(known_on):
+        return [c.feature_id for c in store.current(known_on)]
+
+    clear_data_caches()
+    today = placed_features()
+    assert store_version()
+    for day, same in ((dt.date(2030, 1, 20), True), (dt.date(2030, 2, 1), True),
+                      (dt.date(2030, 1, 19), False), (dt.date(2030, 1, 10), False)):
+        placed = placed_features(day)
+        assert (placed is today) == same, day
+        assert [p.record.id for p in placed] == expected(day), day
+    assert "own-0" in [p.record.id for p in placed_features(dt.date(2030, 1, 19))]
+    assert "own-0" in [c.feature_id for c, _ in retracted_things(dt.date(2030, 1, 20))]
+    store.close()
