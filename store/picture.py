@@ -14,7 +14,6 @@ layer no write touched (its script, an event layer's columns) outlive the write.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from sqlalchemy import Connection, select
 from geo.claims import Claim, Retraction, TrailEntry
 from geo.features import PlacedFeature, Undrawable
 from store.collection import collection_paused
+from store.layer_marks import layer_marks
 from store.placed_forward import Forward, layers_forward, placed_forward
 from store.placing import Placement, has_series, place_claims
 from store.reading_stats import PROGRESS_EVERY, count_read, report_progress
@@ -34,7 +34,7 @@ from store.records import claim_from_row, retraction_from_row
 from store.sql import SqlStore
 from store.trails import read_trails
 
-__all__ = ["Picture", "SharedReadings", "StoreVersion", "brought_forward", "claim_mark",
+__all__ = ["Picture", "SharedReadings", "StoreVersion", "brought_forward",
            "fresh_picture", "trails_of"]
 
 log = logging.getLogger(__name__)
@@ -172,25 +172,8 @@ class Picture:
 
     @cached_property
     def layer_marks(self) -> dict[str, int]:
-        """Per layer, which claims its open things stand on: the XOR of each claim id's
-        digest. The same claims give the same mark in any process and any store (a claim
-        never changes); a claim added, replaced or closed changes it. What is built from
-        a layer is remembered across starts by it (layers/built_files.py)."""
-        earlier = self.earlier
-        held = earlier.__dict__.get("layer_marks") if earlier is not None else None
-        if held is None or self.touched is None or earlier is None:
-            marks: dict[str, int] = {}
-            for head in self.heads.values():
-                if head.claim_id not in self.closed:
-                    marks[head.layer] = marks.get(head.layer, 0) ^ claim_mark(head.claim_id)
-            return marks
-        marks = dict(held)
-        for feature_id in self.touched:  # out with the claim before, in with the claim now
-            for picture in (earlier, self):
-                head = picture.heads.get(feature_id)
-                if head is not None and head.claim_id not in picture.closed:
-                    marks[head.layer] = marks.get(head.layer, 0) ^ claim_mark(head.claim_id)
-        return marks
+        """Per layer, which claims its open things stand on (store/layer_marks.py)."""
+        return layer_marks(self)
 
     @cached_property
     def posture(self) -> tuple[PlacedFeature, ...]:
@@ -204,12 +187,6 @@ class Picture:
                        if head.claim_id in self.closed)
         return tuple((self.claims[feature_id], retraction)
                      for (_, retraction), feature_id in pairs)
-
-
-def claim_mark(claim_id: str) -> int:
-    """A claim id's 128-bit digest: ids written together differ in a counter only, and
-    XOR-ing them as they are would cancel out."""
-    return int.from_bytes(hashlib.blake2b(claim_id.encode(), digest_size=16).digest(), "big")
 
 
 def _known(reported_on: dt.date | None, known_on: dt.date | None) -> bool:
